@@ -1,0 +1,37 @@
+# Quickstart: `make demo` screens the bundled examples, `make test` runs the tests.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+OUT ?= out/demo
+
+.PHONY: demo test lint bench examples clean
+
+$(VENV)/.base: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.base
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: $(VENV)/.base
+	$(PY) -m pipeline screen examples/resumes --job examples/jobs/ml-engineer.yaml --out $(OUT)
+	@echo "Shortlist written to $(OUT)/shortlist.csv and $(OUT)/shortlist.json"
+
+test: $(VENV)/.dev
+	$(PY) -m pytest -q
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check pipeline tests benchmarks
+	$(VENV)/bin/ruff format --check pipeline tests benchmarks
+
+bench: $(VENV)/.dev
+	$(PY) benchmarks/throughput.py
+
+examples: $(VENV)/.dev
+	$(PY) examples/make_examples.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

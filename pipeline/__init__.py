@@ -1,0 +1,79 @@
+"""Resume screening: parse PDF/DOCX/TXT resumes, find skills, score against a job, explain.
+
+Importing this package is cheap: spaCy, scikit-learn and the PDF engines load
+only when a resume is actually processed.
+
+    from pipeline import Screener, load_job, list_inputs
+    screener = Screener(load_job("examples/jobs/ml-engineer.yaml"))
+    shortlist = screener.screen(list_inputs("examples/resumes"))
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "Screener": "screener",
+    "Shortlist": "screener",
+    "list_inputs": "screener",
+    "parse": "parsers",
+    "PDF_ENGINES": "parsers",
+    "load_job": "job",
+    "job_from_dict": "job",
+    "JobDefinition": "job",
+    "load_lexicon": "lexicon",
+    "default_lexicon": "lexicon",
+    "Lexicon": "lexicon",
+    "SkillMatcher": "matcher",
+    "build_profile": "extract",
+    "score_profile": "rank",
+    "rank": "rank",
+    "write_shortlist": "report",
+    "outcome_record": "report",
+    "Document": "records",
+    "Profile": "records",
+    "SkillHit": "records",
+    "SkillMention": "records",
+    "ScoredCandidate": "records",
+    "RequirementResult": "records",
+    "FileOutcome": "records",
+    "ParseError": "errors",
+    "JobDefinitionError": "errors",
+    "LexiconError": "errors",
+    "PipelineError": "errors",
+    "REASONS": "errors",
+}
+
+__all__ = sorted([*_EXPORTS, "__version__"])
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .errors import REASONS, JobDefinitionError, LexiconError, ParseError, PipelineError
+    from .extract import build_profile
+    from .job import JobDefinition, job_from_dict, load_job
+    from .lexicon import Lexicon, default_lexicon, load_lexicon
+    from .matcher import SkillMatcher
+    from .parsers import PDF_ENGINES, parse
+    from .rank import rank, score_profile
+    from .records import (
+        Document,
+        FileOutcome,
+        Profile,
+        RequirementResult,
+        ScoredCandidate,
+        SkillHit,
+        SkillMention,
+    )
+    from .report import outcome_record, write_shortlist
+    from .screener import Screener, Shortlist, list_inputs
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,42 @@
+"""Typed errors with short, stable reason codes; messages never carry resume text."""
+
+from __future__ import annotations
+
+# Every reason a file can fail with. The code is what reports and tests rely on;
+# the text is what a person reads.
+REASONS: dict[str, str] = {
+    "empty_file": "the file is empty",
+    "not_a_regular_file": "not a regular file (directory, link, device or pipe)",
+    "unreadable": "the file could not be read",
+    "too_large": "the file is larger than the size limit",
+    "not_a_resume_format": "content is not PDF, DOCX or plain text",
+    "encrypted_pdf": "the PDF is password-protected",
+    "corrupt_pdf": "the PDF is damaged and could not be opened",
+    "no_text_layer": "the PDF has no text layer (scanned or image-only); OCR is not enabled",
+    "corrupt_docx": "the DOCX archive or its XML is damaged",
+    "no_text": "the document contains (almost) no text",
+    "internal_error": "an unexpected error occurred while processing this file",
+}
+
+
+class PipelineError(Exception):
+    """Base class for every error this package raises on purpose."""
+
+
+class ParseError(PipelineError):
+    """A file could not be turned into a Document; `reason` is a code from REASONS."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        if reason not in REASONS:
+            raise ValueError(f"unknown reason code {reason!r}")
+        self.reason = reason
+        self.detail = detail
+        super().__init__(f"{reason}: {detail or REASONS[reason]}")
+
+
+class LexiconError(PipelineError):
+    """The skill lexicon is invalid; the message names the file and line."""
+
+
+class JobDefinitionError(PipelineError):
+    """The job definition is invalid; the message names the problem and suggests fixes."""

@@ -1,0 +1,103 @@
+"""Document → Profile: skill mentions with evidence, competencies, years of experience."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .experience import date_ranges, total_years
+from .lexicon import Lexicon
+from .matcher import SkillMatcher
+from .records import CompetencyEvidence, Document, Profile, SkillHit, SkillMention
+from .segment import analyse, mask_contacts
+
+COMPETENCY_FULL_AT = 3  # distinct skills at which a competency's strength reaches 1.0
+
+
+def build_profile(
+    document: Document,
+    matcher: SkillMatcher,
+    lexicon: Lexicon,
+    parser_version: str,
+    as_of: date | None = None,
+) -> Profile:
+    layout = analyse(document)
+    text = mask_contacts(layout.text)
+    mentions: dict[str, list[SkillMention]] = {}
+    for m in matcher.find(text):
+        mentions.setdefault(m.skill_id, []).append(
+            SkillMention(
+                skill_id=m.skill_id,
+                surface=layout.text[m.start : m.end],
+                start=m.start,
+                end=m.end,
+                section=layout.section_at(m.start),
+                evidence=layout.evidence_at(m.start, m.end),
+            )
+        )
+    hits = [
+        SkillHit(sid, lexicon.skills[sid].name, tuple(found))
+        for sid, found in sorted(mentions.items())
+    ]
+    implied: dict[str, list[str]] = {}
+    for sid in mentions:
+        for parent in lexicon.ancestors(sid):
+            if parent not in mentions:
+                implied.setdefault(parent, []).append(sid)
+    hits.extend(
+        SkillHit(pid, lexicon.skills[pid].name, (), tuple(sorted(children)))
+        for pid, children in sorted(implied.items())
+    )
+    hits.sort(key=lambda h: h.skill_id)
+    return Profile(
+        candidate_id=document.sha256[:16],
+        sha256=document.sha256,
+        source=document.source,
+        kind=document.kind,
+        engine=document.engine,
+        skills=tuple(hits),
+        competencies=_competencies(mentions, lexicon),
+        years_experience=_years(layout, as_of or date.today()),
+        sections=layout.sections,
+        lexicon_version=lexicon.version,
+        parser_version=parser_version,
+    )
+
+
+def _competencies(
+    mentions: dict[str, list[SkillMention]], lexicon: Lexicon
+) -> tuple[CompetencyEvidence, ...]:
+    out = []
+    for cid, comp in lexicon.competencies.items():
+        skills = sorted(
+            (sid for sid in mentions if cid in lexicon.skills[sid].competencies),
+            key=lambda sid: (-len(mentions[sid]), sid),
+        )
+        evidence: list[str] = []
+        for sid in skills:
+            snippet = mentions[sid][0].evidence
+            if snippet not in evidence:
+                evidence.append(snippet)
+            if len(evidence) == 3:
+                break
+        out.append(
+            CompetencyEvidence(
+                competency_id=cid,
+                name=comp.name,
+                present=bool(skills),
+                strength=round(min(1.0, len(skills) / COMPETENCY_FULL_AT), 3),
+                skills=tuple(skills),
+                evidence=tuple(evidence),
+            )
+        )
+    return tuple(out)
+
+
+def _years(layout, as_of: date) -> float | None:
+    has_experience = "experience" in layout.line_sections
+    chosen = []
+    for start, section in zip(layout.line_starts, layout.line_sections, strict=True):
+        if (section == "experience") if has_experience else section not in ("education",):
+            end = layout.text.find("\n", start)
+            chosen.append(layout.text[start : end if end >= 0 else len(layout.text)])
+    ranges = date_ranges("\n".join(chosen), as_of.year, as_of.month)
+    return total_years(ranges) if ranges else None

@@ -1,0 +1,291 @@
+"""Load and validate the versioned skill lexicon in `skill_lexicon/`."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from .errors import LexiconError
+
+COMPETENCY_IDS = (
+    "programming",
+    "ml_frameworks",
+    "statistics",
+    "data_preprocessing",
+    "cloud_deployment",
+    "deep_learning",
+    "nlp",
+    "data_visualization",
+    "problem_solving",
+    "communication_teamwork",
+)
+_ID = re.compile(r"^[a-z0-9_]+$")
+_SKILL_COLUMNS = ("id", "name", "aliases", "competencies", "parents", "category")
+
+
+@dataclass(frozen=True, slots=True)
+class Competency:
+    id: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    text: str
+    ambiguous: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Skill:
+    id: str
+    name: str
+    aliases: tuple[Alias, ...]
+    competencies: tuple[str, ...]
+    parents: tuple[str, ...]
+    category: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ContextRules:
+    before: frozenset[str]
+    after: frozenset[str]
+    cues: frozenset[str]
+    followers: dict[str, frozenset[str]]
+
+
+@dataclass(frozen=True, eq=False)
+class Lexicon:
+    """Skills and competencies by id, with the family (parent) relation resolved."""
+
+    name: str
+    version: str
+    competencies: dict[str, Competency]
+    skills: dict[str, Skill]
+    rules: ContextRules
+    path: str
+    ancestry: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def ancestors(self, skill_id: str) -> tuple[str, ...]:
+        """Families a skill belongs to, nearest first (SageMaker -> AWS)."""
+        return self.ancestry.get(skill_id, ())
+
+    def descendants(self, skill_id: str) -> frozenset[str]:
+        """The skill itself and every skill that has it as an ancestor."""
+        return frozenset(
+            [skill_id] + [s for s, up in self.ancestry.items() if skill_id in up]
+        )
+
+    def label(self, some_id: str) -> str:
+        if some_id in self.skills:
+            return self.skills[some_id].name
+        if some_id in self.competencies:
+            return self.competencies[some_id].name
+        return some_id
+
+
+
+def default_lexicon_dir() -> Path:
+    """`$PIPELINE_LEXICON`, else the copy shipped in the wheel, else the repo's folder."""
+    env = os.environ.get("PIPELINE_LEXICON")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_data" / "skill_lexicon", here.parent / "skill_lexicon"):
+        if (candidate / "lexicon.yaml").is_file():
+            return candidate
+    raise LexiconError(f"no skill lexicon found next to {here}; set PIPELINE_LEXICON")
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    """The shipped lexicon, loaded once per process."""
+    return load_lexicon(default_lexicon_dir())
+
+
+def load_lexicon(directory: str | os.PathLike[str]) -> Lexicon:
+    """Read and validate a lexicon folder; errors name the file and line."""
+    import yaml
+
+    directory = Path(directory)
+    manifest_path = directory / "lexicon.yaml"
+    manifest = _load_yaml(manifest_path, yaml)
+    if not isinstance(manifest, dict) or "version" not in manifest:
+        raise LexiconError(f"{manifest_path}: needs a mapping with 'version'")
+    competencies = _load_competencies(directory / manifest.get("competencies", "competencies.csv"))
+    skills_path = directory / manifest.get("skills", "skills.csv")
+    skills = _load_skills(skills_path, competencies)
+    rules_path = directory / manifest.get("context_rules", "context_rules.yaml")
+    rules = _load_rules(rules_path, skills, yaml)
+    return Lexicon(
+        name=str(manifest.get("name", directory.name)),
+        version=str(manifest["version"]),
+        competencies=competencies,
+        skills=skills,
+        rules=rules,
+        path=str(directory),
+        ancestry=_ancestry(skills),
+    )
+
+
+def _load_yaml(path: Path, yaml):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except OSError as exc:
+        raise LexiconError(f"{path}: cannot read ({type(exc).__name__})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        raise LexiconError(f"{path}{where}: invalid YAML") from None
+
+
+def _rows(path: Path, columns: tuple[str, ...]):
+    try:
+        handle = open(path, encoding="utf-8", newline="")
+    except OSError as exc:
+        raise LexiconError(f"{path}: cannot read ({type(exc).__name__})") from None
+    with handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise LexiconError(f"{path}:1: empty file") from None
+        if tuple(h.strip() for h in header) != columns:
+            raise LexiconError(f"{path}:1: header must be {','.join(columns)}")
+        line = reader.line_num
+        for row in reader:
+            start, line = line + 1, reader.line_num
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            if len(row) != len(columns):
+                raise LexiconError(f"{path}:{start}: expected {len(columns)} columns, got {len(row)}")
+            yield start, dict(zip(columns, (cell.strip() for cell in row), strict=True))
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split("|") if part.strip()]
+
+
+def _load_competencies(path: Path) -> dict[str, Competency]:
+    found: dict[str, Competency] = {}
+    for line, row in _rows(path, ("id", "name", "description")):
+        if row["id"] not in COMPETENCY_IDS:
+            raise LexiconError(f"{path}:{line}: unknown competency id {row['id']!r}")
+        if row["id"] in found:
+            raise LexiconError(f"{path}:{line}: duplicate competency id {row['id']!r}")
+        found[row["id"]] = Competency(row["id"], row["name"], row["description"])
+    missing = [c for c in COMPETENCY_IDS if c not in found]
+    if missing:
+        raise LexiconError(f"{path}: missing competencies {', '.join(missing)}")
+    return {c: found[c] for c in COMPETENCY_IDS}
+
+
+def _load_skills(path: Path, competencies: dict[str, Competency]) -> dict[str, Skill]:
+    skills: dict[str, Skill] = {}
+    owner: dict[str, tuple[str, int]] = {}  # lowercased alias -> (skill id, line)
+    for line, row in _rows(path, _SKILL_COLUMNS):
+        sid = row["id"]
+        if not _ID.match(sid):
+            raise LexiconError(f"{path}:{line}: skill id {sid!r} must match [a-z0-9_]+")
+        if sid in skills:
+            raise LexiconError(f"{path}:{line}: duplicate skill id {sid!r}")
+        if not row["name"]:
+            raise LexiconError(f"{path}:{line}: skill {sid!r} has no name")
+        aliases: list[Alias] = []
+        raw_aliases = _split(row["aliases"])
+        ambiguous_texts = {a[1:].strip() for a in raw_aliases if a.startswith("~")}
+        if row["name"] not in ambiguous_texts:
+            aliases.append(Alias(row["name"], False))
+        for raw in raw_aliases:
+            ambiguous = raw.startswith("~")
+            text = raw[1:].strip() if ambiguous else raw
+            if not text:
+                raise LexiconError(f"{path}:{line}: empty alias for {sid!r}")
+            if len(text) <= 2 and not ambiguous:
+                raise LexiconError(
+                    f"{path}:{line}: short alias {text!r} of {sid!r} must be marked ambiguous (~)"
+                )
+            aliases.append(Alias(text, ambiguous))
+        for alias in aliases:
+            key = alias.text.lower()
+            if key in owner and owner[key][0] != sid:
+                other, other_line = owner[key]
+                raise LexiconError(
+                    f"{path}:{line}: alias {alias.text!r} of {sid!r} already belongs to "
+                    f"{other!r} (line {other_line})"
+                )
+            owner[key] = (sid, line)
+        comps = tuple(_split(row["competencies"]))
+        for comp in comps:
+            if comp not in competencies:
+                raise LexiconError(f"{path}:{line}: unknown competency {comp!r} for {sid!r}")
+        skills[sid] = Skill(
+            id=sid,
+            name=row["name"],
+            aliases=tuple(dict.fromkeys(aliases)),
+            competencies=comps,
+            parents=tuple(_split(row["parents"])),
+            category=row["category"],
+            line=line,
+        )
+    for skill in skills.values():
+        for parent in skill.parents:
+            if parent not in skills:
+                raise LexiconError(
+                    f"{path}:{skill.line}: parent {parent!r} of {skill.id!r} is not a skill"
+                )
+    for skill in skills.values():
+        seen: set[str] = set()
+        stack = list(skill.parents)
+        while stack:
+            current = stack.pop()
+            if current == skill.id:
+                raise LexiconError(f"{path}:{skill.line}: {skill.id!r} is its own ancestor")
+            if current not in seen:
+                seen.add(current)
+                stack.extend(skills[current].parents)
+    return skills
+
+
+def _load_rules(path: Path, skills: dict[str, Skill], yaml) -> ContextRules:
+    data = _load_yaml(path, yaml) or {}
+    if not isinstance(data, dict):
+        raise LexiconError(f"{path}: expected a mapping")
+    followers: dict[str, frozenset[str]] = {}
+    for sid, words in (data.get("followers") or {}).items():
+        if sid not in skills:
+            raise LexiconError(f"{path}: followers name unknown skill {sid!r}")
+        followers[sid] = frozenset(str(w) for w in words)
+
+    def words(key: str, lower: bool = False) -> frozenset[str]:
+        values = data.get(key) or []
+        if not isinstance(values, list):
+            raise LexiconError(f"{path}: {key!r} must be a list")
+        return frozenset(str(v).lower() if lower else str(v) for v in values)
+
+    return ContextRules(
+        before=words("before"),
+        after=words("after"),
+        cues=words("cues", lower=True),
+        followers=followers,
+    )
+
+
+def _ancestry(skills: dict[str, Skill]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for sid, skill in skills.items():
+        found: list[str] = []
+        queue = list(skill.parents)
+        while queue:
+            current = queue.pop(0)
+            if current not in found:
+                found.append(current)
+                queue.extend(skills[current].parents)
+        out[sid] = tuple(found)
+    return out

@@ -1,0 +1,146 @@
+"""Small frozen records handed from stage to stage."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word on a page, in PDF points, top-left origin (y grows downwards)."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    page: int
+    bold: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of text in reading order."""
+
+    text: str
+    page: int = 0
+    size: float = 0.0
+    bold: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """Text of one file in reading order, plus where it came from."""
+
+    source: str
+    sha256: str
+    kind: str  # "pdf", "docx" or "text"
+    engine: str
+    lines: tuple[Line, ...]
+    page_count: int = 1
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class SkillMention:
+    """One place where a skill was found, with the text around it as evidence."""
+
+    skill_id: str
+    surface: str
+    start: int
+    end: int
+    section: str
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class SkillHit:
+    """A skill the candidate shows, with its mentions (or the child skills implying it)."""
+
+    skill_id: str
+    name: str
+    mentions: tuple[SkillMention, ...]
+    implied_by: tuple[str, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return len(self.mentions)
+
+
+@dataclass(frozen=True, slots=True)
+class CompetencyEvidence:
+    """How strongly a profile shows one of the guide's competencies, and why."""
+
+    competency_id: str
+    name: str
+    present: bool
+    strength: float  # 0..1
+    skills: tuple[str, ...]
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What the screening knows about one resume. Holds no contact details."""
+
+    candidate_id: str
+    sha256: str
+    source: str
+    kind: str
+    engine: str
+    skills: tuple[SkillHit, ...]
+    competencies: tuple[CompetencyEvidence, ...]
+    years_experience: float | None
+    sections: tuple[str, ...]
+    lexicon_version: str
+    parser_version: str
+
+    def skill_ids(self) -> frozenset[str]:
+        return frozenset(hit.skill_id for hit in self.skills)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementResult:
+    """One requirement of the job, judged against one profile."""
+
+    requirement: str  # human-readable label, e.g. "skill: Python"
+    kind: str  # "skill", "competency", "any_of", "min_years"
+    targets: tuple[str, ...]
+    weight: float
+    must_have: bool
+    status: str  # "met", "partial", "missing"
+    credit: float  # 0..1
+    matched: tuple[str, ...]
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredCandidate:
+    candidate_id: str
+    source: str
+    score: float
+    disqualified: bool
+    missing_must_haves: tuple[str, ...]
+    requirements: tuple[RequirementResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    """Exactly one state per input entry: scored (profile set) or failed (reason set)."""
+
+    source: str
+    sha256: str | None
+    status: str  # "scored" or "failed"
+    profile: Profile | None = None
+    reason: str | None = None
+    detail: str = ""
+    scored: ScoredCandidate | None = None
+    extra: dict[str, Any] = field(default_factory=dict)

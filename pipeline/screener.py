@@ -1,0 +1,172 @@
+"""Orchestration: files → profiles → scores → a ranked, explained shortlist."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .errors import REASONS, ParseError
+from .records import FileOutcome, ScoredCandidate
+
+log = logging.getLogger("pipeline")
+
+
+def display_name(path: Path) -> str:
+    """A file name that is always valid UTF-8 (undecodable bytes shown as \\xNN)."""
+    raw = os.fsencode(path.name)
+    return raw.decode("utf-8", errors="backslashreplace")
+
+
+def list_inputs(directory: str | os.PathLike[str]) -> list[Path]:
+    """Every entry of a folder (not recursive), in a stable order; nothing is skipped."""
+    directory = Path(directory)
+    with os.scandir(directory) as entries:
+        return sorted((Path(e.path) for e in entries), key=lambda p: os.fsencode(p.name))
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """Ranked scored candidates, the failed files, and what produced them."""
+
+    job: object
+    ranked: tuple[FileOutcome, ...]
+    failed: tuple[FileOutcome, ...]
+    top: int
+    versions: dict[str, str]
+
+    def shortlisted(self) -> list[FileOutcome]:
+        return [o for o in self.ranked if is_shortlisted(o, self.ranked, self.top)]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "entries": len(self.ranked) + len(self.failed),
+            "scored": len(self.ranked),
+            "failed": len(self.failed),
+            "shortlisted": len(self.shortlisted()),
+        }
+
+
+def is_shortlisted(outcome: FileOutcome, ranked: tuple[FileOutcome, ...], top: int) -> bool:
+    eligible = [o for o in ranked if o.scored is not None and not o.scored.disqualified][:top]
+    return any(o is outcome for o in eligible)
+
+
+class Screener:
+    """Screen resumes against a job.
+
+    >>> screener = Screener(load_job("examples/jobs/ml-engineer.yaml"))
+    >>> shortlist = screener.screen(list_inputs("examples/resumes"))
+
+    The lexicon and the spaCy matcher load on first use, once per Screener;
+    pass `lexicon=` to use another one (tests pass small ones).
+    """
+
+    def __init__(self, job=None, *, lexicon=None, pdf_engine: str = "pdfium", top: int = 10,
+                 as_of: date | None = None) -> None:
+        self.job = job
+        self._lexicon = lexicon
+        self.pdf_engine = pdf_engine
+        self.top = top
+        self.as_of = as_of
+        self._matcher = None
+
+    @property
+    def lexicon(self):
+        if self._lexicon is None:
+            from .lexicon import default_lexicon
+
+            self._lexicon = default_lexicon()
+        return self._lexicon
+
+    @property
+    def matcher(self):
+        if self._matcher is None:
+            from .matcher import SkillMatcher
+
+            self._matcher = SkillMatcher(self.lexicon)
+        return self._matcher
+
+    @property
+    def versions(self) -> dict[str, str]:
+        from . import __version__
+        from .parsers import PARSER_VERSION
+
+        return {
+            "package": __version__,
+            "parser": PARSER_VERSION,
+            "lexicon": self.lexicon.version,
+            "pdf_engine": self.pdf_engine,
+        }
+
+    def extract(self, path: str | os.PathLike[str]) -> FileOutcome:
+        """Parse one file and build its profile; failures come back as outcomes, never raised."""
+        from .extract import build_profile
+        from .parsers import PARSER_VERSION, parse
+
+        path = Path(path)
+        name = display_name(path)
+        try:
+            document = parse(path, pdf_engine=self.pdf_engine)
+        except ParseError as exc:
+            log.info("failed %s: %s", name, exc.reason)
+            return FileOutcome(name, None, "failed", reason=exc.reason, detail=exc.detail)
+        except Exception as exc:  # a parser bug must not stop the batch; no message (may hold text)
+            log.warning("failed %s: internal_error (%s)", name, type(exc).__name__)
+            return FileOutcome(name, None, "failed", reason="internal_error",
+                               detail=type(exc).__name__)
+        try:
+            profile = build_profile(document, self.matcher, self.lexicon, PARSER_VERSION,
+                                    as_of=self.as_of)
+        except Exception as exc:
+            log.warning("failed %s: internal_error (%s)", name, type(exc).__name__)
+            return FileOutcome(name, document.sha256, "failed", reason="internal_error",
+                               detail=type(exc).__name__)
+        profile = _renamed(profile, name)
+        return FileOutcome(name, document.sha256, "scored", profile=profile)
+
+    def score(self, outcome: FileOutcome) -> FileOutcome:
+        from .rank import score_profile
+
+        if outcome.profile is None or self.job is None:
+            return outcome
+        scored = score_profile(outcome.profile, self.job, self.lexicon)
+        return FileOutcome(outcome.source, outcome.sha256, outcome.status, outcome.profile,
+                           scored=scored)
+
+    def screen(self, paths: Iterable[str | os.PathLike[str]],
+               progress: Callable[[FileOutcome], None] | None = None) -> Shortlist:
+        """Extract and score every path; every path ends in the shortlist or in `failed`."""
+        from .rank import rank
+
+        if self.job is None:
+            raise ValueError("Screener.screen needs a job definition")
+        scored: list[FileOutcome] = []
+        failed: list[FileOutcome] = []
+        for path in paths:
+            outcome = self.score(self.extract(path))
+            (scored if outcome.status == "scored" else failed).append(outcome)
+            if progress is not None:
+                progress(outcome)
+        by_candidate = {id(o.scored): o for o in scored}
+        ordered = rank([o.scored for o in scored if o.scored is not None])
+        ranked = tuple(by_candidate[id(s)] for s in ordered)
+        failed.sort(key=lambda o: o.source)
+        return Shortlist(self.job, ranked, tuple(failed), self.top, self.versions)
+
+
+def _renamed(profile, name: str):
+    from dataclasses import replace
+
+    return replace(profile, source=name)
+
+
+def reason_text(reason: str | None) -> str:
+    return REASONS.get(reason or "", "")
+
+
+__all__ = ["ScoredCandidate", "Screener", "Shortlist", "display_name", "list_inputs"]

@@ -1,0 +1,143 @@
+"""Split a Document's text into sections and evidence units, and blank out contact details."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from .records import Document
+
+SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
+    "summary": ("summary", "professional summary", "profile", "about me", "objective",
+                "career objective", "executive summary", "career summary", "overview",
+                "professional profile"),
+    "experience": ("experience", "work experience", "professional experience", "employment",
+                   "employment history", "work history", "career history", "relevant experience",
+                   "experience and projects"),
+    "education": ("education", "academic background", "education and training", "qualifications",
+                  "academic qualifications", "education & training"),
+    "skills": ("skills", "technical skills", "core skills", "key skills", "skills summary",
+               "core competencies", "competencies", "technologies", "tools", "tech stack",
+               "skills & tools", "skills and tools", "highlights", "expertise",
+               "areas of expertise", "languages and tools", "technical proficiencies"),
+    "projects": ("projects", "selected projects", "personal projects", "key projects",
+                 "academic projects", "side projects"),
+    "certifications": ("certifications", "certificates", "licenses", "licenses and certifications",
+                       "certifications and training", "courses", "training"),
+    "publications": ("publications", "papers", "talks", "publications and talks"),
+    "other": ("interests", "hobbies", "languages", "awards", "honors", "volunteering",
+              "volunteer experience", "references", "additional information", "activities",
+              "accomplishments", "achievements", "affiliations", "contact"),
+}
+_HEADING_TO_SECTION = {h: s for s, heads in SECTION_HEADINGS.items() for h in heads}
+_BULLET = re.compile(r"^\s*(?:[•·▪■◦●○\-–—*►➢✓]|\d{1,2}[.)])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(
+    r"(?:https?://|www\.)\S+|\b(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com)/\S*",
+    re.I,
+)
+_PHONE = re.compile(r"(?<!\w)(?:\+?\d[\d\s().-]{7,}\d)(?!\w)")
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Offsets of lines, their sections, and evidence units over one text."""
+
+    text: str
+    line_starts: tuple[int, ...]
+    line_sections: tuple[str, ...]
+    unit_starts: tuple[int, ...]
+    unit_ends: tuple[int, ...]
+
+    def section_at(self, pos: int) -> str:
+        return self.line_sections[bisect_right(self.line_starts, pos) - 1]
+
+    def evidence_at(self, start: int, end: int, limit: int = 240) -> str:
+        i = bisect_right(self.unit_starts, start) - 1
+        a, b = self.unit_starts[i], self.unit_ends[i]
+        snippet = " ".join(self.text[a:b].split())
+        if len(snippet) <= limit:
+            return snippet
+        # Keep a window around the mention.
+        rel = len(" ".join(self.text[a:start].split()))
+        lo = max(0, rel - limit // 2)
+        return ("…" if lo else "") + snippet[lo : lo + limit].strip() + "…"
+
+    @property
+    def sections(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s for s in self.line_sections if s != "header"))
+
+
+def heading_section(line: str) -> str | None:
+    """The section a heading line opens, or None when the line is not a heading."""
+    words = line.split()
+    if not words or len(words) > 5:
+        return None
+    key = re.sub(r"[^a-z& ]", "", line.lower().replace("’", "'")).strip()
+    key = re.sub(r"\s+", " ", key)
+    return _HEADING_TO_SECTION.get(key)
+
+
+def analyse(document: Document) -> Layout:
+    lines = [line.text for line in document.lines]
+    starts: list[int] = []
+    pos = 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    text = "\n".join(lines)
+    sections: list[str] = []
+    current = "header"  # before the first heading: name, contact line, headline
+    for line in lines:
+        found = heading_section(line)
+        if found is not None:
+            current = found
+        sections.append(current)
+    unit_starts, unit_ends = _units(lines, starts)
+    return Layout(text, tuple(starts), tuple(sections), tuple(unit_starts), tuple(unit_ends))
+
+
+def _units(lines: list[str], starts: list[int]) -> tuple[list[int], list[int]]:
+    """Bullets and sentences: a wrapped line continues its unit, a bullet starts a new one."""
+    blocks: list[tuple[int, int]] = []
+    for i, line in enumerate(lines):
+        a, b = starts[i], starts[i] + len(line)
+        if blocks and i > 0:
+            prev = lines[i - 1].rstrip()
+            continues = (
+                not _BULLET.match(line)
+                and heading_section(line) is None
+                and heading_section(prev) is None
+                and prev[-1:] not in ".!?:;"
+                and line[:1].islower()
+            )
+            if continues:
+                blocks[-1] = (blocks[-1][0], b)
+                continue
+        blocks.append((a, b))
+    unit_starts: list[int] = []
+    unit_ends: list[int] = []
+    text = "\n".join(lines)
+    for a, b in blocks:
+        cursor = a
+        for m in _SENTENCE_END.finditer(text, a, b):
+            unit_starts.append(cursor)
+            unit_ends.append(m.start())
+            cursor = m.end()
+        unit_starts.append(cursor)
+        unit_ends.append(b)
+    return unit_starts, unit_ends
+
+
+def mask_contacts(text: str) -> str:
+    """Replace e-mails, links and phone numbers with spaces (same length), so they never match."""
+
+    def blank(m: re.Match[str]) -> str:
+        return " " * len(m.group())
+
+    text = _EMAIL.sub(blank, text)
+    text = _URL.sub(blank, text)
+    return _PHONE.sub(blank, text)

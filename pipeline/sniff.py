@@ -1,0 +1,78 @@
+"""Decide a file's format from its bytes, never from its name."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from .errors import ParseError
+
+PDF = "pdf"
+DOCX = "docx"
+TEXT = "text"
+
+_HEAD = 8192
+
+
+def sniff_bytes(head: bytes, path: Path | None = None) -> str:
+    """Return PDF, DOCX or TEXT for the leading bytes of a file, or raise ParseError."""
+    if not head:
+        raise ParseError("empty_file")
+    if b"%PDF-" in head[:1024]:
+        return PDF
+    if head.startswith(b"PK\x03\x04"):
+        if path is None:
+            raise ParseError("not_a_resume_format", "ZIP archive")
+        return _sniff_zip(path)
+    if _looks_like_text(head):
+        return TEXT
+    raise ParseError("not_a_resume_format", "binary content")
+
+
+def sniff(path: Path) -> str:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_HEAD)
+    except OSError as exc:
+        raise ParseError("unreadable", type(exc).__name__) from None
+    return sniff_bytes(head, path)
+
+
+def _sniff_zip(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ParseError("corrupt_docx", "unreadable ZIP archive") from None
+    if "word/document.xml" in names:
+        return DOCX
+    raise ParseError("not_a_resume_format", "ZIP archive without word/document.xml")
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        # UTF-16 text has NULs; accept it only with a BOM.
+        return head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if head.startswith((b"{\\rtf", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        return False
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 4:  # a multibyte char cut by the read boundary
+            text = head[: exc.start].decode("utf-8")
+        else:
+            text = head.decode("cp1252", errors="replace")
+    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
+    return printable >= 0.95 * max(len(text), 1)
+
+
+def decode_text(data: bytes) -> str:
+    """Decode a plain-text resume: BOMs, then UTF-8, then cp1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")

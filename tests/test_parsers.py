@@ -1,0 +1,195 @@
+"""Parsers: format sniffing, both PDF engines, reading order, DOCX structure, reason codes."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+from conftest import docx_resume, pdf_image_only, pdf_single_column, pdf_two_column, text_file
+
+from pipeline.errors import REASONS, ParseError
+from pipeline.parsers import PDF_ENGINES, parse
+
+BODY = [
+    "EXPERIENCE",
+    "Machine Learning Engineer, Northwind Analytics, 2019 - 2023",
+    "Built churn models in Python with scikit-learn and Pandas.",
+    "Deployed PyTorch models on AWS SageMaker for the search team.",
+    "EDUCATION",
+    "MSc Statistics, Example University",
+]
+
+LEFT = ["SKILLS", "Python, SQL", "PyTorch", "Pandas", "LANGUAGES", "English", "Spanish"]
+RIGHT = [
+    "EXPERIENCE",
+    "Data Scientist at Contoso Labs",
+    "Trained gradient boosted models",
+    "for fraud detection in production.",
+    "Presented results to executives.",
+    "Mentored two junior analysts.",
+    "Wrote the team style guide.",
+]
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+def test_pdf_single_column_text(tmp_path, engine):
+    path = pdf_single_column(tmp_path / "one.pdf", BODY)
+    doc = parse(path, pdf_engine=engine)
+    assert doc.kind == "pdf" and doc.engine == engine
+    assert [line.text for line in doc.lines] == BODY
+    assert doc.lines[0].bold and not doc.lines[1].bold
+
+
+@pytest.mark.parametrize("row_drawn", [True, False])
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+def test_pdf_two_columns_read_column_by_column(tmp_path, engine, row_drawn):
+    path = pdf_two_column(tmp_path / "two.pdf", LEFT, RIGHT, row_drawn=row_drawn)
+    doc = parse(path, pdf_engine=engine)
+    assert [line.text for line in doc.lines] == LEFT + RIGHT
+
+
+def test_both_engines_agree(tmp_path):
+    path = pdf_two_column(tmp_path / "two.pdf", LEFT, RIGHT, row_drawn=True)
+    texts = {engine: parse(path, pdf_engine=engine).text for engine in PDF_ENGINES}
+    assert texts["pdfium"] == texts["pdfplumber"]
+
+
+def test_pdf_line_end_hyphen_is_kept(tmp_path):
+    path = pdf_single_column(tmp_path / "h.pdf", ["Libraries: PyTorch, scikit-", "learn and Pandas"] * 3)
+    doc = parse(path)
+    assert "scikit-" in doc.lines[0].text
+
+
+def test_docx_header_table_textbox_in_document_order(tmp_path):
+    path = docx_resume(
+        tmp_path / "cv.docx",
+        header="Ada Example | ada@example.com | +1 555 0100",
+        paragraphs=["Summary", "Machine learning engineer with five years of experience."],
+        textbox="Shipped a BERT classifier",
+        table=[["Python", "PyTorch"], ["Pandas", "AWS"]],
+        after_table=["Experience", "Data Scientist, Contoso, 2018 - 2021"],
+    )
+    doc = parse(path)
+    texts = [line.text for line in doc.lines]
+    assert texts[0] == "Ada Example | ada@example.com | +1 555 0100"
+    assert texts.count("Shipped a BERT classifier") == 1  # mc:Fallback copy skipped
+    order = [texts.index(t) for t in ("Summary", "Highlights", "Shipped a BERT classifier",
+                                      "Python", "PyTorch", "Pandas", "AWS", "Experience")]
+    assert order == sorted(order)
+
+
+def test_docx_hidden_runs_dropped(tmp_path):
+    path = docx_resume(tmp_path / "h.docx", paragraphs=["Nurse with ten years on a surgical ward."] * 3,
+                       hidden="Python PyTorch TensorFlow Kubernetes")
+    assert "PyTorch" not in parse(path).text
+
+
+def test_sniffing_ignores_the_file_name(tmp_path):
+    docx_path = docx_resume(tmp_path / "real.docx", paragraphs=["Data engineer who writes Python daily."] * 3)
+    disguised = tmp_path / "resume.pdf"
+    disguised.write_bytes(docx_path.read_bytes())
+    assert parse(disguised).kind == "docx"
+    pdf = pdf_single_column(tmp_path / "x.pdf", BODY)
+    renamed = tmp_path / "resume.txt"
+    renamed.write_bytes(pdf.read_bytes())
+    assert parse(renamed).kind == "pdf"
+
+
+def test_plain_text(tmp_path):
+    path = text_file(tmp_path / "cv.txt", "SKILLS\nPython, Pandas\nEXPERIENCE\nData analyst since 2020 at a bank.\n")
+    doc = parse(path)
+    assert doc.kind == "text" and doc.lines[0].text == "SKILLS"
+
+
+def _reason(path, **kwargs) -> str:
+    with pytest.raises(ParseError) as info:
+        parse(path, **kwargs)
+    return info.value.reason
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+def test_reason_encrypted_pdf(tmp_path, engine):
+    path = pdf_single_column(tmp_path / "locked.pdf", BODY, encrypt="secret")
+    assert _reason(path, pdf_engine=engine) == "encrypted_pdf"
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+def test_reason_no_text_layer(tmp_path, engine):
+    assert _reason(pdf_image_only(tmp_path / "scan.pdf"), pdf_engine=engine) == "no_text_layer"
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+def test_reason_corrupt_pdf(tmp_path, engine):
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage \x00\xff" * 20)
+    assert _reason(path, pdf_engine=engine) == "corrupt_pdf"
+
+
+def test_reason_empty_file(tmp_path):
+    path = tmp_path / "empty.pdf"
+    path.write_bytes(b"")
+    assert _reason(path) == "empty_file"
+
+
+def test_reason_not_a_resume_format(tmp_path):
+    path = tmp_path / "photo.pdf"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    assert _reason(path) == "not_a_resume_format"
+    archive = tmp_path / "notes.docx"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("notes.txt", "hello")
+    assert _reason(archive) == "not_a_resume_format"
+
+
+def test_reason_corrupt_docx(tmp_path):
+    good = docx_resume(tmp_path / "g.docx", paragraphs=["Python developer"] * 5)
+    path = tmp_path / "bad.docx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data[: len(data) // 2]
+            dst.writestr(item, data)
+    assert _reason(path) == "corrupt_docx"
+    truncated = tmp_path / "cut.docx"
+    truncated.write_bytes(good.read_bytes()[:300])
+    assert _reason(truncated) == "corrupt_docx"
+
+
+def test_reason_no_text(tmp_path):
+    assert _reason(text_file(tmp_path / "t.txt", "hi\n")) == "no_text"
+    assert _reason(docx_resume(tmp_path / "d.docx", paragraphs=["", "  "])) == "no_text"
+
+
+def test_reason_not_a_regular_file(tmp_path):
+    folder = tmp_path / "folder.docx"
+    folder.mkdir()
+    assert _reason(folder) == "not_a_regular_file"
+    target = pdf_single_column(tmp_path / "t.pdf", BODY)
+    link = tmp_path / "link.pdf"
+    link.symlink_to(target)
+    assert _reason(link) == "not_a_regular_file"
+
+
+def test_reason_unreadable(tmp_path):
+    assert _reason(tmp_path / "missing.pdf") == "unreadable"
+
+
+def test_reason_too_large(tmp_path, monkeypatch):
+    import pipeline.parsers as parsers
+
+    monkeypatch.setattr(parsers, "MAX_BYTES", 1000)
+    path = text_file(tmp_path / "big.txt", "Python developer. " * 200)
+    assert _reason(path) == "too_large"
+
+
+def test_every_reason_code_is_tested():
+    tested = {"empty_file", "not_a_regular_file", "unreadable", "too_large", "not_a_resume_format",
+              "encrypted_pdf", "corrupt_pdf", "no_text_layer", "corrupt_docx", "no_text",
+              "internal_error"}  # internal_error: tests/test_screener.py
+    assert tested == set(REASONS)
+
+
+def test_unknown_reason_code_is_a_bug():
+    with pytest.raises(ValueError):
+        ParseError("made_up")
