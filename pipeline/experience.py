@@ -11,11 +11,17 @@ _MONTHS = {
     )
 }
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_POINT = rf"(?:(?P<{{p}}m>{_MONTH})\s*|(?P<{{p}}n>\d{{1,2}})\s*/\s*)?(?P<{{p}}y>(?:19|20)\d\d)"
+
+
+def _point(p: str) -> str:
+    """A month-year point: "Jan 2020", "01/2020" or "2020"; groups named with prefix p."""
+    return rf"(?:(?P<{p}m>{_MONTH})\s*|(?P<{p}n>\d{{1,2}})\s*/\s*)?(?P<{p}y>(?:19|20)\d\d)"
+
+
 _RANGE = re.compile(
-    _POINT.format(p="a")
+    _point("a")
     + r"\s*(?:-|–|—|to|until|till)\s*(?:"
-    + _POINT.format(p="b")
+    + _point("b")
     + r"|(?P<now>present|current|now|today|ongoing))",
     re.I,
 )

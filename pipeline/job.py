@@ -187,8 +187,10 @@ class _Resolver:
         else:
             raise JobDefinitionError(f"{self.source}: {where}: expected an id or a mapping")
         if label is None:
-            names = " or ".join(self.lexicon.label(t) for t in targets)
-            label = names if kind == "any_of" else self.lexicon.label(targets[0])
+            if kind == "competency":
+                label = self.lexicon.competencies[targets[0]].name
+            else:
+                label = " or ".join(self.lexicon.label(t) for t in targets)
         return Requirement(kind, targets, float(weight), must, str(label), group)
 
     def _resolve_any(self, value: Any, where: str) -> tuple[str, tuple[str, ...]]:

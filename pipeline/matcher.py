@@ -146,6 +146,7 @@ class SkillMatcher:
                 return "\n" in doc.text[a:b]
             return "\n" in original[to_original(a, fa, oa) : to_original(b, fa, oa)]
 
+        at_line_start = at_line_end = True
         if s > 0:
             prev = doc[s - 1]
             at_line_start = line_break(prev.idx + len(prev.text), doc[s].idx)
@@ -164,18 +165,14 @@ class SkillMatcher:
             )
             if not ok_next:
                 return False
-        # The sentence or line around it must look like a skills context.
+        # The line around it must look like a skills context. A name alone on its
+        # line is a list item: its neighbouring lines count too.
+        alone = at_line_start and at_line_end
         lo, hi = max(0, s - 12), min(len(doc), e + 12)
         for i in range(lo, hi):
-            if s <= i < e:
+            if s <= i < e or not (i in plain_tokens or doc[i].lower_ in rules.cues):
                 continue
-            if i in plain_tokens and not line_break(
-                min(doc[i].idx, doc[s].idx), max(doc[i].idx, doc[s].idx)
-            ):
-                return True
-            if doc[i].lower_ in rules.cues and not line_break(
-                min(doc[i].idx, doc[s].idx), max(doc[i].idx, doc[s].idx)
-            ):
+            if alone or not line_break(min(doc[i].idx, doc[s].idx), max(doc[i].idx, doc[s].idx)):
                 return True
         return False
 

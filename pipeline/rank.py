@@ -65,7 +65,11 @@ def _judge(req: Requirement, mentioned, competencies, lexicon: Lexicon) -> Requi
     evidence: list[str] = []
     best = 0.0
     for target in req.targets:
-        if target in lexicon.competencies:
+        # Competency and skill ids may coincide ("nlp"): a skill requirement means the skill.
+        as_competency = req.kind == "competency" or (
+            req.kind == "any_of" and target in lexicon.competencies
+        )
+        if as_competency:
             comp = competencies.get(target)
             skills = comp.skills if comp is not None else ()
             credit = 1.0 if len(skills) >= COMPETENCY_MET_AT else 0.5 if skills else 0.0

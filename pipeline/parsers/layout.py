@@ -7,6 +7,7 @@ and does not depend on the order text was written into the PDF content stream.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import accumulate
 from statistics import median
 
 from ..records import Line, Word
@@ -92,16 +93,21 @@ def _find_gutter(rows: list[list[list[Word]]]) -> tuple[float, float] | None:
     if span < 4 * MIN_GUTTER:
         return None
     origin = int(x_min)
-    cover = [0] * (int(x_max) - origin + 2)
+    # cover[x] = how many rows have text at x (difference array over merged chunk spans)
+    delta = [0] * (int(x_max) - origin + 3)
     for row in rows:
-        row_cover = bytearray(len(cover))
-        for chunk in row:
-            a = int(chunk[0].x0) - origin
-            b = int(chunk[-1].x1) - origin + 1
-            row_cover[a:b] = b"\x01" * (b - a)
-        for i, flag in enumerate(row_cover):
-            if flag:
-                cover[i] += 1
+        spans = sorted((int(c[0].x0) - origin, int(c[-1].x1) - origin + 1) for c in row)
+        cur_a, cur_b = spans[0]
+        for a, b in spans[1:]:
+            if a <= cur_b:
+                cur_b = max(cur_b, b)
+            else:
+                delta[cur_a] += 1
+                delta[cur_b] -= 1
+                cur_a, cur_b = a, b
+        delta[cur_a] += 1
+        delta[cur_b] -= 1
+    cover = list(accumulate(delta))
     limit = max(1, int(MAX_CROSSING * len(rows)))
     best: tuple[float, float] | None = None
     best_score = 0.0

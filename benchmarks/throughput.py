@@ -1,0 +1,148 @@
+"""End-to-end screening throughput (parse + match + score) against pdfplumber-only extraction.
+
+Prints figures; it is not a test. Uses ../shared/data/livecareer (real text PDFs)
+and ../shared/data/layouts (DOCX) when present, else resumes generated here.
+Single process, so the rates are per core. Run: python benchmarks/throughput.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data"
+sys.path.insert(0, str(ROOT))
+
+
+def sample(paths: list[Path], n: int) -> list[Path]:
+    """Every k-th file of the sorted list: spread over all categories, not picked by hand."""
+    paths = sorted(paths)
+    if len(paths) <= n:
+        return paths
+    step = len(paths) / n
+    return [paths[int(i * step)] for i in range(n)]
+
+
+def generated_pdfs(directory: Path, n: int) -> list[Path]:
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    skills = ["Python", "PyTorch", "SQL", "Pandas", "AWS", "Docker", "Tableau", "Excel", "R", "Go"]
+    out = []
+    for i in range(n):
+        path = directory / f"gen-{i:04d}.pdf"
+        c = canvas.Canvas(str(path), pagesize=letter, invariant=1)
+        y = 750
+        for j in range(90):
+            c.setFont("Helvetica", 10)
+            c.drawString(50, y, f"Line {j}: delivered project {i}-{j} using {skills[(i + j) % 10]}"
+                                f" and {skills[(i * 3 + j) % 10]} for a team of {j % 9 + 2}.")
+            y -= 14
+            if y < 50:
+                c.showPage()
+                y = 750
+        c.save()
+        out.append(path)
+    return out
+
+
+def generated_docx(directory: Path, n: int) -> list[Path]:
+    import docx
+
+    out = []
+    for i in range(n):
+        document = docx.Document()
+        document.sections[0].header.paragraphs[0].text = f"Candidate {i} | c{i}@example.com"
+        for j in range(40):
+            document.add_paragraph(f"Built pipeline {j} with Python, Pandas and AWS for client {i}.")
+        table = document.add_table(rows=3, cols=3)
+        for r in range(3):
+            for c in range(3):
+                table.cell(r, c).text = ["SQL", "PyTorch", "Tableau"][c] + f" {r}"
+        path = directory / f"gen-{i:04d}.docx"
+        document.save(str(path))
+        out.append(path)
+    return out
+
+
+def rate(fn, files: list[Path], repeats: int) -> tuple[float, list[float]]:
+    rates = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for path in files:
+            fn(path)
+        rates.append(len(files) / (time.perf_counter() - start))
+    return statistics.median(rates), rates
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=200, help="PDFs for the end-to-end rate")
+    parser.add_argument("--plumber-files", type=int, default=30, help="PDFs for the pdfplumber ratio")
+    parser.add_argument("--docx-files", type=int, default=100)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+
+    from pipeline import Screener, load_job
+    from pipeline.parsers.pdf_plumber import read_words as plumber_words
+
+    job = load_job(ROOT / "examples" / "jobs" / "ml-engineer.yaml")
+    t0 = time.perf_counter()
+    screener = Screener(job)
+    _ = screener.matcher  # lexicon + spaCy matcher, once per process
+    print(f"startup: lexicon {screener.lexicon.version} ({len(screener.lexicon.skills)} skills) "
+          f"and matcher loaded in {time.perf_counter() - t0:.2f} s (not in the rates below)")
+
+    def end_to_end(path: Path) -> None:
+        outcome = screener.score(screener.extract(path))
+        if outcome.status != "scored":
+            failures.append(outcome.reason)
+
+    tmp = tempfile.TemporaryDirectory()
+    livecareer = SHARED / "livecareer" / "pdf"
+    if livecareer.is_dir():
+        pdfs = sample(list(livecareer.glob("*/*.pdf")), args.files)
+        print(f"PDF data: ../shared/data/livecareer, {len(pdfs)} files sampled evenly from "
+              f"{len(list(livecareer.glob('*/*.pdf')))}")
+    else:
+        pdfs = generated_pdfs(Path(tmp.name), args.files)
+        print(f"PDF data: ../shared/data absent; {len(pdfs)} generated 2-page PDFs")
+
+    failures: list[str] = []
+    end_to_end(pdfs[0])  # warm caches
+    failures.clear()
+    med, runs = rate(end_to_end, pdfs, args.repeats)
+    print(f"end-to-end PDF (pdfium, parse+match+score): median {med:.1f} resumes/s "
+          f"(runs: {', '.join(f'{r:.1f}' for r in runs)}); failed files: {len(failures) // args.repeats}")
+
+    few = sample(pdfs, args.plumber_files)
+    plumber_med, plumber_runs = rate(plumber_words, few, args.repeats)
+    e2e_few, e2e_runs = rate(end_to_end, few, args.repeats)
+    print(f"pdfplumber extract_words only, {len(few)} of the same files: median {plumber_med:.2f} files/s "
+          f"(runs: {', '.join(f'{r:.2f}' for r in plumber_runs)})")
+    print(f"end-to-end on those {len(few)} files: median {e2e_few:.1f} resumes/s "
+          f"-> {e2e_few / plumber_med:.1f}x pdfplumber-only extraction")
+
+    layouts = SHARED / "layouts" / "files"
+    docx_files = sorted(layouts.glob("*.docx")) if layouts.is_dir() else []
+    if docx_files:
+        label = f"../shared/data/layouts ({len(docx_files)} DOCX)"
+    else:
+        docx_files = generated_docx(Path(tmp.name), args.docx_files)
+        label = f"{len(docx_files)} generated DOCX"
+    failures.clear()
+    docx_med, docx_runs = rate(end_to_end, docx_files, args.repeats)
+    print(f"end-to-end DOCX, {label}: median {docx_med:.1f} resumes/s "
+          f"(runs: {', '.join(f'{r:.1f}' for r in docx_runs)}); failed: {len(failures) // args.repeats}")
+    print(f"machine: {os.cpu_count()} cores visible, 1 used; python {sys.version.split()[0]}")
+    tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()
