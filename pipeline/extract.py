@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from .experience import date_ranges, total_years
@@ -20,8 +21,11 @@ def build_profile(
     parser_version: str,
     as_of: date | None = None,
 ) -> Profile:
+    # Contact details are blanked (same length, so offsets hold) before matching and
+    # before any evidence is cut, so they never count and never show up as evidence.
     layout = analyse(document)
-    text = mask_contacts(layout.text)
+    layout = replace(layout, text=mask_contacts(layout.text))
+    text = layout.text
     mentions: dict[str, list[SkillMention]] = {}
     for m in matcher.find(text):
         mentions.setdefault(m.skill_id, []).append(

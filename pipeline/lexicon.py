@@ -34,10 +34,25 @@ class Competency:
     description: str
 
 
+ANY_CASE, EXACT_CASE, IN_CONTEXT = "any_case", "exact_case", "in_context"
+
+
 @dataclass(frozen=True, slots=True)
 class Alias:
+    """One spelling of a skill and how it may match.
+
+    ``any_case``: case-insensitive (plain in skills.csv); ``exact_case``: written
+    ``=Alias``, matches only with this capitalisation ("=Python" leaves the pet
+    python alone); ``in_context``: written ``~Alias``, exact case *and* the
+    context rules in context_rules.yaml ("~Go", "~R", "~Spark").
+    """
+
     text: str
-    ambiguous: bool
+    mode: str = ANY_CASE
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.mode == IN_CONTEXT
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +183,45 @@ def _rows(path: Path, columns: tuple[str, ...]):
             yield start, dict(zip(columns, (cell.strip() for cell in row), strict=True))
 
 
+def _claim(alias: Alias, sid: str, where: str, folded, exact, exact_folded) -> None:
+    """Record that `alias` spells `sid`; an alias that could match two skills is an error."""
+    key = alias.text.lower()
+    if alias.mode == ANY_CASE:
+        clashes = [folded.get(key), exact_folded.get(key)]
+    else:
+        clashes = [folded.get(key), exact.get(alias.text)]
+    for other in clashes:
+        if other is not None and other[0] != sid:
+            raise LexiconError(
+                f"{where}: alias {alias.text!r} of {sid!r} already belongs to {other[0]!r} ({other[1]})"
+            )
+    if alias.mode == ANY_CASE:
+        folded.setdefault(key, (sid, where))
+    else:
+        exact.setdefault(alias.text, (sid, where))
+        exact_folded.setdefault(key, (sid, where))
+
+
+def _parse_alias(raw: str) -> tuple[str, str]:
+    if raw.startswith("~"):
+        text = raw[1:].strip()
+        # Acronyms and names with digits (BERT, PCA, T5) are unambiguous once the case matches.
+        return text, EXACT_CASE if _acronym(text) else IN_CONTEXT
+    if raw.startswith("="):
+        return raw[1:].strip(), EXACT_CASE
+    return raw, ANY_CASE
+
+
+def _acronym(text: str) -> bool:
+    return sum(ch.isupper() for ch in text) >= 2 or (
+        any(ch.isdigit() for ch in text) and any(ch.isalpha() for ch in text)
+    )
+
+
+def _default_mode(name: str) -> str:
+    return ANY_CASE if len(name) > 2 else EXACT_CASE
+
+
 def _split(cell: str) -> list[str]:
     return [part.strip() for part in cell.split("|") if part.strip()]
 
@@ -188,7 +242,10 @@ def _load_competencies(path: Path) -> dict[str, Competency]:
 
 def _load_skills(path: Path, competencies: dict[str, Competency]) -> dict[str, Skill]:
     skills: dict[str, Skill] = {}
-    owner: dict[str, tuple[str, int]] = {}  # lowercased alias -> (skill id, line)
+    # Who owns each spelling: case-insensitive aliases by folded text; exact-case ones by text.
+    folded: dict[str, tuple[str, str]] = {}
+    exact: dict[str, tuple[str, str]] = {}
+    exact_folded: dict[str, tuple[str, str]] = {}
     for line, row in _rows(path, _SKILL_COLUMNS):
         sid = row["id"]
         if not _ID.match(sid):
@@ -198,29 +255,19 @@ def _load_skills(path: Path, competencies: dict[str, Competency]) -> dict[str, S
         if not row["name"]:
             raise LexiconError(f"{path}:{line}: skill {sid!r} has no name")
         aliases: list[Alias] = []
-        raw_aliases = _split(row["aliases"])
-        ambiguous_texts = {a[1:].strip() for a in raw_aliases if a.startswith("~")}
-        if row["name"] not in ambiguous_texts:
-            aliases.append(Alias(row["name"], False))
-        for raw in raw_aliases:
-            ambiguous = raw.startswith("~")
-            text = raw[1:].strip() if ambiguous else raw
-            if not text:
-                raise LexiconError(f"{path}:{line}: empty alias for {sid!r}")
-            if len(text) <= 2 and not ambiguous:
+        parsed = [_parse_alias(raw) for raw in _split(row["aliases"])]
+        if any(not text for text, _ in parsed):
+            raise LexiconError(f"{path}:{line}: empty alias for {sid!r}")
+        if not any(text.lower() == row["name"].lower() for text, _ in parsed):
+            aliases.append(Alias(row["name"], _default_mode(row["name"])))
+        for text, mode in parsed:
+            if len(text) <= 2 and mode == ANY_CASE:
                 raise LexiconError(
-                    f"{path}:{line}: short alias {text!r} of {sid!r} must be marked ambiguous (~)"
+                    f"{path}:{line}: short alias {text!r} of {sid!r} must be marked ~ or ="
                 )
-            aliases.append(Alias(text, ambiguous))
+            aliases.append(Alias(text, mode))
         for alias in aliases:
-            key = alias.text.lower()
-            if key in owner and owner[key][0] != sid:
-                other, other_line = owner[key]
-                raise LexiconError(
-                    f"{path}:{line}: alias {alias.text!r} of {sid!r} already belongs to "
-                    f"{other!r} (line {other_line})"
-                )
-            owner[key] = (sid, line)
+            _claim(alias, sid, f"{path}:{line}", folded, exact, exact_folded)
         comps = tuple(_split(row["competencies"]))
         for comp in comps:
             if comp not in competencies:

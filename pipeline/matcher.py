@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .lexicon import Lexicon
+from .lexicon import ANY_CASE, EXACT_CASE, IN_CONTEXT, Lexicon
 
-_WS = re.compile(r"-\n(?=[a-z])|\s+")
+_HYPHEN_BREAK = re.compile(r"-\n(?=[a-z])")
 _EXTRA_INFIXES = (
     r"(?<=[\w.+#)])[/|,;](?=[\w.#(])",  # Vue.js/React, Python,SQL, TensorFlow;Keras
     r"(?<=\w)[(\[](?=\w)",  # AWS(SageMaker)
@@ -46,26 +46,26 @@ def make_nlp():
 
 
 def flatten(text: str) -> tuple[str, list[int], list[int]]:
-    """Collapse whitespace (and re-join words hyphenated at a line end).
+    """Text for the tokenizer: line breaks become spaces, and a word hyphenated at a line
+    end is re-joined ("scikit-\nlearn" -> "scikit-learn").
 
-    Returns the flat text and two parallel anchor lists mapping flat offsets
-    back to offsets in ``text`` (piecewise linear, see `to_original`).
+    Returns the flat text and two parallel anchor lists mapping flat offsets back to
+    offsets in ``text`` (piecewise linear, see `to_original`). spaCy tokenizes text
+    full of line breaks several times slower, and misses skills wrapped over lines.
     """
+    flat = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    if "-\n" not in text:
+        return flat, [0], [0]  # same length: offsets map one to one
     pieces: list[str] = []
     flat_anchor: list[int] = [0]
     orig_anchor: list[int] = [0]
-    flat_pos = 0
     last = 0
-    for m in _WS.finditer(text):
-        pieces.append(text[last : m.start()])
-        flat_pos += m.start() - last
-        replacement = "-" if m.group().startswith("-\n") else " "
-        pieces.append(replacement)
-        flat_pos += len(replacement)
+    for m in _HYPHEN_BREAK.finditer(text):
+        pieces.append(flat[last : m.start() + 1])  # up to and including the hyphen
         last = m.end()
-        flat_anchor.append(flat_pos)
+        flat_anchor.append(flat_anchor[-1] + (m.start() + 1 - orig_anchor[-1]))
         orig_anchor.append(last)
-    pieces.append(text[last:])
+    pieces.append(flat[last:])
     return "".join(pieces), flat_anchor, orig_anchor
 
 
@@ -83,15 +83,15 @@ class SkillMatcher:
         self.lexicon = lexicon
         self.nlp = nlp if nlp is not None else make_nlp()
         self._plain = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self._exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self._ambiguous = PhraseMatcher(self.nlp.vocab, attr="ORTH")
-        plain: dict[str, list[str]] = {}
-        ambiguous: dict[str, list[str]] = {}
+        by_mode: dict[str, dict[str, list[str]]] = {ANY_CASE: {}, EXACT_CASE: {}, IN_CONTEXT: {}}
         for skill in lexicon.skills.values():
             for alias in skill.aliases:
-                target = ambiguous if alias.ambiguous else plain
-                target.setdefault(skill.id, []).append(alias.text)
-        for table, matcher in ((plain, self._plain), (ambiguous, self._ambiguous)):
-            for sid, texts in table.items():
+                by_mode[alias.mode].setdefault(skill.id, []).append(alias.text)
+        for mode, matcher in ((ANY_CASE, self._plain), (EXACT_CASE, self._exact),
+                              (IN_CONTEXT, self._ambiguous)):
+            for sid, texts in by_mode[mode].items():
                 matcher.add(sid, list(self.nlp.tokenizer.pipe(texts)))
         self._rules = lexicon.rules
 
@@ -101,21 +101,24 @@ class SkillMatcher:
         doc = self.nlp.make_doc(flat)
         return [
             Match(sid, to_original(s, fa, oa), to_original(e - 1, fa, oa) + 1, surface)
-            for sid, s, e, surface in self._spans(doc, text, fa, oa)
+            for sid, s, e, surface in self._spans(doc, flat, text, fa, oa)
         ]
 
     def find_in_doc(self, doc) -> list[tuple[str, int, int]]:
         """Token spans (skill id, start token, end token) in an existing spaCy Doc."""
         out = []
-        for sid, s, e, _ in self._spans(doc, doc.text, None, None):
+        text = doc.text
+        for sid, s, e, _ in self._spans(doc, text, text, None, None):
             span = doc.char_span(s, e)
             if span is not None:
                 out.append((sid, span.start, span.end))
         return out
 
-    def _spans(self, doc, original: str, fa, oa) -> Iterable[tuple[str, int, int, str]]:
+    def _spans(self, doc, flat: str, original: str, fa, oa) -> Iterable[tuple[str, int, int, str]]:
+        """Chosen matches as (skill id, start, end, surface) in flat-text offsets."""
         strings = self.nlp.vocab.strings
         plain = [(strings[m], s, e, False) for m, s, e in self._plain(doc)]
+        plain += [(strings[m], s, e, False) for m, s, e in self._exact(doc)]
         plain_tokens = {i for _, s, e, _ in plain for i in range(s, e)}
         candidates = list(plain)
         for m, s, e in self._ambiguous(doc):
@@ -135,7 +138,7 @@ class SkillMatcher:
         for sid, s, e in chosen:
             start = doc[s].idx
             end = doc[e - 1].idx + len(doc[e - 1].text)
-            yield sid, start, end, doc.text[start:end]
+            yield sid, start, end, flat[start:end]
 
     def _context_ok(self, doc, sid, s, e, plain_tokens, original, fa, oa) -> bool:
         rules = self._rules
@@ -143,7 +146,7 @@ class SkillMatcher:
         def line_break(a: int, b: int) -> bool:
             """Whether a line break separates flat offsets a and b in the original text."""
             if fa is None:
-                return "\n" in doc.text[a:b]
+                return "\n" in original[a:b]
             return "\n" in original[to_original(a, fa, oa) : to_original(b, fa, oa)]
 
         at_line_start = at_line_end = True

@@ -40,6 +40,7 @@ _URL = re.compile(
     re.I,
 )
 _PHONE = re.compile(r"(?<!\w)(?:\+?\d[\d\s().-]{7,}\d)(?!\w)")
+_YEAR_RANGE = re.compile(r"(?:\d{1,2}\s*[/.-]\s*)?(?:19|20)\d\d\s*[-–—.]+\s*(?:\d{1,2}\s*[/.-]\s*)?(?:19|20)\d\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +139,12 @@ def mask_contacts(text: str) -> str:
     def blank(m: re.Match[str]) -> str:
         return " " * len(m.group())
 
+    def blank_phone(m: re.Match[str]) -> str:
+        digits = sum(ch.isdigit() for ch in m.group())
+        if digits < 9 or _YEAR_RANGE.fullmatch(m.group().strip()):
+            return m.group()  # "2017 - 2019", "01/2010 - 05/2012" are dates, not phones
+        return blank(m)
+
     text = _EMAIL.sub(blank, text)
     text = _URL.sub(blank, text)
-    return _PHONE.sub(blank, text)
+    return _PHONE.sub(blank_phone, text)

@@ -35,7 +35,7 @@ def parse(path: str | os.PathLike[str], pdf_engine: str = "pdfium") -> Document:
     else:
         lines, pages, engine = _text_lines(decode_text(data)), 1, "text"
     lines = _normalise(lines)
-    letters = sum(ch.isalpha() for line in lines for ch in line.text)
+    letters = _count_letters(lines, MIN_LETTERS)
     if letters < MIN_LETTERS:
         if kind == PDF:
             raise ParseError("no_text_layer", f"{letters} letters on {pages} page(s)")
@@ -48,6 +48,16 @@ def parse(path: str | os.PathLike[str], pdf_engine: str = "pdfium") -> Document:
         lines=tuple(lines),
         page_count=pages,
     )
+
+
+def _count_letters(lines: list[Line], enough: int) -> int:
+    """Letters in the document, counting only as far as `enough`."""
+    count = 0
+    for line in lines:
+        count += sum(ch.isalpha() for ch in line.text)
+        if count >= enough:
+            break
+    return count
 
 
 def _read_regular_file(path: Path) -> bytes:
