@@ -31,6 +31,17 @@ class PdfEngine(str, Enum):
     pdfplumber = "pdfplumber"
 
 
+class DocxEngine(str, Enum):
+    lxml = "lxml"
+    python_docx = "python-docx"
+
+
+DocxEngineOption = Annotated[
+    DocxEngine,
+    typer.Option("--docx-engine", help="DOCX reader: lxml (reads only the text parts, default) "
+                 "or python-docx (opens the whole package)."),
+]
+
 PdfEngineOption = Annotated[
     PdfEngine,
     typer.Option("--pdf-engine", help="PDF text engine: pdfium (fast, default) or pdfplumber."),
@@ -57,6 +68,7 @@ def screen(
     out: Annotated[Path, typer.Option("--out", help="Output folder for shortlist.csv/.json.")],
     top: Annotated[int, typer.Option("--top", min=1, help="How many candidates to shortlist.")] = 10,
     pdf_engine: PdfEngineOption = PdfEngine.pdfium,
+    docx_engine: DocxEngineOption = DocxEngine.lxml,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Rank every resume in INPUT_DIR against JOB; write OUT/shortlist.csv and OUT/shortlist.json."""
@@ -73,7 +85,7 @@ def screen(
     except (JobDefinitionError, LexiconError) as exc:
         raise _fail(str(exc)) from None
     paths = list_inputs(input_dir)
-    screener = Screener(job_def, pdf_engine=pdf_engine.value, top=top)
+    screener = Screener(job_def, pdf_engine=pdf_engine.value, docx_engine=docx_engine.value, top=top)
     shortlist = _with_progress(console, quiet, paths, screener)
     try:
         csv_path, json_path = write_shortlist(shortlist, out)
@@ -130,6 +142,7 @@ def extract(
     paths: Annotated[list[Path], typer.Argument(help="Resume files and/or folders.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per file (JSON Lines).")] = False,
     pdf_engine: PdfEngineOption = PdfEngine.pdfium,
+    docx_engine: DocxEngineOption = DocxEngine.lxml,
 ) -> None:
     """Print the skills and competencies found in each file, with evidence."""
     from .report import outcome_record
@@ -143,7 +156,7 @@ def extract(
             files.append(path)
         else:
             raise _fail(f"no such file or folder: {path}")
-    screener = Screener(pdf_engine=pdf_engine.value)
+    screener = Screener(pdf_engine=pdf_engine.value, docx_engine=docx_engine.value)
     failed = 0
     for path in files:
         record = outcome_record(screener.extract(path))

@@ -85,16 +85,15 @@ class Lexicon:
     rules: ContextRules
     path: str
     ancestry: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    family: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def ancestors(self, skill_id: str) -> tuple[str, ...]:
         """Families a skill belongs to, nearest first (SageMaker -> AWS)."""
         return self.ancestry.get(skill_id, ())
 
     def descendants(self, skill_id: str) -> frozenset[str]:
-        """The skill itself and every skill that has it as an ancestor."""
-        return frozenset(
-            [skill_id] + [s for s, up in self.ancestry.items() if skill_id in up]
-        )
+        """The skill itself and every skill that has it as an ancestor (AWS -> SageMaker, S3…)."""
+        return self.family.get(skill_id, frozenset((skill_id,)))
 
     def label(self, some_id: str) -> str:
         if some_id in self.skills:
@@ -144,7 +143,8 @@ def load_lexicon(directory: str | os.PathLike[str]) -> Lexicon:
         skills=skills,
         rules=rules,
         path=str(directory),
-        ancestry=_ancestry(skills),
+        ancestry=(ancestry := _ancestry(skills)),
+        family=_families(ancestry),
     )
 
 
@@ -322,6 +322,14 @@ def _load_rules(path: Path, skills: dict[str, Skill], yaml) -> ContextRules:
         cues=words("cues", lower=True),
         followers=followers,
     )
+
+
+def _families(ancestry: dict[str, tuple[str, ...]]) -> dict[str, frozenset[str]]:
+    members: dict[str, set[str]] = {sid: {sid} for sid in ancestry}
+    for sid, ups in ancestry.items():
+        for up in ups:
+            members[up].add(sid)
+    return {sid: frozenset(group) for sid, group in members.items()}
 
 
 def _ancestry(skills: dict[str, Skill]) -> dict[str, tuple[str, ...]]:

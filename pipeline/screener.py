@@ -66,11 +66,12 @@ class Screener:
     pass `lexicon=` to use another one (tests pass small ones).
     """
 
-    def __init__(self, job=None, *, lexicon=None, pdf_engine: str = "pdfium", top: int = 10,
-                 as_of: date | None = None) -> None:
+    def __init__(self, job=None, *, lexicon=None, pdf_engine: str = "pdfium",
+                 docx_engine: str = "lxml", top: int = 10, as_of: date | None = None) -> None:
         self.job = job
         self._lexicon = lexicon
         self.pdf_engine = pdf_engine
+        self.docx_engine = docx_engine
         self.top = top
         self.as_of = as_of
         self._matcher = None
@@ -101,6 +102,7 @@ class Screener:
             "parser": PARSER_VERSION,
             "lexicon": self.lexicon.version,
             "pdf_engine": self.pdf_engine,
+            "docx_engine": self.docx_engine,
         }
 
     def extract(self, path: str | os.PathLike[str]) -> FileOutcome:
@@ -111,7 +113,7 @@ class Screener:
         path = Path(path)
         name = display_name(path)
         try:
-            document = parse(path, pdf_engine=self.pdf_engine)
+            document = parse(path, pdf_engine=self.pdf_engine, docx_engine=self.docx_engine)
         except ParseError as exc:
             log.info("failed %s: %s", name, exc.reason)
             return FileOutcome(name, None, "failed", reason=exc.reason, detail=exc.detail)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .records import Document
 
@@ -57,9 +58,10 @@ class Layout:
         return self.line_sections[bisect_right(self.line_starts, pos) - 1]
 
     def evidence_at(self, start: int, end: int, limit: int = 240) -> str:
+        """The sentence or bullet around a mention, whitespace collapsed, at most ~limit chars."""
         i = bisect_right(self.unit_starts, start) - 1
         a, b = self.unit_starts[i], self.unit_ends[i]
-        snippet = " ".join(self.text[a:b].split())
+        snippet = _collapse(self.text[a:b])
         if len(snippet) <= limit:
             return snippet
         # Keep a window around the mention.
@@ -70,6 +72,11 @@ class Layout:
     @property
     def sections(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(s for s in self.line_sections if s != "header"))
+
+
+@lru_cache(maxsize=512)
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
 
 
 def heading_section(line: str) -> str | None:

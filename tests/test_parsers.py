@@ -8,7 +8,7 @@ import pytest
 from conftest import docx_resume, pdf_image_only, pdf_single_column, pdf_two_column, text_file
 
 from pipeline.errors import REASONS, ParseError
-from pipeline.parsers import PDF_ENGINES, parse
+from pipeline.parsers import DOCX_ENGINES, PDF_ENGINES, parse
 
 BODY = [
     "EXPERIENCE",
@@ -60,7 +60,8 @@ def test_pdf_line_end_hyphen_is_kept(tmp_path):
     assert "scikit-" in doc.lines[0].text
 
 
-def test_docx_header_table_textbox_in_document_order(tmp_path):
+@pytest.mark.parametrize("docx_engine", DOCX_ENGINES)
+def test_docx_header_table_textbox_in_document_order(tmp_path, docx_engine):
     path = docx_resume(
         tmp_path / "cv.docx",
         header="Ada Example | ada@example.com | +1 555 0100",
@@ -69,7 +70,8 @@ def test_docx_header_table_textbox_in_document_order(tmp_path):
         table=[["Python", "PyTorch"], ["Pandas", "AWS"]],
         after_table=["Experience", "Data Scientist, Contoso, 2018 - 2021"],
     )
-    doc = parse(path)
+    doc = parse(path, docx_engine=docx_engine)
+    assert doc.engine == docx_engine
     texts = [line.text for line in doc.lines]
     assert texts[0] == "Ada Example | ada@example.com | +1 555 0100"
     assert texts.count("Shipped a BERT classifier") == 1  # mc:Fallback copy skipped
@@ -78,10 +80,19 @@ def test_docx_header_table_textbox_in_document_order(tmp_path):
     assert order == sorted(order)
 
 
-def test_docx_hidden_runs_dropped(tmp_path):
+@pytest.mark.parametrize("docx_engine", DOCX_ENGINES)
+def test_docx_hidden_runs_dropped(tmp_path, docx_engine):
     path = docx_resume(tmp_path / "h.docx", paragraphs=["Nurse with ten years on a surgical ward."] * 3,
                        hidden="Python PyTorch TensorFlow Kubernetes")
-    assert "PyTorch" not in parse(path).text
+    assert "PyTorch" not in parse(path, docx_engine=docx_engine).text
+
+
+def test_docx_engines_agree(tmp_path):
+    path = docx_resume(tmp_path / "cv.docx", header="Ada Example | ada@example.com",
+                       paragraphs=["Summary", "Machine learning engineer, five years."],
+                       textbox="Shipped a BERT classifier", table=[["Python", "PyTorch"]],
+                       after_table=["Experience"], hidden="invisible words")
+    assert parse(path, docx_engine="lxml").lines == parse(path, docx_engine="python-docx").lines
 
 
 def test_sniffing_ignores_the_file_name(tmp_path):
@@ -141,7 +152,8 @@ def test_reason_not_a_resume_format(tmp_path):
     assert _reason(archive) == "not_a_resume_format"
 
 
-def test_reason_corrupt_docx(tmp_path):
+@pytest.mark.parametrize("docx_engine", DOCX_ENGINES)
+def test_reason_corrupt_docx(tmp_path, docx_engine):
     good = docx_resume(tmp_path / "g.docx", paragraphs=["Python developer"] * 5)
     path = tmp_path / "bad.docx"
     with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w") as dst:
@@ -150,10 +162,10 @@ def test_reason_corrupt_docx(tmp_path):
             if item.filename == "word/document.xml":
                 data = data[: len(data) // 2]
             dst.writestr(item, data)
-    assert _reason(path) == "corrupt_docx"
+    assert _reason(path, docx_engine=docx_engine) == "corrupt_docx"
     truncated = tmp_path / "cut.docx"
     truncated.write_bytes(good.read_bytes()[:300])
-    assert _reason(truncated) == "corrupt_docx"
+    assert _reason(truncated, docx_engine=docx_engine) == "corrupt_docx"
 
 
 def test_reason_no_text(tmp_path):

@@ -29,7 +29,7 @@ def test_library_screen(tmp_path, tiny_lexicon):
 def test_internal_error_is_contained_and_says_nothing_of_the_text(tmp_path, tiny_lexicon, monkeypatch, caplog):
     import pipeline.parsers as parsers
 
-    def boom(path, pdf_engine="pdfium"):
+    def boom(path, **engines):
         raise RuntimeError("SECRET resume text: Jane Example, 42 Elm Street")
 
     monkeypatch.setattr(parsers, "parse", boom)

@@ -14,15 +14,19 @@ from ..textnorm import normalize_line
 
 PARSER_VERSION = "1"
 PDF_ENGINES = ("pdfium", "pdfplumber")
+DOCX_ENGINES = ("lxml", "python-docx")
 MAX_BYTES = 25 * 1024 * 1024
 MIN_LETTERS = 40  # below this a document has no usable text
 
 
-def parse(path: str | os.PathLike[str], pdf_engine: str = "pdfium") -> Document:
+def parse(path: str | os.PathLike[str], pdf_engine: str = "pdfium",
+          docx_engine: str = "lxml") -> Document:
     """Read one resume file. Raises ParseError with a reason code; never returns empty text."""
     path = Path(path)
     if pdf_engine not in PDF_ENGINES:
         raise ValueError(f"pdf_engine must be one of {PDF_ENGINES}, not {pdf_engine!r}")
+    if docx_engine not in DOCX_ENGINES:
+        raise ValueError(f"docx_engine must be one of {DOCX_ENGINES}, not {docx_engine!r}")
     data = _read_regular_file(path)
     digest = hashlib.sha256(data).hexdigest()
     kind = sniff_bytes(data[:8192], path)
@@ -31,7 +35,7 @@ def parse(path: str | os.PathLike[str], pdf_engine: str = "pdfium") -> Document:
     elif kind == DOCX:
         from .docx import read_lines
 
-        lines, pages, engine = read_lines(path), 1, "python-docx"
+        lines, pages, engine = read_lines(path, docx_engine), 1, docx_engine
     else:
         lines, pages, engine = _text_lines(decode_text(data)), 1, "text"
     lines = _normalise(lines)

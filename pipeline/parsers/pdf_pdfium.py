@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import ctypes
+import re
 from pathlib import Path
 
 from ..errors import ParseError
 from ..records import Word
 
-_SPACE = frozenset((0x20, 0x09, 0xA0, 0x00, 0x2002, 0x2003, 0x2009))
-_NEWLINE = frozenset((0x0A, 0x0D))
-_LINE_END_HYPHEN = frozenset((0x02, 0xFFFE))  # PDFium's codes for a hyphen that ends a line
+# A word: a run of non-space characters; PDFium writes a hyphen that ends a line as
+# \x02 or \ufffe, which ends the word too (its other half is on the next line).
+_LINE_END_HYPHEN = "\x02\ufffe"
+_WORD = re.compile(r"[^\s\x00-\x1f\ufffe\u2000-\u200b]+[\x02\ufffe]?|[\x02\ufffe]")
+_LINE_BREAK = re.compile(r"[\r\n\x02\ufffe]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_words(path: Path) -> tuple[list[list[Word]], list[tuple[float, float]]]:
@@ -47,29 +51,20 @@ def read_words(path: Path) -> tuple[list[list[Word]], list[tuple[float, float]]]
 
 def _page_words(raw, textpage, page: int, height: float) -> list[Word]:
     count = raw.FPDFText_CountChars(textpage)
-    codes = _char_codes(raw, textpage, count)
+    chars = _page_chars(raw, textpage, count)
     boxes = _BoxReader(raw, textpage, height)
     words: list[Word] = []
     style: tuple[float, bool] | None = None  # font size and boldness, sampled once per line
-    start = -1
-    for i in range(count + 1):
-        code = codes[i] if i < count else 0x0A
-        hyphen = code in _LINE_END_HYPHEN
-        if hyphen:
-            codes[i] = 0x2D  # keep the hyphen; the word goes on on the next line
-            if start < 0:
-                start = i
-        if hyphen or code in _SPACE or code in _NEWLINE or code < 0x20:
-            if start >= 0:
-                last = i if hyphen else i - 1
-                if style is None:
-                    style = _style(raw, textpage, start)
-                words.append(boxes.word(codes, start, last, page, style))
-                start = -1
-            if hyphen or code in _NEWLINE:
-                style = None
-        elif start < 0:
-            start = i
+    previous_end = 0
+    for m in _WORD.finditer(chars):
+        start, end = m.span()
+        if style is None or _LINE_BREAK.search(chars, previous_end, start):
+            style = _style(raw, textpage, start)
+        text = m.group()
+        if text[-1] in _LINE_END_HYPHEN:
+            text = text[:-1] + "-"  # keep the hyphen; the word goes on on the next line
+        words.append(boxes.word(text, start, end - 1, page, style))
+        previous_end = end
     return words
 
 
@@ -82,7 +77,7 @@ class _BoxReader:
         self.height = height
         self.box = tuple(ctypes.c_double() for _ in range(4))
 
-    def word(self, codes, first: int, last: int, page: int, style) -> Word:
+    def word(self, text: str, first: int, last: int, page: int, style) -> Word:
         left, right, bottom, top = self.box
         get = self.raw.FPDFText_GetCharBox
         get(self.textpage, first, left, right, bottom, top)
@@ -91,23 +86,27 @@ class _BoxReader:
             get(self.textpage, last, left, right, bottom, top)
             y_top = max(y_top, top.value)
             y_bottom = min(y_bottom, bottom.value)
-        text = "".join(map(chr, codes[first : last + 1]))
         size, bold = style
         return Word(text, x0, self.height - y_top, max(right.value, x0), self.height - y_bottom,
                     size, page, bold)
 
 
-def _char_codes(raw, textpage, count: int) -> list[int]:
-    """One UTF-16 code per char index, in one call; per-char calls when they don't line up."""
+def _page_chars(raw, textpage, count: int) -> str:
+    """The page's characters as one string whose index i is PDFium's char index i."""
     if count <= 0:
-        return []
+        return ""
     buffer = (ctypes.c_ushort * (count + 1))()
     written = raw.FPDFText_GetText(textpage, 0, count, buffer)
     if written - 1 == count:
-        codes = list(buffer[:count])
-        if not any(0xD800 <= c <= 0xDFFF for c in codes):
-            return codes
-    return [raw.FPDFText_GetUnicode(textpage, i) for i in range(count)]
+        chars = bytes(buffer)[: 2 * count].decode("utf-16-le", errors="surrogatepass")
+        if len(chars) == count and not _SURROGATE.search(chars):
+            return chars
+    # Rare: text and char list disagree (excluded chars, astral code points); go char by char.
+    return "".join(_chr(raw.FPDFText_GetUnicode(textpage, i)) for i in range(count))
+
+
+def _chr(code: int) -> str:
+    return chr(code) if code < 0xD800 or 0xDFFF < code <= 0x10FFFF else "\ufffd"
 
 
 _BOLD_BY_FONT: dict[int, bool] = {}  # font handle -> bold, for the open document
