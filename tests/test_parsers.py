@@ -205,3 +205,21 @@ def test_every_reason_code_is_tested():
 def test_unknown_reason_code_is_a_bug():
     with pytest.raises(ValueError):
         ParseError("made_up")
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+def test_lines_of_short_and_tall_words_stay_whole(tmp_path, engine):
+    # x-height words ("on", "a") and tall ones ("Them", "bdfhkl") share a baseline; rows must
+    # come from font extents, not tight glyph boxes.
+    lines = ["on a run we saw them deploy bdfhkl models", "a sum, on an ox: Tall Hills",
+             "now we can go on"] * 4
+    path = pdf_single_column(tmp_path / "x.pdf", lines)
+    assert [line.text for line in parse(path, pdf_engine=engine).lines] == lines
+
+
+def test_engines_agree_on_example_resumes():
+    from conftest import ROOT
+
+    for path in sorted((ROOT / "examples" / "resumes").glob("*.pdf")):
+        texts = [parse(path, pdf_engine=engine).text for engine in PDF_ENGINES]
+        assert texts[0] == texts[1], path.name

@@ -10,7 +10,30 @@ from ..records import Line
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _P, _T, _TAB, _BR, _CR, _R = (f"{_W}{n}" for n in ("p", "t", "tab", "br", "cr", "r"))
-_TEXT_TAGS = (_T, _TAB, _BR, _CR)
+_RPR, _VANISH, _B, _SZ, _VAL = (f"{_W}{n}" for n in ("rPr", "vanish", "b", "sz", "val"))
+
+
+def _own_runs_xpath():
+    from lxml import etree
+
+    # Runs directly in the paragraph or in the inline wrappers Word uses around them.
+    wrappers = ("hyperlink", "ins", "smartTag", "fldSimple", "customXml", "sdt/w:sdtContent")
+    paths = ["./w:r"] + [f"./w:{w}/w:r" for w in wrappers]
+    return etree.XPath(" | ".join(paths), namespaces={"w": _W[1:-1]})
+
+
+class _LazyXPath:
+    def __init__(self, factory) -> None:
+        self._factory = factory
+        self._xpath = None
+
+    def __call__(self, element):
+        if self._xpath is None:
+            self._xpath = self._factory()
+        return self._xpath(element)
+
+
+_OWN_RUNS = _LazyXPath(_own_runs_xpath)
 
 
 DOCX_ENGINES = ("lxml", "python-docx")
@@ -125,53 +148,40 @@ def _paragraph_lines(root) -> list[Line]:
 
 
 def _paragraph_text(p) -> tuple[str, bool, float]:
+    """Visible text of one paragraph's own runs (a text box's runs belong to its own paragraphs)."""
     parts: list[str] = []
     bold_runs = 0
     runs = 0
     size = 0.0
-    for el in p.iter(_R):
-        if _owner_paragraph(el) is not p or _hidden(el):
-            continue
+    for run in _OWN_RUNS(p):
+        props = run.find(_RPR)
+        if props is not None and _on(props.find(_VANISH)):
+            continue  # hidden text ("vanish") is not shown to a reader
         run_text = []
-        for child in el:  # direct children only: a text box's runs belong to its own paragraphs
-            if child.tag not in _TEXT_TAGS:
-                continue
-            if child.tag == _T:
+        for child in run:
+            tag = child.tag
+            if tag == _T:
                 run_text.append(child.text or "")
-            elif child.tag == _TAB:
+            elif tag == _TAB:
                 run_text.append("\t")
-            else:
+            elif tag in (_BR, _CR):
                 run_text.append("\n")
         joined = "".join(run_text)
+        parts.append(joined)
         if not joined.strip():
-            parts.append(joined)
             continue
         runs += 1
-        props = el.find(f"{_W}rPr")
         if props is not None:
-            b = props.find(f"{_W}b")
-            if b is not None and b.get(f"{_W}val", "true") not in ("0", "false"):
-                bold_runs += 1
-            sz = props.find(f"{_W}sz")
-            if sz is not None and (sz.get(f"{_W}val") or "").isdigit():
-                size = max(size, int(sz.get(f"{_W}val")) / 2)
-        parts.append(joined)
+            bold_runs += _on(props.find(_B))
+            sz = props.find(_SZ)
+            if sz is not None and (sz.get(_VAL) or "").isdigit():
+                size = max(size, int(sz.get(_VAL)) / 2)
     return "".join(parts), runs > 0 and bold_runs == runs, size
 
 
-def _owner_paragraph(el):
-    node = el.getparent()
-    while node is not None and node.tag != _P:
-        node = node.getparent()
-    return node
-
-
-def _hidden(run) -> bool:
-    props = run.find(f"{_W}rPr")
-    if props is None:
-        return False
-    vanish = props.find(f"{_W}vanish")
-    return vanish is not None and vanish.get(f"{_W}val", "true") not in ("0", "false")
+def _on(flag) -> bool:
+    """A WordprocessingML on/off property: present and not switched off."""
+    return flag is not None and flag.get(_VAL, "true") not in ("0", "false", "off")
 
 
 def _inside_fallback(el) -> bool:

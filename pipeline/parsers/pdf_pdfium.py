@@ -69,25 +69,28 @@ def _page_words(raw, textpage, page: int, height: float) -> list[Word]:
 
 
 class _BoxReader:
-    """Boxes of a word's first and last characters, flipped to a top-left origin."""
+    """Loose boxes (font ascent to descent, so every glyph on a line gets the same height) of a
+    word's first and last characters, flipped to a top-left origin. Tight glyph boxes put
+    "on" and "them" at different heights and split one visual line into two rows."""
 
     def __init__(self, raw, textpage, height: float) -> None:
         self.raw = raw
         self.textpage = textpage
         self.height = height
-        self.box = tuple(ctypes.c_double() for _ in range(4))
+        self.rect = raw.FS_RECTF()
+        self.ref = ctypes.byref(self.rect)
 
     def word(self, text: str, first: int, last: int, page: int, style) -> Word:
-        left, right, bottom, top = self.box
-        get = self.raw.FPDFText_GetCharBox
-        get(self.textpage, first, left, right, bottom, top)
-        x0, y_top, y_bottom = left.value, top.value, bottom.value
+        rect = self.rect
+        get = self.raw.FPDFText_GetLooseCharBox
+        get(self.textpage, first, self.ref)
+        x0, y_top, y_bottom = rect.left, rect.top, rect.bottom
         if last != first:
-            get(self.textpage, last, left, right, bottom, top)
-            y_top = max(y_top, top.value)
-            y_bottom = min(y_bottom, bottom.value)
+            get(self.textpage, last, self.ref)
+            y_top = max(y_top, rect.top)
+            y_bottom = min(y_bottom, rect.bottom)
         size, bold = style
-        return Word(text, x0, self.height - y_top, max(right.value, x0), self.height - y_bottom,
+        return Word(text, x0, self.height - y_top, max(rect.right, x0), self.height - y_bottom,
                     size, page, bold)
 
 

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import re
+
 from ..errors import ParseError
 from ..records import Word
+
+# pdfminer writes glyphs it cannot map to Unicode as "(cid:N)"; 127 is the bullet that
+# Helvetica-style fonts use in WinAnsi (PDFium maps it to "•").
+_CID = re.compile(r"\(cid:(\d+)\)")
+
+
+def _uncid(text: str) -> str:
+    if "(cid:" not in text:
+        return text
+    return _CID.sub(lambda m: "•" if m.group(1) == "127" else "", text)
 
 
 def read_words(path: Path) -> tuple[list[list[Word]], list[tuple[float, float]]]:
@@ -27,19 +39,21 @@ def read_words(path: Path) -> tuple[list[list[Word]], list[tuple[float, float]]]
     sizes: list[tuple[float, float]] = []
     try:
         for number, page in enumerate(pdf.pages):
-            raw_words = page.extract_words(
-                keep_blank_chars=False, use_text_flow=False, extra_attrs=["size", "fontname"]
-            )
-            pages.append(
-                [
-                    Word(
-                        w["text"], float(w["x0"]), float(w["top"]), float(w["x1"]),
-                        float(w["bottom"]), float(w["size"]), number,
-                        "bold" in str(w.get("fontname", "")).lower(),
-                    )
-                    for w in raw_words
-                ]
-            )
+            # Not extra_attrs: it splits a word where the font changes ("Ph.D." bold + ",").
+            raw_words = page.extract_words(keep_blank_chars=False, use_text_flow=False,
+                                           return_chars=True)
+            words = []
+            for w in raw_words:
+                text = _uncid(w["text"])
+                if not text:
+                    continue
+                first = w["chars"][0]
+                words.append(
+                    Word(text, float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]),
+                         float(first.get("size", 0.0)), number,
+                         "bold" in str(first.get("fontname", "")).lower())
+                )
+            pages.append(words)
             sizes.append((float(page.width), float(page.height)))
             page.close()
     except ParseError:
