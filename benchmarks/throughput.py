@@ -41,8 +41,12 @@ def generated_pdfs(directory: Path, n: int) -> list[Path]:
         y = 750
         for j in range(90):
             c.setFont("Helvetica", 10)
-            c.drawString(50, y, f"Line {j}: delivered project {i}-{j} using {skills[(i + j) % 10]}"
-                                f" and {skills[(i * 3 + j) % 10]} for a team of {j % 9 + 2}.")
+            c.drawString(
+                50,
+                y,
+                f"Line {j}: delivered project {i}-{j} using {skills[(i + j) % 10]}"
+                f" and {skills[(i * 3 + j) % 10]} for a team of {j % 9 + 2}.",
+            )
             y -= 14
             if y < 50:
                 c.showPage()
@@ -60,7 +64,9 @@ def generated_docx(directory: Path, n: int) -> list[Path]:
         document = docx.Document()
         document.sections[0].header.paragraphs[0].text = f"Candidate {i} | c{i}@example.com"
         for j in range(40):
-            document.add_paragraph(f"Built pipeline {j} with Python, Pandas and AWS for client {i}.")
+            document.add_paragraph(
+                f"Built pipeline {j} with Python, Pandas and AWS for client {i}."
+            )
         table = document.add_table(rows=3, cols=3)
         for r in range(3):
             for c in range(3):
@@ -84,7 +90,9 @@ def rate(fn, files: list[Path], repeats: int) -> tuple[float, list[float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=200, help="PDFs for the end-to-end rate")
-    parser.add_argument("--plumber-files", type=int, default=30, help="PDFs for the pdfplumber ratio")
+    parser.add_argument(
+        "--plumber-files", type=int, default=30, help="PDFs for the pdfplumber ratio"
+    )
     parser.add_argument("--docx-files", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
@@ -96,8 +104,10 @@ def main() -> None:
     t0 = time.perf_counter()
     screener = Screener(job)
     _ = screener.matcher  # lexicon + spaCy matcher, once per process
-    print(f"startup: lexicon {screener.lexicon.version} ({len(screener.lexicon.skills)} skills) "
-          f"and matcher loaded in {time.perf_counter() - t0:.2f} s (not in the rates below)")
+    print(
+        f"startup: lexicon {screener.lexicon.version} ({len(screener.lexicon.skills)} skills) "
+        f"and matcher loaded in {time.perf_counter() - t0:.2f} s (not in the rates below)"
+    )
 
     def end_to_end(path: Path) -> None:
         outcome = screener.score(screener.extract(path))
@@ -108,8 +118,10 @@ def main() -> None:
     livecareer = SHARED / "livecareer" / "pdf"
     if livecareer.is_dir():
         pdfs = sample(list(livecareer.glob("*/*.pdf")), args.files)
-        print(f"PDF data: ../shared/data/livecareer, {len(pdfs)} files sampled evenly from "
-              f"{len(list(livecareer.glob('*/*.pdf')))}")
+        print(
+            f"PDF data: ../shared/data/livecareer, {len(pdfs)} files sampled evenly from "
+            f"{len(list(livecareer.glob('*/*.pdf')))}"
+        )
     else:
         pdfs = generated_pdfs(Path(tmp.name), args.files)
         print(f"PDF data: ../shared/data absent; {len(pdfs)} generated 2-page PDFs")
@@ -118,16 +130,42 @@ def main() -> None:
     end_to_end(pdfs[0])  # warm caches
     failures.clear()
     med, runs = rate(end_to_end, pdfs, args.repeats)
-    print(f"end-to-end PDF (pdfium, parse+match+score): median {med:.1f} resumes/s "
-          f"(runs: {', '.join(f'{r:.1f}' for r in runs)}); failed files: {len(failures) // args.repeats}")
+    print(
+        f"end-to-end PDF (pdfium, parse+match+score): median {med:.1f} resumes/s "
+        f"(runs: {', '.join(f'{r:.1f}' for r in runs)}); "
+        f"failed files: {len(failures) // args.repeats}"
+    )
+
+    def pdfium_floor(path: Path) -> None:
+        """What PDFium itself costs: open, load each page and its text page, nothing else."""
+        import pypdfium2 as pdfium
+
+        document = pdfium.PdfDocument(str(path))
+        for i in range(len(document)):
+            page = document[i]
+            page.get_textpage().close()
+            page.close()
+        document.close()
+
+    floor_med, floor_runs = rate(pdfium_floor, pdfs, args.repeats)
+    print(
+        f"PDFium alone (open + load pages + text pages, no extraction), same files: median "
+        f"{floor_med:.1f} files/s (runs: {', '.join(f'{r:.1f}' for r in floor_runs)}) "
+        f"-> end-to-end is {med / floor_med:.0%} of this ceiling"
+    )
 
     few = sample(pdfs, args.plumber_files)
     plumber_med, plumber_runs = rate(plumber_words, few, args.repeats)
-    e2e_few, e2e_runs = rate(end_to_end, few, args.repeats)
-    print(f"pdfplumber extract_words only, {len(few)} of the same files: median {plumber_med:.2f} files/s "
-          f"(runs: {', '.join(f'{r:.2f}' for r in plumber_runs)})")
-    print(f"end-to-end on those {len(few)} files: median {e2e_few:.1f} resumes/s "
-          f"-> {e2e_few / plumber_med:.1f}x pdfplumber-only extraction")
+    e2e_few, _ = rate(end_to_end, few, args.repeats)
+    print(
+        f"pdfplumber extract_words only, {len(few)} of the same files: "
+        f"median {plumber_med:.2f} files/s "
+        f"(runs: {', '.join(f'{r:.2f}' for r in plumber_runs)})"
+    )
+    print(
+        f"end-to-end on those {len(few)} files: median {e2e_few:.1f} resumes/s "
+        f"-> {e2e_few / plumber_med:.1f}x pdfplumber-only extraction"
+    )
 
     docx_sets = [("generated 1-2 page DOCX", generated_docx(Path(tmp.name), args.docx_files))]
     layouts = SHARED / "layouts" / "files"
@@ -139,8 +177,11 @@ def main() -> None:
     for label, docx_files in docx_sets:
         failures.clear()
         docx_med, docx_runs = rate(end_to_end, docx_files, args.repeats)
-        print(f"end-to-end DOCX, {label}: median {docx_med:.1f} resumes/s "
-              f"(runs: {', '.join(f'{r:.1f}' for r in docx_runs)}); failed: {len(failures) // args.repeats}")
+        print(
+            f"end-to-end DOCX, {label}: median {docx_med:.1f} resumes/s "
+            f"(runs: {', '.join(f'{r:.1f}' for r in docx_runs)}); "
+            f"failed: {len(failures) // args.repeats}"
+        )
     print(f"machine: {os.cpu_count()} cores visible, 1 used; python {sys.version.split()[0]}")
     tmp.cleanup()
 

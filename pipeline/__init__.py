@@ -47,7 +47,38 @@ _EXPORTS = {
     "REASONS": "errors",
 }
 
-__all__ = sorted([*_EXPORTS, "__version__"])
+__all__ = [
+    "PDF_ENGINES",
+    "REASONS",
+    "Document",
+    "FileOutcome",
+    "JobDefinition",
+    "JobDefinitionError",
+    "Lexicon",
+    "LexiconError",
+    "ParseError",
+    "PipelineError",
+    "Profile",
+    "RequirementResult",
+    "ScoredCandidate",
+    "Screener",
+    "Shortlist",
+    "SkillHit",
+    "SkillMatcher",
+    "SkillMention",
+    "__version__",
+    "build_profile",
+    "default_lexicon",
+    "job_from_dict",
+    "list_inputs",
+    "load_job",
+    "load_lexicon",
+    "outcome_record",
+    "parse",
+    "rank",
+    "score_profile",
+    "write_shortlist",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .errors import REASONS, JobDefinitionError, LexiconError, ParseError, PipelineError

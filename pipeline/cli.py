@@ -1,10 +1,10 @@
-"""Command-line interface: thin wrappers over the library (progress on stderr, data to files/stdout)."""
+"""Command line: thin wrappers over the library (progress on stderr, data to files or stdout)."""
 
 from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -26,20 +26,23 @@ app = typer.Typer(
 )
 
 
-class PdfEngine(str, Enum):
+class PdfEngine(StrEnum):
     pdfium = "pdfium"
     pdfplumber = "pdfplumber"
 
 
-class DocxEngine(str, Enum):
+class DocxEngine(StrEnum):
     lxml = "lxml"
     python_docx = "python-docx"
 
 
 DocxEngineOption = Annotated[
     DocxEngine,
-    typer.Option("--docx-engine", help="DOCX reader: lxml (reads only the text parts, default) "
-                 "or python-docx (opens the whole package)."),
+    typer.Option(
+        "--docx-engine",
+        help="DOCX reader: lxml (reads only the text parts, default) "
+        "or python-docx (opens the whole package).",
+    ),
 ]
 
 PdfEngineOption = Annotated[
@@ -66,12 +69,14 @@ def screen(
     input_dir: Annotated[Path, typer.Argument(help="Folder of resumes (every entry is screened).")],
     job: Annotated[Path, typer.Option("--job", help="Job definition YAML (see examples/jobs/).")],
     out: Annotated[Path, typer.Option("--out", help="Output folder for shortlist.csv/.json.")],
-    top: Annotated[int, typer.Option("--top", min=1, help="How many candidates to shortlist.")] = 10,
+    top: Annotated[
+        int, typer.Option("--top", min=1, help="How many candidates to shortlist.")
+    ] = 10,
     pdf_engine: PdfEngineOption = PdfEngine.pdfium,
     docx_engine: DocxEngineOption = DocxEngine.lxml,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
-    """Rank every resume in INPUT_DIR against JOB; write OUT/shortlist.csv and OUT/shortlist.json."""
+    """Rank every resume in INPUT_DIR against --job; write shortlist.csv and shortlist.json."""
     from .errors import JobDefinitionError, LexiconError
     from .job import load_job
     from .report import write_shortlist
@@ -85,7 +90,9 @@ def screen(
     except (JobDefinitionError, LexiconError) as exc:
         raise _fail(str(exc)) from None
     paths = list_inputs(input_dir)
-    screener = Screener(job_def, pdf_engine=pdf_engine.value, docx_engine=docx_engine.value, top=top)
+    screener = Screener(
+        job_def, pdf_engine=pdf_engine.value, docx_engine=docx_engine.value, top=top
+    )
     shortlist = _with_progress(console, quiet, paths, screener)
     try:
         csv_path, json_path = write_shortlist(shortlist, out)
@@ -98,11 +105,21 @@ def screen(
 def _with_progress(console, quiet, paths, screener):
     if quiet or not console.is_terminal:
         return screener.screen(paths)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     with Progress(
-        TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=console, transient=True,
+        TextColumn("screening"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
     ) as progress:
         task = progress.add_task("screen", total=len(paths))
         return screener.screen(paths, progress=lambda _o: progress.advance(task))
@@ -122,8 +139,13 @@ def _summary(console, shortlist, csv_path: Path, json_path: Path) -> None:
         s = outcome.scored
         met = sum(r.status == "met" for r in s.requirements)
         missing = ", ".join(r.requirement for r in s.requirements if r.status == "missing")
-        table.add_row(str(rank), escape(outcome.source), f"{s.score:.1f}",
-                      f"{met}/{len(s.requirements)}", escape(missing) or "-")
+        table.add_row(
+            str(rank),
+            escape(outcome.source),
+            f"{s.score:.1f}",
+            f"{met}/{len(s.requirements)}",
+            escape(missing) or "-",
+        )
     console.print(table)
     for outcome in shortlist.failed:
         console.print(
@@ -140,7 +162,9 @@ def _summary(console, shortlist, csv_path: Path, json_path: Path) -> None:
 @app.command()
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Resume files and/or folders.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per file (JSON Lines).")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object per file (JSON Lines).")
+    ] = False,
     pdf_engine: PdfEngineOption = PdfEngine.pdfium,
     docx_engine: DocxEngineOption = DocxEngine.lxml,
 ) -> None:
@@ -174,8 +198,10 @@ def _print_record(record: dict) -> None:
         print(f"{record['file']}: FAILED {record['reason']} ({record['message']})")
         return
     years = record["years_experience"]
-    print(f"{record['file']}: {len(record['skills'])} skills"
-          + (f", {years:g} years of experience" if years is not None else ""))
+    print(
+        f"{record['file']}: {len(record['skills'])} skills"
+        + (f", {years:g} years of experience" if years is not None else "")
+    )
     present = [cid for cid, c in record["competencies"].items() if c["present"]]
     print(f"  competencies: {', '.join(present) or 'none'}")
     names = [s["name"] for s in record["skills"] if s["count"]]

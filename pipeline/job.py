@@ -1,4 +1,4 @@
-"""Job definitions: YAML → validated `JobDefinition` (skills and competencies checked against the lexicon)."""
+"""Job definitions: YAML → `JobDefinition`, skills and competencies checked against the lexicon."""
 
 from __future__ import annotations
 
@@ -46,13 +46,22 @@ class JobDefinition:
         return {
             "title": self.title,
             "sha256": self.sha256,
-            "min_years": None if self.min_years is None else {
-                "years": self.min_years.years, "weight": self.min_years.weight,
+            "min_years": None
+            if self.min_years is None
+            else {
+                "years": self.min_years.years,
+                "weight": self.min_years.weight,
                 "must": self.min_years.must,
             },
             "requirements": [
-                {"label": r.label, "kind": r.kind, "targets": list(r.targets),
-                 "weight": r.weight, "must": r.must, "group": r.group}
+                {
+                    "label": r.label,
+                    "kind": r.kind,
+                    "targets": list(r.targets),
+                    "weight": r.weight,
+                    "must": r.must,
+                    "group": r.group,
+                }
                 for r in self.requirements
             ],
         }
@@ -67,7 +76,9 @@ def load_job(path: str | os.PathLike[str], lexicon: Lexicon | None = None) -> Jo
         with open(path, encoding="utf-8") as handle:
             data = yaml.safe_load(handle)
     except OSError as exc:
-        raise JobDefinitionError(f"{path}: cannot read job definition ({type(exc).__name__})") from None
+        raise JobDefinitionError(
+            f"{path}: cannot read job definition ({type(exc).__name__})"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
@@ -81,7 +92,9 @@ def load_job(path: str | os.PathLike[str], lexicon: Lexicon | None = None) -> Jo
 
 def job_from_dict(data: Any, lexicon: Lexicon, source: str = "<job>") -> JobDefinition:
     if not isinstance(data, dict):
-        raise JobDefinitionError(f"{source}: a job definition is a mapping with 'title' and 'required'")
+        raise JobDefinitionError(
+            f"{source}: a job definition is a mapping with 'title' and 'required'"
+        )
     unknown = set(data) - _TOP_KEYS
     if unknown:
         raise JobDefinitionError(
@@ -104,21 +117,31 @@ def job_from_dict(data: Any, lexicon: Lexicon, source: str = "<job>") -> JobDefi
         raise JobDefinitionError(f"{source}: 'must_have' must be a list")
     for i, entry in enumerate(must_have, 1):
         req = resolver.entry(entry, "required", f"must_have[{i}]")
-        same = [j for j, r in enumerate(requirements) if r.targets == req.targets and r.kind == req.kind]
+        same = [
+            j for j, r in enumerate(requirements) if r.targets == req.targets and r.kind == req.kind
+        ]
         if same:
             old = requirements[same[0]]
-            requirements[same[0]] = Requirement(old.kind, old.targets, old.weight, True, old.label, old.group)
+            requirements[same[0]] = Requirement(
+                old.kind, old.targets, old.weight, True, old.label, old.group
+            )
         else:
-            requirements.append(Requirement(req.kind, req.targets, req.weight, True, req.label, req.group))
+            requirements.append(
+                Requirement(req.kind, req.targets, req.weight, True, req.label, req.group)
+            )
     if not requirements:
-        raise JobDefinitionError(f"{source}: list at least one skill or competency under 'required'")
+        raise JobDefinitionError(
+            f"{source}: list at least one skill or competency under 'required'"
+        )
     min_years = _min_years(data.get("min_years"), source)
     normalised = {
         "title": title.strip(),
         "requirements": [
             [r.kind, list(r.targets), r.weight, r.must, r.label, r.group] for r in requirements
         ],
-        "min_years": None if min_years is None else [min_years.years, min_years.weight, min_years.must],
+        "min_years": None
+        if min_years is None
+        else [min_years.years, min_years.weight, min_years.must],
     }
     digest = hashlib.sha256(json.dumps(normalised, sort_keys=True).encode()).hexdigest()
     return JobDefinition(title.strip(), tuple(requirements), min_years, digest)
@@ -175,12 +198,16 @@ class _Resolver:
             else:
                 values = entry["any_of"]
                 if not isinstance(values, list) or not values:
-                    raise JobDefinitionError(f"{self.source}: {where}: 'any_of' must be a non-empty list")
+                    raise JobDefinitionError(
+                        f"{self.source}: {where}: 'any_of' must be a non-empty list"
+                    )
                 targets = tuple(self._resolve_any(v, where)[1][0] for v in values)
             if "weight" in entry:
                 weight = entry["weight"]
                 if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
-                    raise JobDefinitionError(f"{self.source}: {where}: 'weight' must be a number >= 0")
+                    raise JobDefinitionError(
+                        f"{self.source}: {where}: 'weight' must be a number >= 0"
+                    )
                 weight = float(weight)
             must = bool(entry.get("must", False))
             label = entry.get("label")
@@ -227,8 +254,16 @@ class _Resolver:
         if not isinstance(value, str):
             return ""
         pool = list(self.lexicon.skills) + list(self.lexicon.competencies)
-        close = difflib.get_close_matches(value.lower().replace(" ", "_").replace("-", "_"), pool, n=3, cutoff=0.6)
-        alias_close = difflib.get_close_matches(value.lower(), list(self.by_alias), n=3, cutoff=0.75)
+        close = difflib.get_close_matches(
+            value.lower().replace(" ", "_").replace("-", "_"), pool, n=3, cutoff=0.6
+        )
+        alias_close = difflib.get_close_matches(
+            value.lower(), list(self.by_alias), n=3, cutoff=0.75
+        )
         close += [self.by_alias[a] for a in alias_close]
         close = list(dict.fromkeys(close))[:3]
-        return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else "; no similar skill id"
+        return (
+            f"; did you mean {', '.join(repr(c) for c in close)}?"
+            if close
+            else "; no similar skill id"
+        )

@@ -103,7 +103,6 @@ class Lexicon:
         return some_id
 
 
-
 def default_lexicon_dir() -> Path:
     """`$PIPELINE_LEXICON`, else the copy shipped in the wheel, else the repo's folder."""
     env = os.environ.get("PIPELINE_LEXICON")
@@ -162,7 +161,7 @@ def _load_yaml(path: Path, yaml):
 
 def _rows(path: Path, columns: tuple[str, ...]):
     try:
-        handle = open(path, encoding="utf-8", newline="")
+        handle = open(path, encoding="utf-8", newline="")  # noqa: SIM115 (closed below)
     except OSError as exc:
         raise LexiconError(f"{path}: cannot read ({type(exc).__name__})") from None
     with handle:
@@ -179,7 +178,9 @@ def _rows(path: Path, columns: tuple[str, ...]):
             if not row or all(not cell.strip() for cell in row):
                 continue
             if len(row) != len(columns):
-                raise LexiconError(f"{path}:{start}: expected {len(columns)} columns, got {len(row)}")
+                raise LexiconError(
+                    f"{path}:{start}: expected {len(columns)} columns, got {len(row)}"
+                )
             yield start, dict(zip(columns, (cell.strip() for cell in row), strict=True))
 
 
@@ -193,7 +194,8 @@ def _claim(alias: Alias, sid: str, where: str, folded, exact, exact_folded) -> N
     for other in clashes:
         if other is not None and other[0] != sid:
             raise LexiconError(
-                f"{where}: alias {alias.text!r} of {sid!r} already belongs to {other[0]!r} ({other[1]})"
+                f"{where}: alias {alias.text!r} of {sid!r} already belongs to "
+                f"{other[0]!r} ({other[1]})"
             )
     if alias.mode == ANY_CASE:
         folded.setdefault(key, (sid, where))

@@ -89,8 +89,11 @@ class SkillMatcher:
         for skill in lexicon.skills.values():
             for alias in skill.aliases:
                 by_mode[alias.mode].setdefault(skill.id, []).append(alias.text)
-        for mode, matcher in ((ANY_CASE, self._plain), (EXACT_CASE, self._exact),
-                              (IN_CONTEXT, self._ambiguous)):
+        for mode, matcher in (
+            (ANY_CASE, self._plain),
+            (EXACT_CASE, self._exact),
+            (IN_CONTEXT, self._ambiguous),
+        ):
             for sid, texts in by_mode[mode].items():
                 matcher.add(sid, list(self.nlp.tokenizer.pipe(texts)))
         self._rules = lexicon.rules
@@ -153,7 +156,11 @@ class SkillMatcher:
         if s > 0:
             prev = doc[s - 1]
             at_line_start = line_break(prev.idx + len(prev.text), doc[s].idx)
-            if not at_line_start and prev.text not in rules.before and prev.lower_ not in rules.before:
+            if (
+                not at_line_start
+                and prev.text not in rules.before
+                and prev.lower_ not in rules.before
+            ):
                 return False
         if e < len(doc):
             nxt = doc[e]
@@ -221,7 +228,9 @@ class SkillMatcherComponent:
         if self._matcher is None:
             self.initialize()
         assert self._matcher is not None
-        doc.spans["skills"] = [_span(doc, sid, s, e) for sid, s, e in self._matcher.find_in_doc(doc)]
+        doc.spans["skills"] = [
+            _span(doc, sid, s, e) for sid, s, e in self._matcher.find_in_doc(doc)
+        ]
         return doc
 
     def to_disk(self, path, exclude: Any = ()) -> None:

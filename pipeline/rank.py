@@ -21,9 +21,7 @@ def score_profile(profile: Profile, job: JobDefinition, lexicon: Lexicon) -> Sco
     """
     mentioned = {hit.skill_id: hit for hit in profile.skills if hit.mentions}
     competencies = {c.competency_id: c for c in profile.competencies}
-    results = [
-        _judge(req, mentioned, competencies, lexicon) for req in job.requirements
-    ]
+    results = [_judge(req, mentioned, competencies, lexicon) for req in job.requirements]
     if job.min_years is not None:
         years = profile.years_experience
         need = job.min_years.years

@@ -14,8 +14,18 @@ from .records import FileOutcome
 from .screener import Shortlist, is_shortlisted
 
 CSV_COLUMNS = (
-    "rank", "file", "status", "score", "shortlisted", "disqualified", "met", "partial",
-    "missing", "reason", "candidate_id", "sha256",
+    "rank",
+    "file",
+    "status",
+    "score",
+    "shortlisted",
+    "disqualified",
+    "met",
+    "partial",
+    "missing",
+    "reason",
+    "candidate_id",
+    "sha256",
 )
 
 
@@ -54,8 +64,13 @@ def outcome_record(outcome: FileOutcome) -> dict[str, Any]:
                 "count": hit.count,
                 "implied_by": list(hit.implied_by),
                 "mentions": [
-                    {"text": m.surface, "start": m.start, "end": m.end, "section": m.section,
-                     "evidence": m.evidence}
+                    {
+                        "text": m.surface,
+                        "start": m.start,
+                        "end": m.end,
+                        "section": m.section,
+                        "evidence": m.evidence,
+                    }
                     for m in hit.mentions
                 ],
             }
@@ -140,19 +155,43 @@ def shortlist_csv(shortlist: Shortlist) -> str:
             return "; ".join(r.requirement for r in s.requirements if r.status == status)
 
         writer.writerow(
-            [_safe_cell(v) for v in (
-                rank, outcome.source, "scored", f"{s.score:.1f}",
-                str(is_shortlisted(outcome, shortlist.ranked, shortlist.top)).lower(),
-                str(s.disqualified).lower(), names("met"), names("partial"), names("missing"),
-                "", s.candidate_id, outcome.sha256,
-            )]
+            [
+                _safe_cell(v)
+                for v in (
+                    rank,
+                    outcome.source,
+                    "scored",
+                    f"{s.score:.1f}",
+                    str(is_shortlisted(outcome, shortlist.ranked, shortlist.top)).lower(),
+                    str(s.disqualified).lower(),
+                    names("met"),
+                    names("partial"),
+                    names("missing"),
+                    "",
+                    s.candidate_id,
+                    outcome.sha256,
+                )
+            ]
         )
     for outcome in shortlist.failed:
         writer.writerow(
-            [_safe_cell(v) for v in (
-                "", outcome.source, "failed", "", "false", "", "", "", "", outcome.reason, "",
-                outcome.sha256 or "",
-            )]
+            [
+                _safe_cell(v)
+                for v in (
+                    "",
+                    outcome.source,
+                    "failed",
+                    "",
+                    "false",
+                    "",
+                    "",
+                    "",
+                    "",
+                    outcome.reason,
+                    "",
+                    outcome.sha256 or "",
+                )
+            ]
         )
     return buffer.getvalue()
 
@@ -163,7 +202,9 @@ def write_shortlist(shortlist: Shortlist, out_dir: str | os.PathLike[str]) -> tu
     out.mkdir(parents=True, exist_ok=True)
     json_path = out / "shortlist.json"
     csv_path = out / "shortlist.csv"
-    _atomic_write(json_path, json.dumps(shortlist_record(shortlist), indent=2, ensure_ascii=False) + "\n")
+    _atomic_write(
+        json_path, json.dumps(shortlist_record(shortlist), indent=2, ensure_ascii=False) + "\n"
+    )
     _atomic_write(csv_path, shortlist_csv(shortlist))
     return csv_path, json_path
 

@@ -66,8 +66,16 @@ class Screener:
     pass `lexicon=` to use another one (tests pass small ones).
     """
 
-    def __init__(self, job=None, *, lexicon=None, pdf_engine: str = "pdfium",
-                 docx_engine: str = "lxml", top: int = 10, as_of: date | None = None) -> None:
+    def __init__(
+        self,
+        job=None,
+        *,
+        lexicon=None,
+        pdf_engine: str = "pdfium",
+        docx_engine: str = "lxml",
+        top: int = 10,
+        as_of: date | None = None,
+    ) -> None:
         self.job = job
         self._lexicon = lexicon
         self.pdf_engine = pdf_engine
@@ -119,15 +127,18 @@ class Screener:
             return FileOutcome(name, None, "failed", reason=exc.reason, detail=exc.detail)
         except Exception as exc:  # a parser bug must not stop the batch; no message (may hold text)
             log.warning("failed %s: internal_error (%s)", name, type(exc).__name__)
-            return FileOutcome(name, None, "failed", reason="internal_error",
-                               detail=type(exc).__name__)
+            return FileOutcome(
+                name, None, "failed", reason="internal_error", detail=type(exc).__name__
+            )
         try:
-            profile = build_profile(document, self.matcher, self.lexicon, PARSER_VERSION,
-                                    as_of=self.as_of)
+            profile = build_profile(
+                document, self.matcher, self.lexicon, PARSER_VERSION, as_of=self.as_of
+            )
         except Exception as exc:
             log.warning("failed %s: internal_error (%s)", name, type(exc).__name__)
-            return FileOutcome(name, document.sha256, "failed", reason="internal_error",
-                               detail=type(exc).__name__)
+            return FileOutcome(
+                name, document.sha256, "failed", reason="internal_error", detail=type(exc).__name__
+            )
         profile = _renamed(profile, name)
         return FileOutcome(name, document.sha256, "scored", profile=profile)
 
@@ -137,11 +148,15 @@ class Screener:
         if outcome.profile is None or self.job is None:
             return outcome
         scored = score_profile(outcome.profile, self.job, self.lexicon)
-        return FileOutcome(outcome.source, outcome.sha256, outcome.status, outcome.profile,
-                           scored=scored)
+        return FileOutcome(
+            outcome.source, outcome.sha256, outcome.status, outcome.profile, scored=scored
+        )
 
-    def screen(self, paths: Iterable[str | os.PathLike[str]],
-               progress: Callable[[FileOutcome], None] | None = None) -> Shortlist:
+    def screen(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        progress: Callable[[FileOutcome], None] | None = None,
+    ) -> Shortlist:
         """Extract and score every path; every path ends in the shortlist or in `failed`."""
         from .rank import rank
 

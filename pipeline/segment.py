@@ -10,26 +10,90 @@ from functools import lru_cache
 from .records import Document
 
 SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
-    "summary": ("summary", "professional summary", "profile", "about me", "objective",
-                "career objective", "executive summary", "career summary", "overview",
-                "professional profile"),
-    "experience": ("experience", "work experience", "professional experience", "employment",
-                   "employment history", "work history", "career history", "relevant experience",
-                   "experience and projects"),
-    "education": ("education", "academic background", "education and training", "qualifications",
-                  "academic qualifications", "education & training"),
-    "skills": ("skills", "technical skills", "core skills", "key skills", "skills summary",
-               "core competencies", "competencies", "technologies", "tools", "tech stack",
-               "skills & tools", "skills and tools", "highlights", "expertise",
-               "areas of expertise", "languages and tools", "technical proficiencies"),
-    "projects": ("projects", "selected projects", "personal projects", "key projects",
-                 "academic projects", "side projects"),
-    "certifications": ("certifications", "certificates", "licenses", "licenses and certifications",
-                       "certifications and training", "courses", "training"),
+    "summary": (
+        "summary",
+        "professional summary",
+        "profile",
+        "about me",
+        "objective",
+        "career objective",
+        "executive summary",
+        "career summary",
+        "overview",
+        "professional profile",
+    ),
+    "experience": (
+        "experience",
+        "work experience",
+        "professional experience",
+        "employment",
+        "employment history",
+        "work history",
+        "career history",
+        "relevant experience",
+        "experience and projects",
+    ),
+    "education": (
+        "education",
+        "academic background",
+        "education and training",
+        "qualifications",
+        "academic qualifications",
+        "education & training",
+    ),
+    "skills": (
+        "skills",
+        "technical skills",
+        "core skills",
+        "key skills",
+        "skills summary",
+        "core competencies",
+        "competencies",
+        "technologies",
+        "tools",
+        "tech stack",
+        "skills & tools",
+        "skills and tools",
+        "highlights",
+        "expertise",
+        "areas of expertise",
+        "languages and tools",
+        "technical proficiencies",
+    ),
+    "projects": (
+        "projects",
+        "selected projects",
+        "personal projects",
+        "key projects",
+        "academic projects",
+        "side projects",
+    ),
+    "certifications": (
+        "certifications",
+        "certificates",
+        "licenses",
+        "licenses and certifications",
+        "certifications and training",
+        "courses",
+        "training",
+    ),
     "publications": ("publications", "papers", "talks", "publications and talks"),
-    "other": ("interests", "hobbies", "languages", "awards", "honors", "volunteering",
-              "volunteer experience", "references", "additional information", "activities",
-              "accomplishments", "achievements", "affiliations", "contact"),
+    "other": (
+        "interests",
+        "hobbies",
+        "languages",
+        "awards",
+        "honors",
+        "volunteering",
+        "volunteer experience",
+        "references",
+        "additional information",
+        "activities",
+        "accomplishments",
+        "achievements",
+        "affiliations",
+        "contact",
+    ),
 }
 _HEADING_TO_SECTION = {h: s for s, heads in SECTION_HEADINGS.items() for h in heads}
 _BULLET = re.compile(r"^\s*(?:[•·▪■◦●○\-–—*►➢✓]|\d{1,2}[.)])\s+")
@@ -41,7 +105,9 @@ _URL = re.compile(
     re.I,
 )
 _PHONE = re.compile(r"(?<!\w)(?:\+?\d[\d\s().-]{7,}\d)(?!\w)")
-_YEAR_RANGE = re.compile(r"(?:\d{1,2}\s*[/.-]\s*)?(?:19|20)\d\d\s*[-–—.]+\s*(?:\d{1,2}\s*[/.-]\s*)?(?:19|20)\d\d")
+_YEAR_RANGE = re.compile(
+    r"(?:\d{1,2}\s*[/.-]\s*)?(?:19|20)\d\d\s*[-–—.]+\s*(?:\d{1,2}\s*[/.-]\s*)?(?:19|20)\d\d"
+)
 
 
 @dataclass(frozen=True, slots=True)

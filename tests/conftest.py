@@ -50,8 +50,13 @@ followers: {}
 """
 
 
-def write_lexicon(directory: Path, skills: str = TINY_SKILLS, competencies: str = TINY_COMPETENCIES,
-                  rules: str = TINY_RULES, version: str = "0.0.1-test") -> Path:
+def write_lexicon(
+    directory: Path,
+    skills: str = TINY_SKILLS,
+    competencies: str = TINY_COMPETENCIES,
+    rules: str = TINY_RULES,
+    version: str = "0.0.1-test",
+) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "lexicon.yaml").write_text(f'name: tiny\nversion: "{version}"\n')
     (directory / "skills.csv").write_text(skills)
@@ -82,6 +87,7 @@ def shipped_lexicon():
 
 
 # ------------------------------------------------------------------ PDF builders
+
 
 def pdf_single_column(path: Path, lines: list[str], encrypt: str | None = None) -> Path:
     from reportlab.lib.pagesizes import letter
@@ -171,9 +177,16 @@ TEXTBOX_XML = """
 """
 
 
-def docx_resume(path: Path, *, header: str | None = None, paragraphs: list[str] = (),
-                table: list[list[str]] | None = None, textbox: str | None = None,
-                after_table: list[str] = (), hidden: str | None = None) -> Path:
+def docx_resume(
+    path: Path,
+    *,
+    header: str | None = None,
+    paragraphs: list[str] = (),
+    table: list[list[str]] | None = None,
+    textbox: str | None = None,
+    after_table: list[str] = (),
+    hidden: str | None = None,
+) -> Path:
     import docx
     from lxml import etree
 

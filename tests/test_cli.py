@@ -35,24 +35,32 @@ def mixed_folder(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     pdf_single_column(folder / "strong.pdf", STRONG)
-    pdf_two_column(folder / "two-col.pdf", ["SKILLS", "Python", "Pandas", "SQL"] * 2,
-                   ["EXPERIENCE", "Data analyst at Fabrikam, 2018 - 2022", "Excel reports"] * 3,
-                   row_drawn=True)
+    pdf_two_column(
+        folder / "two-col.pdf",
+        ["SKILLS", "Python", "Pandas", "SQL"] * 2,
+        ["EXPERIENCE", "Data analyst at Fabrikam, 2018 - 2022", "Excel reports"] * 3,
+        row_drawn=True,
+    )
     pdf_single_column(folder / "locked.pdf", STRONG, encrypt="pw")
     pdf_image_only(folder / "scan.pdf")
     (folder / "empty.pdf").write_bytes(b"")
-    docx = docx_resume(tmp_path / "x.docx", header="Sam Example | sam@example.com",
-                       paragraphs=STRONG)
+    docx = docx_resume(
+        tmp_path / "x.docx", header="Sam Example | sam@example.com", paragraphs=STRONG
+    )
     (folder / "really-a-docx.pdf").write_bytes(docx.read_bytes())
-    text_file(folder / "notes.txt", "Pastry chef. Runs the R&D kitchen and the Go to market plan.\n"
-              "Laminated dough, sourdough, plated desserts, food safety.\n")
+    text_file(
+        folder / "notes.txt",
+        "Pastry chef. Runs the R&D kitchen and the Go to market plan.\n"
+        "Laminated dough, sourdough, plated desserts, food safety.\n",
+    )
     return folder
 
 
 def test_screen_mixed_folder(mixed_folder, tmp_path):
     out = tmp_path / "out"
-    result = runner.invoke(app, ["screen", str(mixed_folder), "--job", str(JOB), "--out", str(out),
-                                 "--top", "2"])
+    result = runner.invoke(
+        app, ["screen", str(mixed_folder), "--job", str(JOB), "--out", str(out), "--top", "2"]
+    )
     assert result.exit_code == 1, result.output
     data = json.loads((out / "shortlist.json").read_text())
     by_file = {e["file"]: e for e in data["candidates"] + data["failed"]}
@@ -72,15 +80,22 @@ def test_screen_mixed_folder(mixed_folder, tmp_path):
     rows = list(csv.DictReader((out / "shortlist.csv").open()))
     assert sorted(r["file"] for r in rows) == sorted(by_file)
     assert {r["file"]: r["reason"] for r in rows if r["status"] == "failed"} == {
-        "locked.pdf": "encrypted_pdf", "scan.pdf": "no_text_layer", "empty.pdf": "empty_file"}
+        "locked.pdf": "encrypted_pdf",
+        "scan.pdf": "no_text_layer",
+        "empty.pdf": "empty_file",
+    }
 
 
 def test_screen_is_byte_identical_on_rerun(mixed_folder, tmp_path):
     outputs = []
     for name in ("a", "b"):
         out = tmp_path / name
-        runner.invoke(app, ["screen", str(mixed_folder), "--job", str(JOB), "--out", str(out), "-q"])
-        outputs.append(((out / "shortlist.json").read_bytes(), (out / "shortlist.csv").read_bytes()))
+        runner.invoke(
+            app, ["screen", str(mixed_folder), "--job", str(JOB), "--out", str(out), "-q"]
+        )
+        outputs.append(
+            ((out / "shortlist.json").read_bytes(), (out / "shortlist.csv").read_bytes())
+        )
     assert outputs[0] == outputs[1]
 
 
@@ -88,7 +103,9 @@ def test_screen_all_good_exits_zero(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     pdf_single_column(folder / "a.pdf", STRONG)
-    result = runner.invoke(app, ["screen", str(folder), "--job", str(JOB), "--out", str(tmp_path / "o")])
+    result = runner.invoke(
+        app, ["screen", str(folder), "--job", str(JOB), "--out", str(tmp_path / "o")]
+    )
     assert result.exit_code == 0, result.output
 
 
@@ -96,8 +113,20 @@ def test_pdfplumber_engine_gives_same_shortlist(mixed_folder, tmp_path):
     records = {}
     for engine in ("pdfium", "pdfplumber"):
         out = tmp_path / engine
-        runner.invoke(app, ["screen", str(mixed_folder), "--job", str(JOB), "--out", str(out), "-q",
-                            "--pdf-engine", engine])
+        runner.invoke(
+            app,
+            [
+                "screen",
+                str(mixed_folder),
+                "--job",
+                str(JOB),
+                "--out",
+                str(out),
+                "-q",
+                "--pdf-engine",
+                engine,
+            ],
+        )
         data = json.loads((out / "shortlist.json").read_text())
         records[engine] = [(e["file"], e["score"]) for e in data["candidates"]]
     assert records["pdfium"] == records["pdfplumber"]
@@ -122,7 +151,9 @@ def test_usage_errors_exit_2(args):
 def test_bad_job_names_the_skill(tmp_path):
     job = tmp_path / "job.yaml"
     job.write_text("title: X\nrequired:\n  - skill: pytorchh\n")
-    result = runner.invoke(app, ["screen", str(tmp_path), "--job", str(job), "--out", str(tmp_path / "o")])
+    result = runner.invoke(
+        app, ["screen", str(tmp_path), "--job", str(job), "--out", str(tmp_path / "o")]
+    )
     assert result.exit_code == 2
     assert "pytorchh" in result.output and "pytorch" in result.output
 
@@ -142,15 +173,20 @@ def test_extract_json_lines(mixed_folder):
     assert strong["competencies"]["ml_frameworks"]["present"]
     assert strong["competencies"]["ml_frameworks"]["evidence"]
     failed = {r["file"]: r["reason"] for r in records if r["status"] == "failed"}
-    assert failed == {"locked.pdf": "encrypted_pdf", "scan.pdf": "no_text_layer",
-                      "empty.pdf": "empty_file"}
+    assert failed == {
+        "locked.pdf": "encrypted_pdf",
+        "scan.pdf": "no_text_layer",
+        "empty.pdf": "empty_file",
+    }
 
 
 def test_no_resume_text_in_logs(mixed_folder, tmp_path, caplog):
     import logging
 
     caplog.set_level(logging.DEBUG, logger="pipeline")
-    result = runner.invoke(app, ["screen", str(mixed_folder), "--job", str(JOB), "--out", str(tmp_path / "o")])
+    result = runner.invoke(
+        app, ["screen", str(mixed_folder), "--job", str(JOB), "--out", str(tmp_path / "o")]
+    )
     for secret in ("Northwind", "Pandas and NumPy", "Laminated"):
         assert secret not in caplog.text
         assert secret not in result.output
@@ -160,12 +196,17 @@ def test_import_and_help_load_neither_spacy_nor_sklearn():
     code = (
         "import sys, pipeline\n"
         "from pipeline.cli import app\n"
-        "heavy = [m for m in sys.modules if m.split('.')[0] in ('spacy', 'sklearn', 'pdfplumber', 'pypdfium2')]\n"
+        "heavy = [m for m in sys.modules\n"
+        "         if m.split('.')[0] in ('spacy', 'sklearn', 'pdfplumber', 'pypdfium2')]\n"
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
-    result = subprocess.run([sys.executable, "-m", "pipeline", "screen", "--help"], capture_output=True,
-                            text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "screen", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert result.returncode == 0 and "--job" in result.stdout and "--pdf-engine" in result.stdout
 
 

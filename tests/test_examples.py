@@ -35,4 +35,7 @@ def test_unrelated_examples_do_not_trip_on_traps():
             continue
         outcome = screener.extract(EXAMPLES / "resumes" / name)
         found = outcome.profile.skill_ids()
-        assert not found & {"r", "go", "java", "julia", "ruby", "apache_spark", "rust"}, (name, found)
+        assert not found & {"r", "go", "java", "julia", "ruby", "apache_spark", "rust"}, (
+            name,
+            found,
+        )

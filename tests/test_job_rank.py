@@ -131,8 +131,13 @@ def test_missing_must_have_disqualifies(tiny_matcher, tiny_lexicon):
 
 def test_score_ignores_name_and_contacts(tiny_matcher, tiny_lexicon):
     job = good_job(tiny_lexicon)
-    base = score_profile(profile_of(RESUME + ["Python"], tiny_matcher, tiny_lexicon), job, tiny_lexicon)
-    other = ["Julia Ruby Go", "julia.ruby@example.org | +44 20 7946 0958 | Python Street, Java City"]
+    base = score_profile(
+        profile_of(RESUME + ["Python"], tiny_matcher, tiny_lexicon), job, tiny_lexicon
+    )
+    other = [
+        "Julia Ruby Go",
+        "julia.ruby@example.org | +44 20 7946 0958 | Python Street, Java City",
+    ]
     changed = score_profile(
         profile_of(other + RESUME[2:] + ["Python"], tiny_matcher, tiny_lexicon), job, tiny_lexicon
     )

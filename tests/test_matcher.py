@@ -14,17 +14,24 @@ def ids(matcher: SkillMatcher, text: str) -> list[str]:
 def test_slash_joined_skills_split(tiny_matcher):
     assert ids(tiny_matcher, "Frontend: Vue.js/React, Python") == ["vue", "react", "python"]
     assert ids(tiny_matcher, "PyTorch|Pandas;AWS(SageMaker)") == [
-        "pytorch", "pandas", "aws", "aws_sagemaker"
+        "pytorch",
+        "pandas",
+        "aws",
+        "aws_sagemaker",
     ]
 
 
 def test_aliases_case_insensitive(tiny_matcher):
-    assert ids(tiny_matcher, "used SKLEARN and Scikit Learn daily") == ["scikit_learn", "scikit_learn"]
+    assert ids(tiny_matcher, "used SKLEARN and Scikit Learn daily") == [
+        "scikit_learn",
+        "scikit_learn",
+    ]
 
 
 def test_skill_wrapped_across_lines(tiny_matcher):
     assert ids(tiny_matcher, "Experience with scikit\nlearn and AWS\nSageMaker") == [
-        "scikit_learn", "aws_sagemaker"
+        "scikit_learn",
+        "aws_sagemaker",
     ]
     assert ids(tiny_matcher, "Libraries: scikit-\nlearn") == ["scikit_learn"]
 
@@ -93,7 +100,9 @@ def test_spacy_component(tiny_lexicon, tmp_path):
     nlp.initialize()
     doc = nlp("We use PyTorch and pandas, plus AWS.")
     assert [(s.text, s.label_) for s in doc.spans["skills"]] == [
-        ("PyTorch", "pytorch"), ("pandas", "pandas"), ("AWS", "aws")
+        ("PyTorch", "pytorch"),
+        ("pandas", "pandas"),
+        ("AWS", "aws"),
     ]
     nlp.to_disk(tmp_path / "nlp")
     again = spacy.load(tmp_path / "nlp")

@@ -55,7 +55,9 @@ def test_both_engines_agree(tmp_path):
 
 
 def test_pdf_line_end_hyphen_is_kept(tmp_path):
-    path = pdf_single_column(tmp_path / "h.pdf", ["Libraries: PyTorch, scikit-", "learn and Pandas"] * 3)
+    path = pdf_single_column(
+        tmp_path / "h.pdf", ["Libraries: PyTorch, scikit-", "learn and Pandas"] * 3
+    )
     doc = parse(path)
     assert "scikit-" in doc.lines[0].text
 
@@ -75,28 +77,49 @@ def test_docx_header_table_textbox_in_document_order(tmp_path, docx_engine):
     texts = [line.text for line in doc.lines]
     assert texts[0] == "Ada Example | ada@example.com | +1 555 0100"
     assert texts.count("Shipped a BERT classifier") == 1  # mc:Fallback copy skipped
-    order = [texts.index(t) for t in ("Summary", "Highlights", "Shipped a BERT classifier",
-                                      "Python", "PyTorch", "Pandas", "AWS", "Experience")]
+    order = [
+        texts.index(t)
+        for t in (
+            "Summary",
+            "Highlights",
+            "Shipped a BERT classifier",
+            "Python",
+            "PyTorch",
+            "Pandas",
+            "AWS",
+            "Experience",
+        )
+    ]
     assert order == sorted(order)
 
 
 @pytest.mark.parametrize("docx_engine", DOCX_ENGINES)
 def test_docx_hidden_runs_dropped(tmp_path, docx_engine):
-    path = docx_resume(tmp_path / "h.docx", paragraphs=["Nurse with ten years on a surgical ward."] * 3,
-                       hidden="Python PyTorch TensorFlow Kubernetes")
+    path = docx_resume(
+        tmp_path / "h.docx",
+        paragraphs=["Nurse with ten years on a surgical ward."] * 3,
+        hidden="Python PyTorch TensorFlow Kubernetes",
+    )
     assert "PyTorch" not in parse(path, docx_engine=docx_engine).text
 
 
 def test_docx_engines_agree(tmp_path):
-    path = docx_resume(tmp_path / "cv.docx", header="Ada Example | ada@example.com",
-                       paragraphs=["Summary", "Machine learning engineer, five years."],
-                       textbox="Shipped a BERT classifier", table=[["Python", "PyTorch"]],
-                       after_table=["Experience"], hidden="invisible words")
+    path = docx_resume(
+        tmp_path / "cv.docx",
+        header="Ada Example | ada@example.com",
+        paragraphs=["Summary", "Machine learning engineer, five years."],
+        textbox="Shipped a BERT classifier",
+        table=[["Python", "PyTorch"]],
+        after_table=["Experience"],
+        hidden="invisible words",
+    )
     assert parse(path, docx_engine="lxml").lines == parse(path, docx_engine="python-docx").lines
 
 
 def test_sniffing_ignores_the_file_name(tmp_path):
-    docx_path = docx_resume(tmp_path / "real.docx", paragraphs=["Data engineer who writes Python daily."] * 3)
+    docx_path = docx_resume(
+        tmp_path / "real.docx", paragraphs=["Data engineer who writes Python daily."] * 3
+    )
     disguised = tmp_path / "resume.pdf"
     disguised.write_bytes(docx_path.read_bytes())
     assert parse(disguised).kind == "docx"
@@ -107,7 +130,10 @@ def test_sniffing_ignores_the_file_name(tmp_path):
 
 
 def test_plain_text(tmp_path):
-    path = text_file(tmp_path / "cv.txt", "SKILLS\nPython, Pandas\nEXPERIENCE\nData analyst since 2020 at a bank.\n")
+    path = text_file(
+        tmp_path / "cv.txt",
+        "SKILLS\nPython, Pandas\nEXPERIENCE\nData analyst since 2020 at a bank.\n",
+    )
     doc = parse(path)
     assert doc.kind == "text" and doc.lines[0].text == "SKILLS"
 
@@ -196,9 +222,19 @@ def test_reason_too_large(tmp_path, monkeypatch):
 
 
 def test_every_reason_code_is_tested():
-    tested = {"empty_file", "not_a_regular_file", "unreadable", "too_large", "not_a_resume_format",
-              "encrypted_pdf", "corrupt_pdf", "no_text_layer", "corrupt_docx", "no_text",
-              "internal_error"}  # internal_error: tests/test_screener.py
+    tested = {
+        "empty_file",
+        "not_a_regular_file",
+        "unreadable",
+        "too_large",
+        "not_a_resume_format",
+        "encrypted_pdf",
+        "corrupt_pdf",
+        "no_text_layer",
+        "corrupt_docx",
+        "no_text",
+        "internal_error",
+    }  # internal_error: tests/test_screener.py
     assert tested == set(REASONS)
 
 
@@ -211,8 +247,11 @@ def test_unknown_reason_code_is_a_bug():
 def test_lines_of_short_and_tall_words_stay_whole(tmp_path, engine):
     # x-height words ("on", "a") and tall ones ("Them", "bdfhkl") share a baseline; rows must
     # come from font extents, not tight glyph boxes.
-    lines = ["on a run we saw them deploy bdfhkl models", "a sum, on an ox: Tall Hills",
-             "now we can go on"] * 4
+    lines = [
+        "on a run we saw them deploy bdfhkl models",
+        "a sum, on an ox: Tall Hills",
+        "now we can go on",
+    ] * 4
     path = pdf_single_column(tmp_path / "x.pdf", lines)
     assert [line.text for line in parse(path, pdf_engine=engine).lines] == lines
 

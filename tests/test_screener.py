@@ -26,7 +26,9 @@ def test_library_screen(tmp_path, tiny_lexicon):
     assert shortlist.versions["lexicon"] == "0.0.1-test"
 
 
-def test_internal_error_is_contained_and_says_nothing_of_the_text(tmp_path, tiny_lexicon, monkeypatch, caplog):
+def test_internal_error_is_contained_and_says_nothing_of_the_text(
+    tmp_path, tiny_lexicon, monkeypatch, caplog
+):
     import pipeline.parsers as parsers
 
     def boom(path, **engines):
@@ -34,7 +36,9 @@ def test_internal_error_is_contained_and_says_nothing_of_the_text(tmp_path, tiny
 
     monkeypatch.setattr(parsers, "parse", boom)
     caplog.set_level(logging.DEBUG, logger="pipeline")
-    good = text_file(tmp_path / "a.txt", "Python developer with PyTorch experience and more text.\n")
+    good = text_file(
+        tmp_path / "a.txt", "Python developer with PyTorch experience and more text.\n"
+    )
     outcome = Screener(make_job(tiny_lexicon), lexicon=tiny_lexicon).extract(good)
     assert outcome.status == "failed" and outcome.reason == "internal_error"
     assert outcome.detail == "RuntimeError"

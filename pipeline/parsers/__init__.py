@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import ParseError
 from ..records import Document, Line
-from ..sniff import DOCX, PDF, TEXT, decode_text, sniff_bytes
+from ..sniff import DOCX, PDF, decode_text, sniff_bytes
 from ..textnorm import normalize_line
 
 PARSER_VERSION = "1"
@@ -19,8 +19,9 @@ MAX_BYTES = 25 * 1024 * 1024
 MIN_LETTERS = 40  # below this a document has no usable text
 
 
-def parse(path: str | os.PathLike[str], pdf_engine: str = "pdfium",
-          docx_engine: str = "lxml") -> Document:
+def parse(
+    path: str | os.PathLike[str], pdf_engine: str = "pdfium", docx_engine: str = "lxml"
+) -> Document:
     """Read one resume file. Raises ParseError with a reason code; never returns empty text."""
     path = Path(path)
     if pdf_engine not in PDF_ENGINES:
@@ -76,7 +77,9 @@ def _read_regular_file(path: Path) -> bytes:
     if info.st_size > MAX_BYTES:
         raise ParseError("too_large", f"{info.st_size} bytes > {MAX_BYTES}")
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(
+            path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        )
         with os.fdopen(fd, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except OSError as exc:

@@ -90,8 +90,13 @@ def _parts_zip(path: Path):
 
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=False, remove_comments=True)
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+    )
 
     def load(archive: zipfile.ZipFile, name: str):
         info = archive.getinfo(name)
@@ -112,8 +117,11 @@ def _parts_zip(path: Path):
                 for rel in rels.iter(_REL):
                     kind = (rel.get("Type") or "").rsplit("/", 1)[-1]
                     target = "word/" + (rel.get("Target") or "").lstrip("/").removeprefix("word/")
-                    if kind in ("header", "footer") and rel.get("TargetMode") != "External" \
-                            and target in names:
+                    if (
+                        kind in ("header", "footer")
+                        and rel.get("TargetMode") != "External"
+                        and target in names
+                    ):
                         (headers if kind == "header" else footers).append(target)
             return (
                 [load(archive, n) for n in sorted(set(headers))],
@@ -122,7 +130,14 @@ def _parts_zip(path: Path):
             )
     except ParseError:
         raise
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, etree.XMLSyntaxError) as exc:
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        EOFError,
+        etree.XMLSyntaxError,
+    ) as exc:
         raise ParseError("corrupt_docx", type(exc).__name__) from None
     except Exception as exc:  # zlib errors and other damage inside the archive
         raise ParseError("corrupt_docx", type(exc).__name__) from None

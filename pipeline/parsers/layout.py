@@ -7,7 +7,7 @@ and does not depend on the order text was written into the PDF content stream.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from statistics import median
 
 from ..records import Line, Word
@@ -74,7 +74,7 @@ def _rows(words: Sequence[Word]) -> list[list[Word]]:
 def _chunks(row: list[Word]) -> list[list[Word]]:
     """Split a row where the gap between two words is much wider than a space."""
     chunks = [[row[0]]]
-    for prev, word in zip(row, row[1:], strict=False):
+    for prev, word in pairwise(row):
         size = max(prev.size, word.size, 4.0)
         if word.x0 - prev.x1 > CHUNK_GAP_EM * size:
             chunks.append([word])

@@ -90,8 +90,16 @@ class _BoxReader:
             y_top = max(y_top, rect.top)
             y_bottom = min(y_bottom, rect.bottom)
         size, bold = style
-        return Word(text, x0, self.height - y_top, max(rect.right, x0), self.height - y_bottom,
-                    size, page, bold)
+        return Word(
+            text,
+            x0,
+            self.height - y_top,
+            max(rect.right, x0),
+            self.height - y_bottom,
+            size,
+            page,
+            bold,
+        )
 
 
 def _page_chars(raw, textpage, count: int) -> str:

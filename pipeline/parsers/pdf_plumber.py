@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import re
+from pathlib import Path
 
 from ..errors import ParseError
 from ..records import Word
@@ -40,8 +39,9 @@ def read_words(path: Path) -> tuple[list[list[Word]], list[tuple[float, float]]]
     try:
         for number, page in enumerate(pdf.pages):
             # Not extra_attrs: it splits a word where the font changes ("Ph.D." bold + ",").
-            raw_words = page.extract_words(keep_blank_chars=False, use_text_flow=False,
-                                           return_chars=True)
+            raw_words = page.extract_words(
+                keep_blank_chars=False, use_text_flow=False, return_chars=True
+            )
             words = []
             for w in raw_words:
                 text = _uncid(w["text"])
@@ -49,9 +49,16 @@ def read_words(path: Path) -> tuple[list[list[Word]], list[tuple[float, float]]]
                     continue
                 first = w["chars"][0]
                 words.append(
-                    Word(text, float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]),
-                         float(first.get("size", 0.0)), number,
-                         "bold" in str(first.get("fontname", "")).lower())
+                    Word(
+                        text,
+                        float(w["x0"]),
+                        float(w["top"]),
+                        float(w["x1"]),
+                        float(w["bottom"]),
+                        float(first.get("size", 0.0)),
+                        number,
+                        "bold" in str(first.get("fontname", "")).lower(),
+                    )
                 )
             pages.append(words)
             sizes.append((float(page.width), float(page.height)))
