@@ -156,6 +156,12 @@ def _summary(console, shortlist, csv_path: Path, json_path: Path) -> None:
         f"{counts['entries']} files: {counts['scored']} scored, {counts['failed']} failed, "
         f"{counts['shortlisted']} shortlisted"
     )
+    disqualified = sum(o.scored.disqualified for o in shortlist.ranked)
+    if disqualified:
+        console.print(
+            f"{disqualified} candidate(s) lack a must-have requirement and are ranked last "
+            "(their scores and explanations are still in the files)"
+        )
     console.print(f"wrote {escape(str(csv_path))} and {escape(str(json_path))}")
 
 
