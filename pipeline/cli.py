@@ -64,6 +64,9 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_USAGE)
 
 
+EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the store
+
+
 @app.command()
 def screen(
     input_dir: Annotated[Path, typer.Argument(help="Folder of resumes (every entry is screened).")],
@@ -72,15 +75,35 @@ def screen(
     top: Annotated[
         int, typer.Option("--top", min=1, help="How many candidates to shortlist.")
     ] = 10,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            help="SQLite store of applicants [default: OUT/screening.sqlite3]. "
+            "Files already in it are not parsed again.",
+        ),
+    ] = None,
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="Parse files that failed in earlier runs again.")
+    ] = False,
     pdf_engine: PdfEngineOption = PdfEngine.pdfium,
     docx_engine: DocxEngineOption = DocxEngine.lxml,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
-    """Rank every resume in INPUT_DIR against --job; write shortlist.csv and shortlist.json."""
+    """Rank every resume in INPUT_DIR against --job; write shortlist.csv and shortlist.json.
+
+    Runs are incremental: applicants are kept in a SQLite store keyed by the file's
+    sha256, so a rerun parses only new files, re-scores stored profiles when the job
+    changed, and rebuilds the shortlist from the store. Also writes run_report.json/.txt
+    (new, unchanged, duplicates, failed, re-scored, new since last run).
+    Exit codes: 0 no file failed in this run, 1 some failed, 2 usage error,
+    75 another run holds the store.
+    """
     from .errors import JobDefinitionError, LexiconError
+    from .incremental import STORE_NAME, IncrementalRun, RunLock, StoreLocked
     from .job import load_job
-    from .report import write_shortlist
-    from .screener import Screener, list_inputs
+    from .screener import Screener
+    from .store import Store
 
     console = _console(quiet)
     if not input_dir.is_dir():
@@ -89,22 +112,34 @@ def screen(
         job_def = load_job(job)
     except (JobDefinitionError, LexiconError) as exc:
         raise _fail(str(exc)) from None
-    paths = list_inputs(input_dir)
-    screener = Screener(
-        job_def, pdf_engine=pdf_engine.value, docx_engine=docx_engine.value, top=top
-    )
-    shortlist = _with_progress(console, quiet, paths, screener)
+    store_path = store if store is not None else out / STORE_NAME
     try:
-        csv_path, json_path = write_shortlist(shortlist, out)
+        lock = RunLock(store_path).__enter__()
+    except StoreLocked:
+        _console(False).print(
+            f"[yellow]another screening run holds {store_path}; nothing was done[/yellow]"
+        )
+        raise typer.Exit(EXIT_LOCKED) from None
     except OSError as exc:
-        raise _fail(f"cannot write to {out}: {type(exc).__name__}") from None
-    _summary(console, shortlist, csv_path, json_path)
-    raise typer.Exit(EXIT_SOME_FAILED if shortlist.failed else EXIT_OK)
+        raise _fail(f"cannot use store folder {store_path.parent}: {type(exc).__name__}") from None
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        db = Store(store_path)
+        screener = Screener(
+            job_def, pdf_engine=pdf_engine.value, docx_engine=docx_engine.value, top=top
+        )
+        runner = IncrementalRun(screener, db, out, retry_failed=retry_failed)
+        report = _run_with_progress(console, quiet, runner, input_dir)
+        db.close()
+    finally:
+        lock.__exit__(None, None, None)
+    _summary(console, report, out)
+    raise typer.Exit(EXIT_SOME_FAILED if report["counts"]["failed"] else EXIT_OK)
 
 
-def _with_progress(console, quiet, paths, screener):
+def _run_with_progress(console, quiet, runner, input_dir):
     if quiet or not console.is_terminal:
-        return screener.screen(paths)
+        return runner.run(input_dir)
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -121,48 +156,53 @@ def _with_progress(console, quiet, paths, screener):
         console=console,
         transient=True,
     ) as progress:
-        task = progress.add_task("screen", total=len(paths))
-        return screener.screen(paths, progress=lambda _o: progress.advance(task))
+        task = progress.add_task("screen", total=None)
+        return runner.run(
+            input_dir,
+            progress=lambda _name: progress.advance(task),
+            on_total=lambda n: progress.update(task, total=n),
+        )
 
 
-def _summary(console, shortlist, csv_path: Path, json_path: Path) -> None:
+def _summary(console, report: dict, out: Path) -> None:
+    import json as _json
+
     from rich.markup import escape
     from rich.table import Table
 
     from .errors import REASONS
+    from .incremental import format_report
 
-    counts = shortlist.counts
-    table = Table(title=f"Shortlist: {escape(shortlist.job.title)}", show_lines=False)
+    document = _json.loads((out / "shortlist.json").read_text(encoding="utf-8"))
+    table = Table(title=f"Shortlist: {escape(document['job']['title'])}")
     for column in ("#", "file", "score", "met", "missing"):
         table.add_column(column, overflow="fold")
-    for rank, outcome in enumerate(shortlist.shortlisted(), 1):
-        s = outcome.scored
-        met = sum(r.status == "met" for r in s.requirements)
-        missing = ", ".join(r.requirement for r in s.requirements if r.status == "missing")
+    for e in document["candidates"]:
+        if not e["shortlisted"]:
+            continue
+        met = sum(r["status"] == "met" for r in e["requirements"])
+        missing = ", ".join(r["requirement"] for r in e["requirements"] if r["status"] == "missing")
         table.add_row(
-            str(rank),
-            escape(outcome.source),
-            f"{s.score:.1f}",
-            f"{met}/{len(s.requirements)}",
+            str(e["rank"]),
+            escape(e["file"]),
+            f"{e['score']:.1f}",
+            f"{met}/{len(e['requirements'])}",
             escape(missing) or "-",
         )
     console.print(table)
-    for outcome in shortlist.failed:
+    for f in report["failed"]:
         console.print(
-            f"[yellow]failed[/yellow] {escape(outcome.source)}: {outcome.reason} "
-            f"({REASONS.get(outcome.reason or '', '')})"
+            f"[yellow]failed[/yellow] {escape(f['file'])}: {f['reason']} "
+            f"({REASONS.get(f['reason'], '')})"
         )
-    console.print(
-        f"{counts['entries']} files: {counts['scored']} scored, {counts['failed']} failed, "
-        f"{counts['shortlisted']} shortlisted"
-    )
-    disqualified = sum(o.scored.disqualified for o in shortlist.ranked)
+    console.print(escape(format_report(report).split("New since last run")[0].rstrip()))
+    disqualified = sum(e["disqualified"] for e in document["candidates"])
     if disqualified:
         console.print(
             f"{disqualified} candidate(s) lack a must-have requirement and are ranked last "
             "(their scores and explanations are still in the files)"
         )
-    console.print(f"wrote {escape(str(csv_path))} and {escape(str(json_path))}")
+    console.print(f"wrote {escape(str(out / 'shortlist.csv'))}, shortlist.json and run_report.txt")
 
 
 @app.command()
@@ -212,6 +252,97 @@ def _print_record(record: dict) -> None:
     print(f"  competencies: {', '.join(present) or 'none'}")
     names = [s["name"] for s in record["skills"] if s["count"]]
     print(f"  skills: {', '.join(names) or 'none'}")
+
+
+@app.command()
+def forget(
+    store: Annotated[Path, typer.Option("--store", help="The SQLite store to erase from.")],
+    sha256: Annotated[
+        list[str] | None, typer.Option("--sha256", help="Applicant id (file sha256).")
+    ] = None,
+    file: Annotated[
+        list[str] | None, typer.Option("--file", help="A file name the applicant was seen under.")
+    ] = None,
+    retention_days: Annotated[
+        int | None,
+        typer.Option(
+            "--retention-days", min=0, help="Also erase applicants first seen more than N days ago."
+        ),
+    ] = None,
+) -> None:
+    """Erase applicants (right to erasure / retention) and rewrite the last outputs.
+
+    Removes the applicant, every profile, score and file name, and their lines in run
+    reports; the database is rewritten and the WAL truncated so nothing of theirs
+    remains in either file. Logs only applicant ids.
+    """
+    from .incremental import RunLock, StoreLocked, regenerate_outputs, retention_cutoff
+    from .store import Store
+
+    if not (sha256 or file or retention_days is not None):
+        raise _fail("give --sha256, --file or --retention-days")
+    if not store.is_file():
+        raise _fail(f"no store at {store}")
+    try:
+        lock = RunLock(store).__enter__()
+    except StoreLocked:
+        _console(False).print(f"[yellow]another run holds {store}; nothing was done[/yellow]")
+        raise typer.Exit(EXIT_LOCKED) from None
+    try:
+        db = Store(store)
+        doomed = set(sha256 or ())
+        for name in file or ():
+            found = db.sha_for_name(name)
+            if not found:
+                _console(False).print("[yellow]no applicant under that file name[/yellow]")
+            doomed.update(found)
+        if retention_days is not None:
+            doomed.update(db.applicants_older_than(retention_cutoff(retention_days)))
+        removed = db.forget(doomed)
+        out_dir = regenerate_outputs(db, _screener_for_run)
+        db.close()
+    finally:
+        lock.__exit__(None, None, None)
+    for sha in sorted(doomed):
+        print(f"erased {sha[:16]}")
+    message = f"{removed} applicant(s) erased"
+    if out_dir is not None:
+        message += f"; outputs in {out_dir} rewritten"
+    _console(False).print(message)
+
+
+def _screener_for_run(run: dict):
+    from .job import job_from_stored
+    from .screener import Screener
+
+    return Screener(job_from_stored(run["job"]), top=run["top"])
+
+
+@app.command()
+def report(
+    store: Annotated[Path, typer.Option("--store", help="The SQLite store.")],
+    since_last_run: Annotated[
+        bool, typer.Option("--since-last-run", help="Only the applicants new in the last run.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Print the report of the last finished run kept in a store."""
+    from .incremental import format_report
+    from .store import Store
+
+    if not store.is_file():
+        raise _fail(f"no store at {store}")
+    db = Store(store)
+    last = db.last_run()
+    db.close()
+    if last is None or last["report"] is None:
+        raise _fail("the store has no finished run yet")
+    data = last["report"]
+    if as_json:
+        payload = data["new_since_last_run"] if since_last_run else data
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(format_report(data, since_last_run_only=since_last_run))
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ REASONS: dict[str, str] = {
     "corrupt_docx": "the DOCX archive or its XML is damaged",
     "no_text": "the document contains (almost) no text",
     "internal_error": "an unexpected error occurred while processing this file",
+    "poison_file": "processing this file crashed the run twice; it is not retried",
 }
 
 

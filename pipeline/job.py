@@ -267,3 +267,25 @@ class _Resolver:
             if close
             else "; no similar skill id"
         )
+
+
+def job_from_stored(data: dict[str, Any]) -> JobDefinition:
+    """Rebuild a JobDefinition from `JobDefinition.to_dict()` (as kept in the store's run log)."""
+    requirements = tuple(
+        Requirement(
+            r["kind"],
+            tuple(r["targets"]),
+            float(r["weight"]),
+            bool(r["must"]),
+            r["label"],
+            r["group"],
+        )
+        for r in data["requirements"]
+    )
+    years = data.get("min_years")
+    min_years = (
+        None
+        if years is None
+        else MinYears(float(years["years"]), float(years["weight"]), bool(years["must"]))
+    )
+    return JobDefinition(data["title"], requirements, min_years, data["sha256"])

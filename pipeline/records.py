@@ -144,3 +144,31 @@ class FileOutcome:
     detail: str = ""
     scored: ScoredCandidate | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def profile_from_dict(data: dict[str, Any]) -> Profile:
+    """Rebuild a Profile from `Profile.to_dict()` (as stored in the SQLite store)."""
+    skills = tuple(
+        SkillHit(
+            skill_id=h["skill_id"],
+            name=h["name"],
+            mentions=tuple(SkillMention(**m) for m in h["mentions"]),
+            implied_by=tuple(h["implied_by"]),
+        )
+        for h in data["skills"]
+    )
+    competencies = tuple(
+        CompetencyEvidence(
+            competency_id=c["competency_id"],
+            name=c["name"],
+            present=c["present"],
+            strength=c["strength"],
+            skills=tuple(c["skills"]),
+            evidence=tuple(c["evidence"]),
+        )
+        for c in data["competencies"]
+    )
+    fields = {k: v for k, v in data.items() if k not in ("skills", "competencies", "sections")}
+    return Profile(
+        skills=skills, competencies=competencies, sections=tuple(data["sections"]), **fields
+    )

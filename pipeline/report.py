@@ -11,7 +11,7 @@ from typing import Any
 
 from .errors import REASONS
 from .records import FileOutcome
-from .screener import Shortlist, is_shortlisted
+from .screener import Shortlist
 
 CSV_COLUMNS = (
     "rank",
@@ -80,60 +80,114 @@ def outcome_record(outcome: FileOutcome) -> dict[str, Any]:
     return record
 
 
-def shortlist_record(shortlist: Shortlist) -> dict[str, Any]:
+def candidate_entry(outcome: FileOutcome) -> dict[str, Any]:
+    """The shortlist fields of one scored candidate (no rank, file names or flags)."""
+    s = outcome.scored
+    p = outcome.profile
+    assert s is not None and p is not None
+    return {
+        "candidate_id": s.candidate_id,
+        "sha256": outcome.sha256,
+        "score": s.score,
+        "disqualified": s.disqualified,
+        "missing_must_haves": list(s.missing_must_haves),
+        "years_experience": p.years_experience,
+        "requirements": [
+            {
+                "requirement": r.requirement,
+                "kind": r.kind,
+                "targets": list(r.targets),
+                "weight": r.weight,
+                "must_have": r.must_have,
+                "status": r.status,
+                "matched": list(r.matched),
+                "evidence": list(r.evidence),
+            }
+            for r in s.requirements
+        ],
+        "competencies": {c.competency_id: c.strength for c in p.competencies},
+        "skills": [h.skill_id for h in p.skills],
+    }
+
+
+def rank_key(entry: dict[str, Any]) -> tuple:
+    """Qualified first, then by score; ties break on the content id, then the file name."""
+    return (entry["disqualified"], -entry["score"], entry["candidate_id"], entry["files"][0])
+
+
+def render_shortlist(
+    job: dict[str, Any],
+    versions: dict[str, str],
+    top: int,
+    candidates: list[dict[str, Any]],
+    failed: list[dict[str, Any]],
+    duplicates: list[dict[str, Any]] = (),
+) -> dict[str, Any]:
+    """The shortlist document, one place for every input file name.
+
+    `candidates` are candidate entries plus "files" (their sorted file names);
+    `failed` rows have file, sha256, reason; `duplicates` rows have file,
+    duplicate_of, sha256 (the same bytes under another name).
+    """
+    ranked = sorted(candidates, key=rank_key)
+    shortlisted = 0
     entries = []
-    for rank, outcome in enumerate(shortlist.ranked, 1):
-        s = outcome.scored
-        p = outcome.profile
-        assert s is not None and p is not None
+    for rank, entry in enumerate(ranked, 1):
+        chosen = not entry["disqualified"] and shortlisted < top
+        shortlisted += chosen
+        rest = {k: v for k, v in entry.items() if k != "files"}
         entries.append(
             {
                 "rank": rank,
-                "file": outcome.source,
+                "file": entry["files"][0],
+                "files": entry["files"],
                 "status": "scored",
-                "candidate_id": s.candidate_id,
-                "sha256": outcome.sha256,
-                "score": s.score,
-                "shortlisted": is_shortlisted(outcome, shortlist.ranked, shortlist.top),
-                "disqualified": s.disqualified,
-                "missing_must_haves": list(s.missing_must_haves),
-                "years_experience": p.years_experience,
-                "requirements": [
-                    {
-                        "requirement": r.requirement,
-                        "kind": r.kind,
-                        "targets": list(r.targets),
-                        "weight": r.weight,
-                        "must_have": r.must_have,
-                        "status": r.status,
-                        "matched": list(r.matched),
-                        "evidence": list(r.evidence),
-                    }
-                    for r in s.requirements
-                ],
-                "competencies": {c.competency_id: c.strength for c in p.competencies},
-                "skills": [h.skill_id for h in p.skills],
+                "shortlisted": chosen,
+                **rest,
             }
         )
-    failed = [
+    failed_rows = [
         {
-            "file": o.source,
+            "file": f["file"],
             "status": "failed",
-            "sha256": o.sha256,
-            "reason": o.reason,
-            "message": REASONS.get(o.reason or "", ""),
+            "sha256": f.get("sha256"),
+            "reason": f["reason"],
+            "message": REASONS.get(f["reason"], ""),
         }
-        for o in shortlist.failed
+        for f in sorted(failed, key=lambda f: f["file"])
     ]
-    job = shortlist.job
+    duplicate_rows = [
+        {
+            "file": d["file"],
+            "status": "duplicate",
+            "duplicate_of": d["duplicate_of"],
+            "sha256": d.get("sha256"),
+        }
+        for d in sorted(duplicates, key=lambda d: d["file"])
+    ]
     return {
-        "job": job.to_dict() if hasattr(job, "to_dict") else str(job),
-        "versions": shortlist.versions,
-        "top": shortlist.top,
-        "counts": shortlist.counts,
+        "job": job,
+        "versions": versions,
+        "top": top,
+        "counts": {
+            "candidates": len(entries),
+            "failed": len(failed_rows),
+            "duplicates": len(duplicate_rows),
+            "shortlisted": shortlisted,
+        },
         "candidates": entries,
-        "failed": failed,
+        "failed": failed_rows,
+        "duplicates": duplicate_rows,
     }
+
+
+def shortlist_record(shortlist: Shortlist) -> dict[str, Any]:
+    """Render an in-memory Shortlist (library use, no store)."""
+    job = shortlist.job
+    candidates = [{"files": [o.source], **candidate_entry(o)} for o in shortlist.ranked]
+    failed = [{"file": o.source, "sha256": o.sha256, "reason": o.reason} for o in shortlist.failed]
+    job_dict = job.to_dict() if hasattr(job, "to_dict") else {"title": str(job)}
+    return render_shortlist(job_dict, shortlist.versions, shortlist.top, candidates, failed)
 
 
 def _safe_cell(value: Any) -> Any:
@@ -143,69 +197,67 @@ def _safe_cell(value: Any) -> Any:
     return value
 
 
-def shortlist_csv(shortlist: Shortlist) -> str:
+def shortlist_csv(document: dict[str, Any]) -> str:
+    """One row per input file name: candidates (each of their names), failed, duplicates."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for rank, outcome in enumerate(shortlist.ranked, 1):
-        s = outcome.scored
-        assert s is not None
 
-        def names(status: str, s=s) -> str:
-            return "; ".join(r.requirement for r in s.requirements if r.status == status)
+    def row(*values: Any) -> None:
+        writer.writerow([_safe_cell(v) for v in values])
 
-        writer.writerow(
-            [
-                _safe_cell(v)
-                for v in (
-                    rank,
-                    outcome.source,
-                    "scored",
-                    f"{s.score:.1f}",
-                    str(is_shortlisted(outcome, shortlist.ranked, shortlist.top)).lower(),
-                    str(s.disqualified).lower(),
-                    names("met"),
-                    names("partial"),
-                    names("missing"),
-                    "",
-                    s.candidate_id,
-                    outcome.sha256,
-                )
-            ]
+    for e in document["candidates"]:
+        by_status = {
+            status: "; ".join(r["requirement"] for r in e["requirements"] if r["status"] == status)
+            for status in ("met", "partial", "missing")
+        }
+        row(
+            e["rank"],
+            e["file"],
+            "scored",
+            f"{e['score']:.1f}",
+            str(e["shortlisted"]).lower(),
+            str(e["disqualified"]).lower(),
+            by_status["met"],
+            by_status["partial"],
+            by_status["missing"],
+            "",
+            e["candidate_id"],
+            e["sha256"],
         )
-    for outcome in shortlist.failed:
-        writer.writerow(
-            [
-                _safe_cell(v)
-                for v in (
-                    "",
-                    outcome.source,
-                    "failed",
-                    "",
-                    "false",
-                    "",
-                    "",
-                    "",
-                    "",
-                    outcome.reason,
-                    "",
-                    outcome.sha256 or "",
-                )
-            ]
+    for f in document["failed"]:
+        row(
+            "", f["file"], "failed", "", "false", "", "", "", "", f["reason"], "", f["sha256"] or ""
+        )
+    for d in document["duplicates"]:
+        row(
+            "",
+            d["file"],
+            "duplicate",
+            "",
+            "false",
+            "",
+            "",
+            "",
+            "",
+            f"duplicate_of:{d['duplicate_of']}",
+            "",
+            d["sha256"] or "",
         )
     return buffer.getvalue()
 
 
-def write_shortlist(shortlist: Shortlist, out_dir: str | os.PathLike[str]) -> tuple[Path, Path]:
-    """Write shortlist.csv and shortlist.json atomically; same input gives the same bytes."""
+def write_shortlist(
+    shortlist: Shortlist | dict[str, Any], out_dir: str | os.PathLike[str]
+) -> tuple[Path, Path]:
+    """Write shortlist.csv and shortlist.json atomically; the same input gives the same bytes."""
+    document = shortlist if isinstance(shortlist, dict) else shortlist_record(shortlist)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     json_path = out / "shortlist.json"
     csv_path = out / "shortlist.csv"
-    _atomic_write(
-        json_path, json.dumps(shortlist_record(shortlist), indent=2, ensure_ascii=False) + "\n"
-    )
-    _atomic_write(csv_path, shortlist_csv(shortlist))
+    _atomic_write(json_path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    _atomic_write(csv_path, shortlist_csv(document))
     return csv_path, json_path
 
 

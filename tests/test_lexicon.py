@@ -77,7 +77,9 @@ def test_unknown_competency_names_file_and_line(tmp_path):
 
 def test_alias_of_two_skills_is_an_error(tmp_path):
     skills = TINY_SKILLS + "torch7,Torch7,Torch,deep_learning,,dl_framework\n"
-    with pytest.raises(LexiconError, match=r"skills\.csv:16: alias 'Torch' .* belongs to 'pytorch'"):
+    with pytest.raises(
+        LexiconError, match=r"skills\.csv:16: alias 'Torch' .* belongs to 'pytorch'"
+    ):
         load_lexicon(_broken(tmp_path, skills=skills))
 
 

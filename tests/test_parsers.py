@@ -233,8 +233,9 @@ def test_every_reason_code_is_tested():
         "no_text_layer",
         "corrupt_docx",
         "no_text",
-        "internal_error",
-    }  # internal_error: tests/test_screener.py
+        "internal_error",  # tests/test_screener.py
+        "poison_file",  # tests/test_store.py
+    }
     assert tested == set(REASONS)
 
 

@@ -1,0 +1,369 @@
+"""The SQLite store: applicants keyed by file hash, profiles and scores keyed by versions.
+
+One file, WAL mode, `synchronous=FULL`, schema migrations numbered with
+`PRAGMA user_version`. Every finished file is committed in its own
+transaction, so a crash loses only the file in flight.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# Each entry upgrades the schema by one version; never edit a released one, append.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE applicants (
+        sha256      TEXT PRIMARY KEY,
+        first_seen  TEXT NOT NULL,
+        first_run   INTEGER NOT NULL
+    );
+    CREATE TABLE file_names (
+        sha256      TEXT NOT NULL REFERENCES applicants(sha256) ON DELETE CASCADE,
+        name        TEXT NOT NULL,
+        first_seen  TEXT NOT NULL,
+        PRIMARY KEY (sha256, name)
+    );
+    CREATE TABLE profiles (
+        sha256          TEXT NOT NULL REFERENCES applicants(sha256) ON DELETE CASCADE,
+        parser_version  TEXT NOT NULL,
+        lexicon_version TEXT NOT NULL,
+        model_version   TEXT NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('in_flight', 'scored', 'failed')),
+        reason          TEXT,
+        profile         TEXT,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        updated         TEXT NOT NULL,
+        PRIMARY KEY (sha256, parser_version, lexicon_version, model_version)
+    );
+    CREATE TABLE scores (
+        sha256          TEXT NOT NULL REFERENCES applicants(sha256) ON DELETE CASCADE,
+        parser_version  TEXT NOT NULL,
+        lexicon_version TEXT NOT NULL,
+        model_version   TEXT NOT NULL,
+        job_sha256      TEXT NOT NULL,
+        score           REAL NOT NULL,
+        disqualified    INTEGER NOT NULL,
+        entry           TEXT NOT NULL,
+        PRIMARY KEY (sha256, parser_version, lexicon_version, model_version, job_sha256)
+    );
+    CREATE TABLE file_cache (
+        path        TEXT PRIMARY KEY,
+        size        INTEGER NOT NULL,
+        mtime_ns    INTEGER NOT NULL,
+        inode       INTEGER NOT NULL,
+        sha256      TEXT NOT NULL
+    );
+    CREATE INDEX file_cache_sha ON file_cache(sha256);
+    CREATE TABLE runs (
+        id          INTEGER PRIMARY KEY,
+        started     TEXT NOT NULL,
+        finished    TEXT,
+        job_sha256  TEXT NOT NULL,
+        job         TEXT NOT NULL,
+        out_dir     TEXT NOT NULL,
+        top         INTEGER NOT NULL,
+        report      TEXT
+    );
+    """,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Versions:
+    parser: str
+    lexicon: str
+    model: str
+
+    def key(self) -> tuple[str, str, str]:
+        return (self.parser, self.lexicon, self.model)
+
+
+class Store:
+    """Thin typed access to the SQLite file; callers own transactions via `transaction()`."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, isolation_level=None)  # explicit BEGIN/COMMIT
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA secure_delete=ON")  # erased rows are overwritten, not just unlinked
+        self._migrate()
+        with suppress(OSError):
+            os.chmod(self.path, 0o600)  # applicants' data: owner only
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _migrate(self) -> None:
+        current = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if current > len(MIGRATIONS):
+            raise RuntimeError(
+                f"{self.path}: schema version {current} is newer than this program "
+                f"({len(MIGRATIONS)}); upgrade the package"
+            )
+        for version in range(current, len(MIGRATIONS)):
+            # One script, one transaction: the schema change and its number land together.
+            self.db.executescript(
+                f"BEGIN IMMEDIATE;{MIGRATIONS[version]};PRAGMA user_version={version + 1};COMMIT;"
+            )
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # ------------------------------------------------------------------ reads
+
+    def cached_hash(self, path: str, size: int, mtime_ns: int, inode: int) -> str | None:
+        row = self.db.execute(
+            "SELECT sha256 FROM file_cache WHERE path=? AND size=? AND mtime_ns=? AND inode=?",
+            (path, size, mtime_ns, inode),
+        ).fetchone()
+        return row[0] if row else None
+
+    def profile_state(self, sha256: str, versions: Versions) -> tuple[str, str | None, int] | None:
+        """(status, reason, attempts) of the profile at these versions, or None."""
+        row = self.db.execute(
+            "SELECT status, reason, attempts FROM profiles WHERE sha256=? AND parser_version=? "
+            "AND lexicon_version=? AND model_version=?",
+            (sha256, *versions.key()),
+        ).fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
+    def names(self, sha256: str) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT name FROM file_names WHERE sha256=? ORDER BY name", (sha256,)
+            )
+        ]
+
+    def is_applicant(self, sha256: str) -> bool:
+        return (
+            self.db.execute("SELECT 1 FROM applicants WHERE sha256=?", (sha256,)).fetchone()
+            is not None
+        )
+
+    def scored_profiles(self, versions: Versions) -> Iterable[tuple[str, str]]:
+        return self.db.execute(
+            "SELECT sha256, profile FROM profiles WHERE status='scored' AND parser_version=? "
+            "AND lexicon_version=? AND model_version=? ORDER BY sha256",
+            versions.key(),
+        )
+
+    def unscored(self, versions: Versions, job_sha256: str) -> list[tuple[str, str]]:
+        """Scored profiles that have no score for this job yet."""
+        return self.db.execute(
+            "SELECT p.sha256, p.profile FROM profiles p WHERE p.status='scored' "
+            "AND p.parser_version=? AND p.lexicon_version=? AND p.model_version=? "
+            "AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.sha256=p.sha256 "
+            "AND s.parser_version=p.parser_version AND s.lexicon_version=p.lexicon_version "
+            "AND s.model_version=p.model_version AND s.job_sha256=?) ORDER BY p.sha256",
+            (*versions.key(), job_sha256),
+        ).fetchall()
+
+    def shortlist_rows(self, versions: Versions, job_sha256: str):
+        """(sha256, entry JSON, names joined by NUL) for every scored applicant."""
+        return self.db.execute(
+            "SELECT s.sha256, s.entry, (SELECT group_concat(name, char(0)) FROM "
+            "(SELECT name FROM file_names f WHERE f.sha256=s.sha256 ORDER BY name)) "
+            "FROM scores s WHERE s.parser_version=? AND s.lexicon_version=? "
+            "AND s.model_version=? AND s.job_sha256=?",
+            (*versions.key(), job_sha256),
+        )
+
+    def failed_rows(self, versions: Versions):
+        return self.db.execute(
+            "SELECT p.sha256, p.reason, f.name FROM profiles p JOIN file_names f USING (sha256) "
+            "WHERE p.status='failed' AND p.parser_version=? AND p.lexicon_version=? "
+            "AND p.model_version=? ORDER BY f.name",
+            versions.key(),
+        )
+
+    def last_run(self, finished: bool = True) -> dict[str, Any] | None:
+        where = "WHERE finished IS NOT NULL" if finished else ""
+        row = self.db.execute(
+            f"SELECT id, started, finished, job_sha256, job, out_dir, top, report FROM runs "
+            f"{where} ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        keys = ("id", "started", "finished", "job_sha256", "job", "out_dir", "top", "report")
+        run = dict(zip(keys, row, strict=True))
+        run["job"] = json.loads(run["job"])
+        run["report"] = json.loads(run["report"]) if run["report"] else None
+        return run
+
+    def applicants_older_than(self, cutoff_iso: str) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT sha256 FROM applicants WHERE first_seen < ? ORDER BY sha256", (cutoff_iso,)
+            )
+        ]
+
+    def sha_for_name(self, name: str) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT sha256 FROM file_names WHERE name=? ORDER BY sha256", (name,)
+            )
+        ]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            table: self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("applicants", "file_names", "profiles", "scores", "runs")
+        }
+
+    # ----------------------------------------------------------------- writes
+
+    def start_run(
+        self, now: str, job_sha256: str, job: dict[str, Any], out_dir: str, top: int
+    ) -> int:
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO runs (started, job_sha256, job, out_dir, top) VALUES (?, ?, ?, ?, ?)",
+                (now, job_sha256, json.dumps(job, sort_keys=True), out_dir, top),
+            )
+            return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, now: str, report: dict[str, Any]) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE runs SET finished=?, report=? WHERE id=?",
+                (now, json.dumps(report, sort_keys=True), run_id),
+            )
+
+    def remember_file(
+        self, db, path: str, size: int, mtime_ns: int, inode: int, sha256: str
+    ) -> None:
+        db.execute(
+            "INSERT INTO file_cache (path, size, mtime_ns, inode, sha256) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns, "
+            "inode=excluded.inode, sha256=excluded.sha256",
+            (path, size, mtime_ns, inode, sha256),
+        )
+
+    def add_name(self, db, sha256: str, name: str, now: str, run_id: int) -> bool:
+        """Record an applicant and one of its file names; True if the applicant is new."""
+        new = (
+            db.execute(
+                "INSERT OR IGNORE INTO applicants (sha256, first_seen, first_run) VALUES (?, ?, ?)",
+                (sha256, now, run_id),
+            ).rowcount
+            == 1
+        )
+        db.execute(
+            "INSERT OR IGNORE INTO file_names (sha256, name, first_seen) VALUES (?, ?, ?)",
+            (sha256, name, now),
+        )
+        return new
+
+    def mark_in_flight(self, db, sha256: str, versions: Versions, now: str) -> int:
+        """Note that a file is being parsed; returns the attempt number (1 for the first)."""
+        db.execute(
+            "INSERT INTO profiles (sha256, parser_version, lexicon_version, model_version, status, "
+            "attempts, updated) VALUES (?, ?, ?, ?, 'in_flight', 1, ?) "
+            "ON CONFLICT DO UPDATE SET status='in_flight', attempts=attempts+1, reason=NULL, "
+            "profile=NULL, updated=excluded.updated",
+            (sha256, *versions.key(), now),
+        )
+        return self.profile_state_db(db, sha256, versions)[2]
+
+    def profile_state_db(self, db, sha256: str, versions: Versions):
+        return db.execute(
+            "SELECT status, reason, attempts FROM profiles WHERE sha256=? AND parser_version=? "
+            "AND lexicon_version=? AND model_version=?",
+            (sha256, *versions.key()),
+        ).fetchone()
+
+    def save_profile(
+        self,
+        db,
+        sha256: str,
+        versions: Versions,
+        status: str,
+        reason: str | None,
+        profile_json: str | None,
+        now: str,
+    ) -> None:
+        db.execute(
+            "UPDATE profiles SET status=?, reason=?, profile=?, updated=? WHERE sha256=? "
+            "AND parser_version=? AND lexicon_version=? AND model_version=?",
+            (status, reason, profile_json, now, sha256, *versions.key()),
+        )
+
+    def save_score(
+        self,
+        db,
+        sha256: str,
+        versions: Versions,
+        job_sha256: str,
+        score: float,
+        disqualified: bool,
+        entry_json: str,
+    ) -> None:
+        db.execute(
+            "INSERT OR REPLACE INTO scores (sha256, parser_version, lexicon_version, "
+            "model_version, job_sha256, score, disqualified, entry) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (sha256, *versions.key(), job_sha256, score, int(disqualified), entry_json),
+        )
+
+    def forget(self, sha256s: Iterable[str]) -> int:
+        """Erase applicants and everything about them (rows, file names, their lines in run
+        reports), then rewrite the file and truncate the WAL so no byte of theirs is left."""
+        doomed = set(sha256s)
+        removed = 0
+        with self.transaction() as db:
+            for sha in sorted(doomed):
+                for table in ("scores", "profiles", "file_names", "file_cache"):
+                    db.execute(f"DELETE FROM {table} WHERE sha256=?", (sha,))
+                removed += db.execute("DELETE FROM applicants WHERE sha256=?", (sha,)).rowcount
+            for run_id, report in db.execute("SELECT id, report FROM runs").fetchall():
+                if report:
+                    cleaned = json.dumps(_without(json.loads(report), doomed), sort_keys=True)
+                    db.execute("UPDATE runs SET report=? WHERE id=?", (cleaned, run_id))
+        self.scrub()
+        return removed
+
+    def scrub(self) -> None:
+        """Rewrite the file without free pages and empty the WAL."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.db.execute("VACUUM")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def integrity_ok(self) -> bool:
+        return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _without(value: Any, doomed: set[str]) -> Any:
+    """A copy of a JSON value without any object whose sha256 (or candidate id) is doomed."""
+    prefixes = {sha[:16] for sha in doomed}
+    if isinstance(value, dict):
+        return {k: _without(v, doomed) for k, v in value.items()}
+    if isinstance(value, list):
+        return [
+            _without(v, doomed)
+            for v in value
+            if not (
+                isinstance(v, dict)
+                and (v.get("sha256") in doomed or v.get("candidate_id") in prefixes)
+            )
+        ]
+    return value
