@@ -133,7 +133,7 @@ def screen(
         db.close()
     finally:
         lock.__exit__(None, None, None)
-    _summary(console, report, out)
+    _summary(console, report, runner.rendered, out)
     raise typer.Exit(EXIT_SOME_FAILED if report["counts"]["failed"] else EXIT_OK)
 
 
@@ -164,30 +164,19 @@ def _run_with_progress(console, quiet, runner, input_dir):
         )
 
 
-def _summary(console, report: dict, out: Path) -> None:
-    import json as _json
-
+def _summary(console, report: dict, rendered, out: Path) -> None:
     from rich.markup import escape
     from rich.table import Table
 
     from .errors import REASONS
     from .incremental import format_report
 
-    document = _json.loads((out / "shortlist.json").read_text(encoding="utf-8"))
-    table = Table(title=f"Shortlist: {escape(document['job']['title'])}")
-    for column in ("#", "file", "score", "met", "missing"):
+    table = Table(title=f"Shortlist: {escape(report['job']['title'])}")
+    for column in ("#", "file", "score", "missing"):
         table.add_column(column, overflow="fold")
-    for e in document["candidates"]:
-        if not e["shortlisted"]:
-            continue
-        met = sum(r["status"] == "met" for r in e["requirements"])
-        missing = ", ".join(r["requirement"] for r in e["requirements"] if r["status"] == "missing")
+    for rank, row in rendered.shortlisted:
         table.add_row(
-            str(e["rank"]),
-            escape(e["file"]),
-            f"{e['score']:.1f}",
-            f"{met}/{len(e['requirements'])}",
-            escape(missing) or "-",
+            str(rank), escape(row.files[0]), f"{row.score:.1f}", escape(row.missing) or "-"
         )
     console.print(table)
     for f in report["failed"]:
@@ -196,11 +185,10 @@ def _summary(console, report: dict, out: Path) -> None:
             f"({REASONS.get(f['reason'], '')})"
         )
     console.print(escape(format_report(report).split("New since last run")[0].rstrip()))
-    disqualified = sum(e["disqualified"] for e in document["candidates"])
-    if disqualified:
+    if rendered.counts["disqualified"]:
         console.print(
-            f"{disqualified} candidate(s) lack a must-have requirement and are ranked last "
-            "(their scores and explanations are still in the files)"
+            f"{rendered.counts['disqualified']} candidate(s) lack a must-have requirement and are "
+            "ranked last (their scores and explanations are still in the files)"
         )
     console.print(f"wrote {escape(str(out / 'shortlist.csv'))}, shortlist.json and run_report.txt")
 

@@ -23,7 +23,13 @@ from typing import Any
 
 from .parsers import MAX_BYTES, PARSER_VERSION
 from .records import FileOutcome, profile_from_dict
-from .report import candidate_entry, render_shortlist, write_shortlist
+from .report import (
+    CandidateRow,
+    RenderedShortlist,
+    candidate_entry,
+    render_shortlist,
+    write_shortlist,
+)
 from .screener import Screener, display_name, list_inputs
 from .store import Store, Versions
 
@@ -86,6 +92,7 @@ class IncrementalRun:
         self.clock = clock
         self.versions = Versions(PARSER_VERSION, screener.lexicon.version, MODEL_VERSION)
         self.parsed = 0  # files handed to the parser in this run (tests and benchmarks read it)
+        self.parse_seconds = 0.0  # time spent parsing and profiling those files
 
     # ------------------------------------------------------------------ main
 
@@ -163,6 +170,7 @@ class IncrementalRun:
                 progress(name)
         rescored = self._rescore()
         document = self._shortlist(rejected)
+        self.rendered = document
         write_shortlist(document, self.out_dir)
         report = self._report(
             run_id,
@@ -221,7 +229,9 @@ class IncrementalRun:
             store.mark_in_flight(db, sha, self.versions, now)
         _test_hook(name)
         self.parsed += 1
+        began = time.perf_counter()
         outcome = self.screener.score(self.screener.extract(path))
+        self.parse_seconds += time.perf_counter() - began
         with store.transaction() as db:
             if outcome.status == "scored" and outcome.profile is not None:
                 profile = outcome.profile
@@ -249,15 +259,9 @@ class IncrementalRun:
     def _save_score(self, db, sha: str, outcome: FileOutcome) -> None:
         entry = candidate_entry(outcome)
         entry["sha256"] = sha
-        self.store.save_score(
-            db,
-            sha,
-            self.versions,
-            self.screener.job.sha256,
-            outcome.scored.score,
-            outcome.scored.disqualified,
-            json.dumps(entry, sort_keys=True, ensure_ascii=False),
-        )
+        entry["candidate_id"] = sha[:16]
+        row = CandidateRow.from_entry(entry, ())
+        self.store.save_score(db, sha, self.versions, self.screener.job.sha256, row)
 
     def _retire_poison(self, now: str) -> list[str]:
         """Files that were in flight twice (two crashed runs) fail for good as poison_file."""
@@ -288,16 +292,17 @@ class IncrementalRun:
 
     # -------------------------------------------------------------- outputs
 
-    def _shortlist(self, rejected: list[dict[str, Any]]) -> dict[str, Any]:
+    def _shortlist(self, rejected: list[dict[str, Any]]) -> RenderedShortlist:
         candidates = []
         duplicates = []
-        for sha, entry_json, names in self.store.shortlist_rows(
-            self.versions, self.screener.job.sha256
-        ):
-            entry = json.loads(entry_json)
-            files = names.split("\0") if names else [sha[:16]]
-            entry["files"] = files
-            candidates.append(entry)
+        rows = self.store.shortlist_rows(self.versions, self.screener.job.sha256)
+        for sha, score, disqualified, met, partial, missing, entry, names in rows:
+            files = tuple(names.split("\0")) if names else (sha[:16],)
+            candidates.append(
+                CandidateRow(
+                    files, sha[:16], sha, score, bool(disqualified), met, partial, missing, entry
+                )
+            )
             duplicates.extend(
                 {"file": f, "duplicate_of": files[0], "sha256": sha} for f in files[1:]
             )
@@ -331,20 +336,19 @@ class IncrementalRun:
         poisoned,
         entries,
     ) -> dict[str, Any]:
-        ranks = {e["candidate_id"]: e for e in document["candidates"]}
         new_rows = []
         for item in new:
-            entry = ranks.get(item["candidate_id"])
-            if entry is not None:
+            ranked = document.ranks.get(item["candidate_id"])
+            if ranked is not None:
+                rank, chosen, score = ranked
                 new_rows.append(
                     {
                         "candidate_id": item["candidate_id"],
                         "sha256": item["sha256"],
                         "file": item["file"],
-                        "rank": entry["rank"],
-                        "score": entry["score"],
-                        "shortlisted": entry["shortlisted"],
-                        "disqualified": entry["disqualified"],
+                        "rank": rank,
+                        "score": score,
+                        "shortlisted": chosen,
                     }
                 )
         new_rows.sort(key=lambda r: r["rank"])
@@ -367,8 +371,8 @@ class IncrementalRun:
                 "retried": retried,
                 "rescored": rescored,
                 "poison": len(poisoned),
-                "candidates_in_store": len(document["candidates"]),
-                "shortlisted": document["counts"]["shortlisted"],
+                "candidates_in_store": document.counts["candidates"],
+                "shortlisted": document.counts["shortlisted"],
             },
             "new_since_last_run": new_rows,
             "duplicates": duplicates,
@@ -406,7 +410,7 @@ def format_report(report: dict[str, Any], since_last_run_only: bool = False) -> 
             lines.append(f"  duplicate  {d['file']} = {d['duplicate_of']}")
     lines.append(f"New since last run ({len(report['new_since_last_run'])}):")
     for r in report["new_since_last_run"]:
-        flag = "shortlisted" if r["shortlisted"] else ("disqualified" if r["disqualified"] else "")
+        flag = "shortlisted" if r["shortlisted"] else ""
         lines.append(f"  #{r['rank']:<4} {r['score']:5.1f}  {r['file']}  {flag}".rstrip())
     return "\n".join(lines) + "\n"
 

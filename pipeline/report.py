@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -110,42 +111,74 @@ def candidate_entry(outcome: FileOutcome) -> dict[str, Any]:
     }
 
 
-def rank_key(entry: dict[str, Any]) -> tuple:
-    """Qualified first, then by score; ties break on the content id, then the file name."""
-    return (entry["disqualified"], -entry["score"], entry["candidate_id"], entry["files"][0])
+@dataclass(frozen=True, slots=True)
+class CandidateRow:
+    """A scored candidate ready for the shortlist: sort keys, CSV fields and its JSON entry
+    (serialised once, when scored, so a store of 10,000 is not re-encoded every night)."""
+
+    files: tuple[str, ...]
+    candidate_id: str
+    sha256: str
+    score: float
+    disqualified: bool
+    met: str
+    partial: str
+    missing: str
+    entry_json: str
+
+    @classmethod
+    def from_entry(cls, entry: dict[str, Any], files: tuple[str, ...]) -> CandidateRow:
+        by_status = {
+            status: "; ".join(
+                r["requirement"] for r in entry["requirements"] if r["status"] == status
+            )
+            for status in ("met", "partial", "missing")
+        }
+        return cls(
+            files=files,
+            candidate_id=entry["candidate_id"],
+            sha256=entry["sha256"],
+            score=entry["score"],
+            disqualified=entry["disqualified"],
+            met=by_status["met"],
+            partial=by_status["partial"],
+            missing=by_status["missing"],
+            entry_json=entry_json(entry),
+        )
+
+    def sort_key(self) -> tuple:
+        """Qualified first, then by score; ties break on the content id, then the file name."""
+        return (self.disqualified, -self.score, self.candidate_id, self.files[0])
+
+
+def entry_json(entry: dict[str, Any]) -> str:
+    return json.dumps(entry, sort_keys=True, ensure_ascii=False)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedShortlist:
+    json_text: str
+    csv_text: str
+    counts: dict[str, int]
+    ranks: dict[str, tuple[int, bool, float]]  # candidate id -> (rank, shortlisted, score)
+    shortlisted: tuple[tuple[int, CandidateRow], ...]  # (rank, row) of the shortlisted
 
 
 def render_shortlist(
     job: dict[str, Any],
     versions: dict[str, str],
     top: int,
-    candidates: list[dict[str, Any]],
+    candidates: list[CandidateRow],
     failed: list[dict[str, Any]],
     duplicates: list[dict[str, Any]] = (),
-) -> dict[str, Any]:
-    """The shortlist document, one place for every input file name.
+) -> RenderedShortlist:
+    """shortlist.json and shortlist.csv, with one place for every input file name.
 
-    `candidates` are candidate entries plus "files" (their sorted file names);
     `failed` rows have file, sha256, reason; `duplicates` rows have file,
-    duplicate_of, sha256 (the same bytes under another name).
+    duplicate_of, sha256 (the same bytes under another name). The JSON holds one
+    candidate per line, so it stays readable and fast to write for large stores.
     """
-    ranked = sorted(candidates, key=rank_key)
-    shortlisted = 0
-    entries = []
-    for rank, entry in enumerate(ranked, 1):
-        chosen = not entry["disqualified"] and shortlisted < top
-        shortlisted += chosen
-        rest = {k: v for k, v in entry.items() if k != "files"}
-        entries.append(
-            {
-                "rank": rank,
-                "file": entry["files"][0],
-                "files": entry["files"],
-                "status": "scored",
-                "shortlisted": chosen,
-                **rest,
-            }
-        )
+    ranked = sorted(candidates, key=CandidateRow.sort_key)
     failed_rows = [
         {
             "file": f["file"],
@@ -165,40 +198,7 @@ def render_shortlist(
         }
         for d in sorted(duplicates, key=lambda d: d["file"])
     ]
-    return {
-        "job": job,
-        "versions": versions,
-        "top": top,
-        "counts": {
-            "candidates": len(entries),
-            "failed": len(failed_rows),
-            "duplicates": len(duplicate_rows),
-            "shortlisted": shortlisted,
-        },
-        "candidates": entries,
-        "failed": failed_rows,
-        "duplicates": duplicate_rows,
-    }
-
-
-def shortlist_record(shortlist: Shortlist) -> dict[str, Any]:
-    """Render an in-memory Shortlist (library use, no store)."""
-    job = shortlist.job
-    candidates = [{"files": [o.source], **candidate_entry(o)} for o in shortlist.ranked]
-    failed = [{"file": o.source, "sha256": o.sha256, "reason": o.reason} for o in shortlist.failed]
-    job_dict = job.to_dict() if hasattr(job, "to_dict") else {"title": str(job)}
-    return render_shortlist(job_dict, shortlist.versions, shortlist.top, candidates, failed)
-
-
-def _safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text cells (=, +, -, @ at the start)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def shortlist_csv(document: dict[str, Any]) -> str:
-    """One row per input file name: candidates (each of their names), failed, duplicates."""
+    lines: list[str] = []
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -206,30 +206,45 @@ def shortlist_csv(document: dict[str, Any]) -> str:
     def row(*values: Any) -> None:
         writer.writerow([_safe_cell(v) for v in values])
 
-    for e in document["candidates"]:
-        by_status = {
-            status: "; ".join(r["requirement"] for r in e["requirements"] if r["status"] == status)
-            for status in ("met", "partial", "missing")
-        }
-        row(
-            e["rank"],
-            e["file"],
-            "scored",
-            f"{e['score']:.1f}",
-            str(e["shortlisted"]).lower(),
-            str(e["disqualified"]).lower(),
-            by_status["met"],
-            by_status["partial"],
-            by_status["missing"],
-            "",
-            e["candidate_id"],
-            e["sha256"],
+    shortlisted = 0
+    ranks: dict[str, tuple[int, bool, float]] = {}
+    chosen_rows: list[tuple[int, CandidateRow]] = []
+    for rank, c in enumerate(ranked, 1):
+        chosen = not c.disqualified and shortlisted < top
+        shortlisted += chosen
+        ranks[c.candidate_id] = (rank, chosen, c.score)
+        if chosen:
+            chosen_rows.append((rank, c))
+        head = json.dumps(
+            {
+                "rank": rank,
+                "file": c.files[0],
+                "files": list(c.files),
+                "status": "scored",
+                "shortlisted": chosen,
+            },
+            ensure_ascii=False,
         )
-    for f in document["failed"]:
+        lines.append(head[:-1] + ", " + c.entry_json[1:])
+        row(
+            rank,
+            c.files[0],
+            "scored",
+            f"{c.score:.1f}",
+            str(chosen).lower(),
+            str(c.disqualified).lower(),
+            c.met,
+            c.partial,
+            c.missing,
+            "",
+            c.candidate_id,
+            c.sha256,
+        )
+    for f in failed_rows:
         row(
             "", f["file"], "failed", "", "false", "", "", "", "", f["reason"], "", f["sha256"] or ""
         )
-    for d in document["duplicates"]:
+    for d in duplicate_rows:
         row(
             "",
             d["file"],
@@ -244,20 +259,65 @@ def shortlist_csv(document: dict[str, Any]) -> str:
             "",
             d["sha256"] or "",
         )
-    return buffer.getvalue()
+    counts = {
+        "candidates": len(ranked),
+        "failed": len(failed_rows),
+        "duplicates": len(duplicate_rows),
+        "shortlisted": shortlisted,
+        "disqualified": sum(c.disqualified for c in ranked),
+    }
+
+    def block(items: list[str]) -> str:
+        return "[\n" + ",\n".join("    " + item for item in items) + "\n  ]" if items else "[]"
+
+    def dumps(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    json_text = (
+        "{\n"
+        f'  "job": {dumps(job)},\n'
+        f'  "versions": {dumps(versions)},\n'
+        f'  "top": {top},\n'
+        f'  "counts": {dumps(counts)},\n'
+        f'  "candidates": {block(lines)},\n'
+        f'  "failed": {block([dumps(f) for f in failed_rows])},\n'
+        f'  "duplicates": {block([dumps(d) for d in duplicate_rows])}\n'
+        "}\n"
+    )
+    return RenderedShortlist(json_text, buffer.getvalue(), counts, ranks, tuple(chosen_rows))
+
+
+def shortlist_record(shortlist: Shortlist) -> RenderedShortlist:
+    """Render an in-memory Shortlist (library use, no store)."""
+    job = shortlist.job
+    candidates = [
+        CandidateRow.from_entry(candidate_entry(o), (o.source,)) for o in shortlist.ranked
+    ]
+    failed = [{"file": o.source, "sha256": o.sha256, "reason": o.reason} for o in shortlist.failed]
+    job_dict = job.to_dict() if hasattr(job, "to_dict") else {"title": str(job)}
+    return render_shortlist(job_dict, shortlist.versions, shortlist.top, candidates, failed)
+
+
+def _safe_cell(value: Any) -> Any:
+    """Neutralise spreadsheet formulas in text cells (=, +, -, @ at the start)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def write_shortlist(
-    shortlist: Shortlist | dict[str, Any], out_dir: str | os.PathLike[str]
+    shortlist: Shortlist | RenderedShortlist, out_dir: str | os.PathLike[str]
 ) -> tuple[Path, Path]:
     """Write shortlist.csv and shortlist.json atomically; the same input gives the same bytes."""
-    document = shortlist if isinstance(shortlist, dict) else shortlist_record(shortlist)
+    rendered = (
+        shortlist if isinstance(shortlist, RenderedShortlist) else shortlist_record(shortlist)
+    )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     json_path = out / "shortlist.json"
     csv_path = out / "shortlist.csv"
-    _atomic_write(json_path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-    _atomic_write(csv_path, shortlist_csv(document))
+    _atomic_write(json_path, rendered.json_text)
+    _atomic_write(csv_path, rendered.csv_text)
     return csv_path, json_path
 
 

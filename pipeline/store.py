@@ -50,6 +50,9 @@ MIGRATIONS: tuple[str, ...] = (
         job_sha256      TEXT NOT NULL,
         score           REAL NOT NULL,
         disqualified    INTEGER NOT NULL,
+        met             TEXT NOT NULL,
+        partial         TEXT NOT NULL,
+        missing         TEXT NOT NULL,
         entry           TEXT NOT NULL,
         PRIMARY KEY (sha256, parser_version, lexicon_version, model_version, job_sha256)
     );
@@ -177,9 +180,11 @@ class Store:
         ).fetchall()
 
     def shortlist_rows(self, versions: Versions, job_sha256: str):
-        """(sha256, entry JSON, names joined by NUL) for every scored applicant."""
+        """(sha256, score, disqualified, met, partial, missing, entry JSON, names joined by NUL)
+        for every scored applicant."""
         return self.db.execute(
-            "SELECT s.sha256, s.entry, (SELECT group_concat(name, char(0)) FROM "
+            "SELECT s.sha256, s.score, s.disqualified, s.met, s.partial, s.missing, s.entry, "
+            "(SELECT group_concat(name, char(0)) FROM "
             "(SELECT name FROM file_names f WHERE f.sha256=s.sha256 ORDER BY name)) "
             "FROM scores s WHERE s.parser_version=? AND s.lexicon_version=? "
             "AND s.model_version=? AND s.job_sha256=?",
@@ -308,21 +313,23 @@ class Store:
             (status, reason, profile_json, now, sha256, *versions.key()),
         )
 
-    def save_score(
-        self,
-        db,
-        sha256: str,
-        versions: Versions,
-        job_sha256: str,
-        score: float,
-        disqualified: bool,
-        entry_json: str,
-    ) -> None:
+    def save_score(self, db, sha256: str, versions: Versions, job_sha256: str, row) -> None:
+        """Store a CandidateRow (report.CandidateRow) for this job."""
         db.execute(
             "INSERT OR REPLACE INTO scores (sha256, parser_version, lexicon_version, "
-            "model_version, job_sha256, score, disqualified, entry) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (sha256, *versions.key(), job_sha256, score, int(disqualified), entry_json),
+            "model_version, job_sha256, score, disqualified, met, partial, missing, entry) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                sha256,
+                *versions.key(),
+                job_sha256,
+                row.score,
+                int(row.disqualified),
+                row.met,
+                row.partial,
+                row.missing,
+                row.entry_json,
+            ),
         )
 
     def forget(self, sha256s: Iterable[str]) -> int:
