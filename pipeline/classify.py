@@ -1,0 +1,198 @@
+"""Competency classifier: scikit-learn on sentences and bullets, combined with the matcher.
+
+The model is a plain scikit-learn Pipeline (TF-IDF word and character n-grams,
+one-vs-rest logistic regression, sigmoid-calibrated) trained on the labelled
+sentences in `models/training/`. It is saved with skops (an explicit list of
+trusted types, no pickle) next to a `meta.json` that records its sha256; the
+sha256 is checked before loading, so a tampered artifact is refused.
+
+The combination rule, per sentence and competency c (thresholds t_c tuned on
+the dev split and stored in meta.json):
+
+    present(c) = p(c) >= t_c  or  (the matcher found a skill for c  and  p(c) >= t_c / 2)
+
+A resume's probability for c is the highest over its sentences; its evidence
+is the 1-3 sentences with the highest p(c) among those where c is present.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .errors import PipelineError
+from .lexicon import COMPETENCY_IDS
+
+MODEL_NAME = "competency"
+ARTIFACT = "model.skops"
+# Types a competency model may contain; anything else in an artifact is refused.
+TRUSTED_TYPES = [
+    "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.pipeline.FeatureUnion",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.preprocessing._label.LabelBinarizer",
+    "sklearn.svm._classes.LinearSVC",
+    "sklearn.model_selection._split.StratifiedKFold",
+    "sklearn.frozen._frozen.FrozenEstimator",
+    "builtins.getattr",
+    "numpy.dtype",
+    "numpy.float64",
+    "numpy.int64",
+    "numpy.str_",
+    "scipy.sparse._csr.csr_matrix",
+    "re.Pattern",
+    "builtins.str",
+    "collections.defaultdict",
+]
+
+
+class ModelError(PipelineError):
+    """A model artifact is missing, tampered with, or of an unexpected kind."""
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    id: str
+    split: str
+    text: str
+    labels: tuple[int, ...]  # one 0/1 per COMPETENCY_IDS
+
+
+def read_labelled(path: str | os.PathLike[str]) -> list[Labelled]:
+    """Read a labelled CSV (id, split, text, then one 0/1 column per competency)."""
+    path = Path(path)
+    rows = []
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"id", "split", "text", *COMPETENCY_IDS} - set(reader.fieldnames or ())
+        if missing:
+            raise ModelError(f"{path}:1: missing columns {', '.join(sorted(missing))}")
+        for row in reader:
+            try:
+                labels = tuple(int(row[c]) for c in COMPETENCY_IDS)
+            except ValueError:
+                raise ModelError(f"{path}:{reader.line_num}: labels must be 0 or 1") from None
+            if any(v not in (0, 1) for v in labels):
+                raise ModelError(f"{path}:{reader.line_num}: labels must be 0 or 1")
+            if row["split"] not in ("train", "dev", "test"):
+                raise ModelError(f"{path}:{reader.line_num}: split must be train, dev or test")
+            rows.append(Labelled(row["id"], row["split"], row["text"], labels))
+    return rows
+
+
+def data_hash(path: str | os.PathLike[str]) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def build_pipeline(kind: str = "word_char_lr", seed: int = 0):
+    """The candidate models compared on the dev split (see MODEL_CARD.md)."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import FeatureUnion, Pipeline
+    from sklearn.svm import LinearSVC
+
+    word = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True, lowercase=True)
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True,
+                           lowercase=True)
+    if kind == "word_lr":
+        features = FeatureUnion([("word", word)])
+        base = LogisticRegression(C=8.0, class_weight="balanced", max_iter=2000, random_state=seed)
+    elif kind == "word_char_lr":
+        features = FeatureUnion([("word", word), ("char", char)])
+        base = LogisticRegression(C=8.0, class_weight="balanced", max_iter=2000, random_state=seed)
+    elif kind == "word_char_svm":
+        features = FeatureUnion([("word", word), ("char", char)])
+        base = LinearSVC(C=0.5, class_weight="balanced", random_state=seed)
+    else:
+        raise ValueError(f"unknown model kind {kind!r}")
+    calibrated = CalibratedClassifierCV(base, method="sigmoid", cv=3)
+    return Pipeline([("features", features), ("classify", OneVsRestClassifier(calibrated))])
+
+
+@dataclass
+class CompetencyModel:
+    """A loaded model with its thresholds; predicts in batches."""
+
+    pipeline: Any
+    thresholds: dict[str, float]
+    version: str
+    meta: dict[str, Any]
+
+    def predict_proba(self, texts: list[str]):
+        """Probabilities, one row per text, one column per competency (COMPETENCY_IDS order)."""
+        if not texts:
+            import numpy as np
+
+            return np.zeros((0, len(COMPETENCY_IDS)))
+        return self.pipeline.predict_proba(texts)
+
+    def combine(self, proba, matcher_flags) -> list[list[bool]]:
+        """The documented rule: p >= t, or matcher evidence and p >= t/2."""
+        out = []
+        for row, flags in zip(proba, matcher_flags, strict=True):
+            out.append([
+                p >= self.thresholds[c] or (flag and p >= self.thresholds[c] / 2)
+                for c, p, flag in zip(COMPETENCY_IDS, row, flags, strict=True)
+            ])
+        return out
+
+
+def default_model_dir() -> Path | None:
+    """`$PIPELINE_MODEL` (a version folder, or "none" to run without), else the newest shipped."""
+    env = os.environ.get("PIPELINE_MODEL")
+    if env:
+        return None if env.lower() == "none" else Path(env)
+    here = Path(__file__).resolve().parent
+    for root in (here / "_data" / "models", here.parent / "models"):
+        folder = root / MODEL_NAME
+        if folder.is_dir():
+            versions = sorted(p for p in folder.iterdir() if (p / "meta.json").is_file())
+            if versions:
+                return versions[-1]
+    return None
+
+
+@cache
+def default_model() -> CompetencyModel | None:
+    """The shipped model, loaded once per process (None when no model is shipped)."""
+    folder = default_model_dir()
+    return None if folder is None else load_model(folder)
+
+
+def load_model(folder: str | os.PathLike[str]) -> CompetencyModel:
+    """Load a model folder after checking the artifact's sha256 against meta.json."""
+    from skops.io import get_untrusted_types, load
+
+    folder = Path(folder)
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        data = (folder / ARTIFACT).read_bytes()
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{folder}: cannot read the model ({type(exc).__name__})") from None
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != meta.get("artifact_sha256"):
+        raise ModelError(
+            f"{folder / ARTIFACT}: sha256 {digest[:12]}… does not match meta.json "
+            f"({str(meta.get('artifact_sha256'))[:12]}…); refusing to load a modified artifact"
+        )
+    untrusted = [t for t in get_untrusted_types(data=data) if t not in TRUSTED_TYPES]
+    if untrusted:
+        raise ModelError(f"{folder / ARTIFACT}: contains types not on the trusted list: {untrusted}")
+    pipeline = load(data, trusted=TRUSTED_TYPES)
+    if list(meta.get("labels", [])) != list(COMPETENCY_IDS):
+        raise ModelError(f"{folder}: label set differs from the guide's competencies")
+    return CompetencyModel(pipeline, dict(meta["thresholds"]), str(meta["version"]), meta)

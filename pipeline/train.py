@@ -1,0 +1,202 @@
+"""Train, compare and evaluate the competency classifier; write the artifact and its card."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+from .classify import (
+    ARTIFACT,
+    TRUSTED_TYPES,
+    CompetencyModel,
+    Labelled,
+    build_pipeline,
+    data_hash,
+    read_labelled,
+)
+from .lexicon import COMPETENCY_IDS, Lexicon
+
+CANDIDATES = ("word_lr", "word_char_lr", "word_char_svm")
+THRESHOLD_GRID = tuple(round(0.05 * i, 2) for i in range(2, 19))  # 0.10 … 0.90
+
+
+def matcher_flags(texts: list[str], lexicon: Lexicon, matcher=None) -> list[list[bool]]:
+    """Per text and competency: did the lexicon matcher find a skill that evidences it?"""
+    from .matcher import SkillMatcher
+
+    matcher = matcher or SkillMatcher(lexicon)
+    out = []
+    for text in texts:
+        found = {m.skill_id for m in matcher.find(text)}
+        comps = {c for sid in found for c in lexicon.skills[sid].competencies}
+        out.append([c in comps for c in COMPETENCY_IDS])
+    return out
+
+
+def prf(gold: list[list[int]], pred: list[list[bool]]) -> dict[str, Any]:
+    """Per-competency precision, recall, F1 and support, plus the macro averages."""
+    table: dict[str, Any] = {}
+    for j, c in enumerate(COMPETENCY_IDS):
+        tp = sum(1 for g, p in zip(gold, pred, strict=True) if g[j] and p[j])
+        fp = sum(1 for g, p in zip(gold, pred, strict=True) if not g[j] and p[j])
+        fn = sum(1 for g, p in zip(gold, pred, strict=True) if g[j] and not p[j])
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        table[c] = {"precision": round(precision, 3), "recall": round(recall, 3),
+                    "f1": round(f1, 3), "support": tp + fn}
+    for key in ("precision", "recall", "f1"):
+        table.setdefault("macro", {})[key] = round(
+            sum(table[c][key] for c in COMPETENCY_IDS) / len(COMPETENCY_IDS), 3)
+    return table
+
+
+def _apply(proba, flags, thresholds: dict[str, float], use_matcher: bool) -> list[list[bool]]:
+    return [
+        [
+            p >= thresholds[c] or (use_matcher and f and p >= thresholds[c] / 2)
+            for c, p, f in zip(COMPETENCY_IDS, row, fl, strict=True)
+        ]
+        for row, fl in zip(proba, flags, strict=True)
+    ]
+
+
+def tune_thresholds(proba, flags, gold, use_matcher: bool) -> dict[str, float]:
+    """Per competency, the threshold on the grid with the best dev F1 (ties: the higher one)."""
+    thresholds: dict[str, float] = {}
+    for j, c in enumerate(COMPETENCY_IDS):
+        best = (-1.0, 0.5)
+        for t in THRESHOLD_GRID:
+            pred = [
+                row[j] >= t or (use_matcher and fl[j] and row[j] >= t / 2)
+                for row, fl in zip(proba, flags, strict=True)
+            ]
+            tp = sum(1 for g, p in zip(gold, pred, strict=True) if g[j] and p)
+            fp = sum(1 for g, p in zip(gold, pred, strict=True) if not g[j] and p)
+            fn = sum(1 for g, p in zip(gold, pred, strict=True) if g[j] and not p)
+            f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+            if f1 >= best[0]:
+                best = (f1, t)
+        thresholds[c] = best[1]
+    return thresholds
+
+
+def _split(rows: list[Labelled], name: str) -> tuple[list[str], list[list[int]]]:
+    chosen = [r for r in rows if r.split == name]
+    return [r.text for r in chosen], [list(r.labels) for r in chosen]
+
+
+def compare(data: str | os.PathLike[str], lexicon: Lexicon, seed: int = 0) -> dict[str, Any]:
+    """Fit every candidate on train; report dev macro-F1 (classifier alone and combined)."""
+    rows = read_labelled(data)
+    train_x, train_y = _split(rows, "train")
+    dev_x, dev_y = _split(rows, "dev")
+    flags = matcher_flags(dev_x, lexicon)
+    results = {}
+    for kind in CANDIDATES:
+        began = time.perf_counter()
+        pipe = build_pipeline(kind, seed).fit(train_x, train_y)
+        proba = pipe.predict_proba(dev_x)
+        alone = tune_thresholds(proba, flags, dev_y, use_matcher=False)
+        both = tune_thresholds(proba, flags, dev_y, use_matcher=True)
+        results[kind] = {
+            "dev_macro_f1_classifier": prf(dev_y, _apply(proba, flags, alone, False))["macro"]["f1"],
+            "dev_macro_f1_combined": prf(dev_y, _apply(proba, flags, both, True))["macro"]["f1"],
+            "fit_seconds": round(time.perf_counter() - began, 1),
+        }
+    return results
+
+
+def train(data: str | os.PathLike[str], out_dir: str | os.PathLike[str], lexicon: Lexicon,
+          kind: str | None = None, version: str = "1.0.0", seed: int = 0) -> dict[str, Any]:
+    """Train on the train split, tune thresholds on dev, evaluate on test, write the artifact."""
+    import sklearn
+    from skops.io import dumps
+
+    from . import __version__
+
+    rows = read_labelled(data)
+    comparison = compare(data, lexicon, seed) if kind is None else {}
+    if kind is None:
+        kind = max(CANDIDATES, key=lambda k: (comparison[k]["dev_macro_f1_combined"], k == "word_char_lr"))
+    train_x, train_y = _split(rows, "train")
+    dev_x, dev_y = _split(rows, "dev")
+    test_x, test_y = _split(rows, "test")
+    pipe = build_pipeline(kind, seed).fit(train_x, train_y)
+    dev_flags = matcher_flags(dev_x, lexicon)
+    thresholds = tune_thresholds(pipe.predict_proba(dev_x), dev_flags, dev_y, use_matcher=True)
+    alone_thresholds = tune_thresholds(pipe.predict_proba(dev_x), dev_flags, dev_y, use_matcher=False)
+    test_flags = matcher_flags(test_x, lexicon)
+    test_proba = pipe.predict_proba(test_x)
+    metrics = {
+        "test": {
+            "matcher_only": prf(test_y, test_flags),
+            "classifier_only": prf(test_y, _apply(test_proba, test_flags, alone_thresholds, False)),
+            "combined": prf(test_y, _apply(test_proba, test_flags, thresholds, True)),
+        },
+        "dev_comparison": comparison,
+    }
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    blob = dumps(pipe)
+    (out / ARTIFACT).write_bytes(blob)
+    counts = {s: sum(r.split == s for r in rows) for s in ("train", "dev", "test")}
+    meta = {
+        "name": "competency",
+        "version": version,
+        "kind": kind,
+        "labels": list(COMPETENCY_IDS),
+        "thresholds": thresholds,
+        "combination_rule": "present if p >= t_c, or the matcher found a skill for c and p >= t_c/2",
+        "package_version": __version__,
+        "sklearn_version": sklearn.__version__,
+        "python_version": platform.python_version(),
+        "lexicon_version": lexicon.version,
+        "training_data": str(Path(data).as_posix()),
+        "training_data_sha256": data_hash(data),
+        "rows": counts,
+        "seed": seed,
+        "trusted_types": TRUSTED_TYPES,
+        "metrics": metrics,
+        "artifact": ARTIFACT,
+        "artifact_sha256": hashlib.sha256(blob).hexdigest(),
+    }
+    (out / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return meta
+
+
+def evaluate(model: CompetencyModel, data: str | os.PathLike[str], lexicon: Lexicon,
+             split: str | None = None) -> dict[str, Any]:
+    """Per-competency P/R/F1 of the matcher alone and of the combined rule on a labelled CSV."""
+    rows = [r for r in read_labelled(data) if split is None or r.split == split]
+    texts = [r.text for r in rows]
+    gold = [list(r.labels) for r in rows]
+    flags = matcher_flags(texts, lexicon)
+    proba = model.predict_proba(texts)
+    return {
+        "rows": len(rows),
+        "matcher_only": prf(gold, flags),
+        "combined": prf(gold, model.combine(proba, flags)),
+    }
+
+
+def metrics_table(metrics: dict[str, Any]) -> str:
+    """A Markdown table: per competency, matcher-only vs combined P/R/F1."""
+    base, comb = metrics["matcher_only"], metrics["combined"]
+    lines = [
+        "| competency | support | matcher P | matcher R | matcher F1 | combined P | combined R | combined F1 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for c in (*COMPETENCY_IDS, "macro"):
+        b, m = base[c], comb[c]
+        support = b.get("support", "")
+        lines.append(
+            f"| {c} | {support} | {b['precision']:.3f} | {b['recall']:.3f} | {b['f1']:.3f} | "
+            f"{m['precision']:.3f} | {m['recall']:.3f} | **{m['f1']:.3f}** |"
+        )
+    return "\n".join(lines)
