@@ -21,7 +21,7 @@ demo: $(VENV)/.base
 	@echo "Shortlist written to $(OUT)/shortlist.csv and $(OUT)/shortlist.json"
 
 test: $(VENV)/.dev
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q tests --nbmake notebooks
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check pipeline tests benchmarks

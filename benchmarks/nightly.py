@@ -25,8 +25,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SKILLS = ["Python", "PyTorch", "scikit-learn", "Pandas", "AWS SageMaker", "Docker", "Tableau",
-          "statistics", "BERT", "SQL", "R", "TensorFlow", "Kubernetes", "Spark", "Azure"]
+SKILLS = [
+    "Python",
+    "PyTorch",
+    "scikit-learn",
+    "Pandas",
+    "AWS SageMaker",
+    "Docker",
+    "Tableau",
+    "statistics",
+    "BERT",
+    "SQL",
+    "R",
+    "TensorFlow",
+    "Kubernetes",
+    "Spark",
+    "Azure",
+]
 
 
 def resume(i: int) -> str:
@@ -44,14 +59,14 @@ def seed(folder: Path, store_path: Path, count: int) -> None:
     import hashlib
 
     from pipeline import Screener, load_job
-    from pipeline.incremental import MODEL_VERSION, IncrementalRun
+    from pipeline.incremental import IncrementalRun
     from pipeline.parsers import PARSER_VERSION
     from pipeline.store import Store, Versions
 
     job = load_job(ROOT / "examples" / "jobs" / "ml-engineer.yaml")
     screener = Screener(job)
     store = Store(store_path)
-    versions = Versions(PARSER_VERSION, screener.lexicon.version, MODEL_VERSION)
+    versions = Versions(PARSER_VERSION, screener.lexicon.version, screener.model_version)
     run_id = store.start_run("2026-01-01T00:00:00+00:00", job.sha256, job.to_dict(), "seed", 10)
     templates = []
     for k in range(20):  # real profiles to copy: parsing 10,000 files would take minutes
@@ -68,16 +83,33 @@ def seed(folder: Path, store_path: Path, count: int) -> None:
             sha = hashlib.sha256(data).hexdigest()
             info = os.lstat(path)
             template = templates[i % len(templates)]
-            profile = template.profile.to_dict() | {"sha256": sha, "candidate_id": sha[:16],
-                                                     "source": path.name}
+            profile = template.profile.to_dict() | {
+                "sha256": sha,
+                "candidate_id": sha[:16],
+                "source": path.name,
+            }
             store.add_name(db, sha, path.name, "2026-01-01T00:00:00+00:00", run_id)
-            store.remember_file(db, os.fsdecode(os.path.abspath(path)), info.st_size,
-                                info.st_mtime_ns, info.st_ino, sha)
+            store.remember_file(
+                db,
+                os.fsdecode(os.path.abspath(path)),
+                info.st_size,
+                info.st_mtime_ns,
+                info.st_ino,
+                sha,
+            )
             store.mark_in_flight(db, sha, versions, "2026-01-01T00:00:00+00:00")
-            store.save_profile(db, sha, versions, "scored", None,
-                               json.dumps(profile, sort_keys=True), "2026-01-01T00:00:00+00:00")
-            outcome = type(template)(path.name, sha, "scored", template.profile,
-                                     scored=template.scored)
+            store.save_profile(
+                db,
+                sha,
+                versions,
+                "scored",
+                None,
+                json.dumps(profile, sort_keys=True),
+                "2026-01-01T00:00:00+00:00",
+            )
+            outcome = type(template)(
+                path.name, sha, "scored", template.profile, scored=template.scored
+            )
             runner._save_score(db, sha, outcome)
     store.close()
 
@@ -124,17 +156,21 @@ def main() -> None:
         beyond.append(total - parse_seconds)
         reruns.append(rerun)
         totals.append(total)
-        print(f"run {attempt + 1}: seeded {args.applicants} applicants in {seeded:.1f} s; "
-              f"nightly with {args.new} new: {total:.2f} s total, {parse_seconds:.2f} s parsing "
-              f"{parsed} files, {total - parse_seconds:.2f} s beyond parsing; rerun with nothing "
-              f"new: {rerun:.2f} s (parsed {reparsed}); store {size / 1e6:.1f} MB; "
-              f"candidates in shortlist {report['counts']['candidates_in_store']}; "
-              f"rerun new={rerun_report['counts']['new']}")
+        print(
+            f"run {attempt + 1}: seeded {args.applicants} applicants in {seeded:.1f} s; "
+            f"nightly with {args.new} new: {total:.2f} s total, {parse_seconds:.2f} s parsing "
+            f"{parsed} files, {total - parse_seconds:.2f} s beyond parsing; rerun with nothing "
+            f"new: {rerun:.2f} s (parsed {reparsed}); store {size / 1e6:.1f} MB; "
+            f"candidates in shortlist {report['counts']['candidates_in_store']}; "
+            f"rerun new={rerun_report['counts']['new']}"
+        )
         shutil.rmtree(tmp)
-    print(f"median over {args.repeats} runs: nightly total {statistics.median(totals):.2f} s, "
-          f"beyond parsing the {args.new} new files {statistics.median(beyond):.2f} s "
-          f"(target < 5 s), rerun with nothing new {statistics.median(reruns):.2f} s "
-          f"(target < 5 s); spaCy/lexicon load excluded (once per process)")
+    print(
+        f"median over {args.repeats} runs: nightly total {statistics.median(totals):.2f} s, "
+        f"beyond parsing the {args.new} new files {statistics.median(beyond):.2f} s "
+        f"(target < 5 s), rerun with nothing new {statistics.median(reruns):.2f} s "
+        f"(target < 5 s); spaCy/lexicon load excluded (once per process)"
+    )
 
 
 if __name__ == "__main__":

@@ -6,10 +6,12 @@ sentences in `models/training/`. It is saved with skops (an explicit list of
 trusted types, no pickle) next to a `meta.json` that records its sha256; the
 sha256 is checked before loading, so a tampered artifact is refused.
 
-The combination rule, per sentence and competency c (thresholds t_c tuned on
-the dev split and stored in meta.json):
+The combination rule, per sentence and competency c (t_c and alpha_c tuned
+on the dev split and stored in meta.json):
 
-    present(c) = p(c) >= t_c  or  (the matcher found a skill for c  and  p(c) >= t_c / 2)
+    present(c) = p(c) >= t_c  or  (the matcher found a skill for c  and  p(c) >= alpha_c * t_c)
+
+(alpha_c = 0 lets a lexicon skill alone decide; alpha_c = 1 ignores the matcher.)
 
 A resume's probability for c is the highest over its sentences; its evidence
 is the 1-3 sentences with the highest p(c) among those where c is present.
@@ -40,6 +42,7 @@ TRUSTED_TYPES = [
     "sklearn.feature_extraction.text.TfidfTransformer",
     "sklearn.linear_model._logistic.LogisticRegression",
     "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.multiclass._ConstantPredictor",
     "sklearn.pipeline.FeatureUnion",
     "sklearn.pipeline.Pipeline",
     "sklearn.preprocessing._label.LabelBinarizer",
@@ -106,8 +109,9 @@ def build_pipeline(kind: str = "word_char_lr", seed: int = 0):
     from sklearn.svm import LinearSVC
 
     word = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True, lowercase=True)
-    char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True,
-                           lowercase=True)
+    char = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True, lowercase=True
+    )
     if kind == "word_lr":
         features = FeatureUnion([("word", word)])
         base = LogisticRegression(C=8.0, class_weight="balanced", max_iter=2000, random_state=seed)
@@ -129,6 +133,7 @@ class CompetencyModel:
 
     pipeline: Any
     thresholds: dict[str, float]
+    alphas: dict[str, float]
     version: str
     meta: dict[str, Any]
 
@@ -141,13 +146,15 @@ class CompetencyModel:
         return self.pipeline.predict_proba(texts)
 
     def combine(self, proba, matcher_flags) -> list[list[bool]]:
-        """The documented rule: p >= t, or matcher evidence and p >= t/2."""
+        """The documented rule: p >= t_c, or matcher evidence and p >= alpha_c * t_c."""
         out = []
         for row, flags in zip(proba, matcher_flags, strict=True):
-            out.append([
-                p >= self.thresholds[c] or (flag and p >= self.thresholds[c] / 2)
-                for c, p, flag in zip(COMPETENCY_IDS, row, flags, strict=True)
-            ])
+            out.append(
+                [
+                    p >= self.thresholds[c] or (flag and p >= self.alphas[c] * self.thresholds[c])
+                    for c, p, flag in zip(COMPETENCY_IDS, row, flags, strict=True)
+                ]
+            )
         return out
 
 
@@ -175,7 +182,7 @@ def default_model() -> CompetencyModel | None:
 
 def load_model(folder: str | os.PathLike[str]) -> CompetencyModel:
     """Load a model folder after checking the artifact's sha256 against meta.json."""
-    from skops.io import get_untrusted_types, load
+    from skops.io import get_untrusted_types, loads
 
     folder = Path(folder)
     try:
@@ -191,8 +198,12 @@ def load_model(folder: str | os.PathLike[str]) -> CompetencyModel:
         )
     untrusted = [t for t in get_untrusted_types(data=data) if t not in TRUSTED_TYPES]
     if untrusted:
-        raise ModelError(f"{folder / ARTIFACT}: contains types not on the trusted list: {untrusted}")
-    pipeline = load(data, trusted=TRUSTED_TYPES)
+        raise ModelError(
+            f"{folder / ARTIFACT}: contains types not on the trusted list: {untrusted}"
+        )
+    pipeline = loads(data, trusted=TRUSTED_TYPES)
     if list(meta.get("labels", [])) != list(COMPETENCY_IDS):
         raise ModelError(f"{folder}: label set differs from the guide's competencies")
-    return CompetencyModel(pipeline, dict(meta["thresholds"]), str(meta["version"]), meta)
+    return CompetencyModel(
+        pipeline, dict(meta["thresholds"]), dict(meta["matcher_alphas"]), str(meta["version"]), meta
+    )

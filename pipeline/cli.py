@@ -333,6 +333,77 @@ def report(
         sys.stdout.write(format_report(data, since_last_run_only=since_last_run))
 
 
+@app.command()
+def train(
+    data: Annotated[
+        Path,
+        typer.Option(
+            "--data",
+            help="Labelled CSV: id, split, text, one 0/1 "
+            "column per competency (see models/training/).",
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Folder for model.skops, meta.json, card.")],
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help="word_lr, word_char_lr or word_char_svm; default: compare "
+            "all on the dev split and keep the best",
+        ),
+    ] = None,
+    version: Annotated[str, typer.Option("--version", help="Model version to record.")] = "1.0.0",
+) -> None:
+    """Train the competency classifier on your own labelled sentences."""
+    from .classify import ModelError
+    from .lexicon import default_lexicon
+    from .modelcard import write_card
+    from .train import CANDIDATES
+    from .train import train as run_training
+
+    if kind is not None and kind not in CANDIDATES:
+        raise _fail(f"--kind must be one of {', '.join(CANDIDATES)}")
+    if not data.is_file():
+        raise _fail(f"no such file: {data}")
+    try:
+        meta = run_training(data, out, default_lexicon(), kind=kind, version=version)
+    except ModelError as exc:
+        raise _fail(str(exc)) from None
+    write_card(out, meta)
+    test = meta["metrics"]["test"]
+    _console(False).print(
+        f"trained {meta['kind']} on {meta['rows']['train']} sentences; test macro-F1: "
+        f"combined {test['combined']['macro']['f1']:.3f}, matcher only "
+        f"{test['matcher_only']['macro']['f1']:.3f}; wrote {out}"
+    )
+
+
+@app.command()
+def evaluate(
+    model: Annotated[Path, typer.Option("--model", help="A model folder (with meta.json).")],
+    data: Annotated[Path, typer.Option("--data", help="Labelled CSV in the training format.")],
+    split: Annotated[
+        str | None, typer.Option("--split", help="Only rows of this split (train, dev, test).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
+) -> None:
+    """Per-competency precision, recall and F1 of a model (and of the matcher alone)."""
+    from .classify import ModelError, load_model
+    from .lexicon import default_lexicon
+    from .train import evaluate as run_evaluation
+    from .train import metrics_table
+
+    try:
+        loaded = load_model(model)
+        metrics = run_evaluation(loaded, data, default_lexicon(), split=split)
+    except ModelError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        sys.stdout.write(json.dumps(metrics, indent=2) + "\n")
+    else:
+        sys.stdout.write(f"{metrics['rows']} rows\n{metrics_table(metrics)}\n")
+
+
 def main() -> None:
     """Console-script entry point; usage errors exit 2."""
     try:

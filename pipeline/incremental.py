@@ -35,7 +35,6 @@ from .store import Store, Versions
 
 log = logging.getLogger("pipeline")
 
-MODEL_VERSION = "none"  # no trained model in the scoring path yet
 EX_TEMPFAIL = 75
 STORE_NAME = "screening.sqlite3"
 
@@ -90,7 +89,7 @@ class IncrementalRun:
         self.out_dir = Path(out_dir)
         self.retry_failed = retry_failed
         self.clock = clock
-        self.versions = Versions(PARSER_VERSION, screener.lexicon.version, MODEL_VERSION)
+        self.versions = Versions(PARSER_VERSION, screener.lexicon.version, screener.model_version)
         self.parsed = 0  # files handed to the parser in this run (tests and benchmarks read it)
         self.parse_seconds = 0.0  # time spent parsing and profiling those files
 
@@ -310,7 +309,7 @@ class IncrementalRun:
             {"file": name, "sha256": sha, "reason": reason}
             for sha, reason, name in self.store.failed_rows(self.versions)
         ]
-        versions = {**self.screener.versions, "model": MODEL_VERSION}
+        versions = self.screener.versions
         return render_shortlist(
             self.screener.job.to_dict(),
             versions,

@@ -70,7 +70,11 @@ def _judge(req: Requirement, mentioned, competencies, lexicon: Lexicon) -> Requi
         if as_competency:
             comp = competencies.get(target)
             skills = comp.skills if comp is not None else ()
+            # Matcher: two distinct skills meet a competency, one partly meets it.
             credit = 1.0 if len(skills) >= COMPETENCY_MET_AT else 0.5 if skills else 0.0
+            # Classifier (when used): the combined sentence rule found it (classify.py).
+            if comp is not None and comp.probability is not None and comp.present:
+                credit = 1.0
             if credit:
                 matched.extend(lexicon.skills[s].name for s in skills)
                 evidence.extend(comp.evidence)

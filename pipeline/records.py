@@ -79,9 +79,10 @@ class CompetencyEvidence:
     competency_id: str
     name: str
     present: bool
-    strength: float  # 0..1
+    strength: float  # 0..1, from the matcher: distinct skills / 3
     skills: tuple[str, ...]
     evidence: tuple[str, ...]
+    probability: float | None = None  # the classifier's, when a model is used
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,7 @@ class Profile:
     sections: tuple[str, ...]
     lexicon_version: str
     parser_version: str
+    model_version: str = "none"
 
     def skill_ids(self) -> frozenset[str]:
         return frozenset(hit.skill_id for hit in self.skills)
@@ -165,6 +167,7 @@ def profile_from_dict(data: dict[str, Any]) -> Profile:
             strength=c["strength"],
             skills=tuple(c["skills"]),
             evidence=tuple(c["evidence"]),
+            probability=c.get("probability"),
         )
         for c in data["competencies"]
     )

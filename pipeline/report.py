@@ -46,12 +46,17 @@ def outcome_record(outcome: FileOutcome) -> dict[str, Any]:
         candidate_id=p.candidate_id,
         kind=p.kind,
         engine=p.engine,
-        versions={"parser": p.parser_version, "lexicon": p.lexicon_version},
+        versions={
+            "parser": p.parser_version,
+            "lexicon": p.lexicon_version,
+            "model": p.model_version,
+        },
         years_experience=p.years_experience,
         sections=list(p.sections),
         competencies={
             c.competency_id: {
                 "present": c.present,
+                "probability": c.probability,
                 "strength": c.strength,
                 "skills": list(c.skills),
                 "evidence": list(c.evidence),
@@ -106,7 +111,15 @@ def candidate_entry(outcome: FileOutcome) -> dict[str, Any]:
             }
             for r in s.requirements
         ],
-        "competencies": {c.competency_id: c.strength for c in p.competencies},
+        "competencies": {
+            c.competency_id: {
+                "present": c.present,
+                "probability": c.probability,
+                "strength": c.strength,
+                "evidence": list(c.evidence[:2]),
+            }
+            for c in p.competencies
+        },
         "skills": [h.skill_id for h in p.skills],
     }
 

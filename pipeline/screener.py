@@ -75,6 +75,7 @@ class Screener:
         docx_engine: str = "lxml",
         top: int = 10,
         as_of: date | None = None,
+        model: object = "default",
     ) -> None:
         self.job = job
         self._lexicon = lexicon
@@ -83,6 +84,7 @@ class Screener:
         self.top = top
         self.as_of = as_of
         self._matcher = None
+        self._model = model  # "default": the shipped model if any; None: matcher only
 
     @property
     def lexicon(self):
@@ -101,6 +103,19 @@ class Screener:
         return self._matcher
 
     @property
+    def model(self):
+        """The competency classifier (loaded on first use, once per process), or None."""
+        if self._model == "default":
+            from .classify import default_model
+
+            self._model = default_model()
+        return self._model
+
+    @property
+    def model_version(self) -> str:
+        return self.model.version if self.model is not None else "none"
+
+    @property
     def versions(self) -> dict[str, str]:
         from . import __version__
         from .parsers import PARSER_VERSION
@@ -109,6 +124,7 @@ class Screener:
             "package": __version__,
             "parser": PARSER_VERSION,
             "lexicon": self.lexicon.version,
+            "model": self.model_version,
             "pdf_engine": self.pdf_engine,
             "docx_engine": self.docx_engine,
         }
@@ -132,7 +148,12 @@ class Screener:
             )
         try:
             profile = build_profile(
-                document, self.matcher, self.lexicon, PARSER_VERSION, as_of=self.as_of
+                document,
+                self.matcher,
+                self.lexicon,
+                PARSER_VERSION,
+                as_of=self.as_of,
+                model=self.model,
             )
         except Exception as exc:
             log.warning("failed %s: internal_error (%s)", name, type(exc).__name__)

@@ -48,42 +48,63 @@ def prf(gold: list[list[int]], pred: list[list[bool]]) -> dict[str, Any]:
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        table[c] = {"precision": round(precision, 3), "recall": round(recall, 3),
-                    "f1": round(f1, 3), "support": tp + fn}
+        table[c] = {
+            "precision": round(precision, 3),
+            "recall": round(recall, 3),
+            "f1": round(f1, 3),
+            "support": tp + fn,
+        }
     for key in ("precision", "recall", "f1"):
         table.setdefault("macro", {})[key] = round(
-            sum(table[c][key] for c in COMPETENCY_IDS) / len(COMPETENCY_IDS), 3)
+            sum(table[c][key] for c in COMPETENCY_IDS) / len(COMPETENCY_IDS), 3
+        )
     return table
 
 
-def _apply(proba, flags, thresholds: dict[str, float], use_matcher: bool) -> list[list[bool]]:
+ALPHA_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def _apply(
+    proba,
+    flags,
+    thresholds: dict[str, float],
+    use_matcher: bool,
+    alphas: dict[str, float] | None = None,
+) -> list[list[bool]]:
+    """The combination rule: p >= t_c, or (matcher found c and p >= alpha_c * t_c)."""
     return [
         [
-            p >= thresholds[c] or (use_matcher and f and p >= thresholds[c] / 2)
+            p >= thresholds[c]
+            or (use_matcher and f and p >= (alphas or {}).get(c, 0.5) * thresholds[c])
             for c, p, f in zip(COMPETENCY_IDS, row, fl, strict=True)
         ]
         for row, fl in zip(proba, flags, strict=True)
     ]
 
 
-def tune_thresholds(proba, flags, gold, use_matcher: bool) -> dict[str, float]:
-    """Per competency, the threshold on the grid with the best dev F1 (ties: the higher one)."""
+def tune_thresholds(
+    proba, flags, gold, use_matcher: bool
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Per competency, (t_c, alpha_c) on the grids with the best dev F1 (ties: the higher t).
+    Without the matcher alpha is irrelevant and returned as 1.0."""
     thresholds: dict[str, float] = {}
+    alphas: dict[str, float] = {}
     for j, c in enumerate(COMPETENCY_IDS):
-        best = (-1.0, 0.5)
-        for t in THRESHOLD_GRID:
-            pred = [
-                row[j] >= t or (use_matcher and fl[j] and row[j] >= t / 2)
-                for row, fl in zip(proba, flags, strict=True)
-            ]
-            tp = sum(1 for g, p in zip(gold, pred, strict=True) if g[j] and p)
-            fp = sum(1 for g, p in zip(gold, pred, strict=True) if not g[j] and p)
-            fn = sum(1 for g, p in zip(gold, pred, strict=True) if g[j] and not p)
-            f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-            if f1 >= best[0]:
-                best = (f1, t)
-        thresholds[c] = best[1]
-    return thresholds
+        best = (-1.0, 0.5, 1.0)
+        for alpha in ALPHA_GRID if use_matcher else (1.0,):
+            for t in THRESHOLD_GRID:
+                pred = [
+                    row[j] >= t or (use_matcher and fl[j] and row[j] >= alpha * t)
+                    for row, fl in zip(proba, flags, strict=True)
+                ]
+                tp = sum(1 for g, p in zip(gold, pred, strict=True) if g[j] and p)
+                fp = sum(1 for g, p in zip(gold, pred, strict=True) if not g[j] and p)
+                fn = sum(1 for g, p in zip(gold, pred, strict=True) if g[j] and not p)
+                f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+                if f1 > best[0] + 1e-9 or (abs(f1 - best[0]) <= 1e-9 and t >= best[1]):
+                    best = (f1, t, alpha)
+        thresholds[c], alphas[c] = best[1], best[2]
+    return thresholds, alphas
 
 
 def _split(rows: list[Labelled], name: str) -> tuple[list[str], list[list[int]]]:
@@ -102,18 +123,28 @@ def compare(data: str | os.PathLike[str], lexicon: Lexicon, seed: int = 0) -> di
         began = time.perf_counter()
         pipe = build_pipeline(kind, seed).fit(train_x, train_y)
         proba = pipe.predict_proba(dev_x)
-        alone = tune_thresholds(proba, flags, dev_y, use_matcher=False)
-        both = tune_thresholds(proba, flags, dev_y, use_matcher=True)
+        alone, _ = tune_thresholds(proba, flags, dev_y, use_matcher=False)
+        both, alphas = tune_thresholds(proba, flags, dev_y, use_matcher=True)
         results[kind] = {
-            "dev_macro_f1_classifier": prf(dev_y, _apply(proba, flags, alone, False))["macro"]["f1"],
-            "dev_macro_f1_combined": prf(dev_y, _apply(proba, flags, both, True))["macro"]["f1"],
+            "dev_macro_f1_classifier": prf(dev_y, _apply(proba, flags, alone, False))["macro"][
+                "f1"
+            ],
+            "dev_macro_f1_combined": prf(dev_y, _apply(proba, flags, both, True, alphas))["macro"][
+                "f1"
+            ],
             "fit_seconds": round(time.perf_counter() - began, 1),
         }
     return results
 
 
-def train(data: str | os.PathLike[str], out_dir: str | os.PathLike[str], lexicon: Lexicon,
-          kind: str | None = None, version: str = "1.0.0", seed: int = 0) -> dict[str, Any]:
+def train(
+    data: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    lexicon: Lexicon,
+    kind: str | None = None,
+    version: str = "1.0.0",
+    seed: int = 0,
+) -> dict[str, Any]:
     """Train on the train split, tune thresholds on dev, evaluate on test, write the artifact."""
     import sklearn
     from skops.io import dumps
@@ -123,21 +154,24 @@ def train(data: str | os.PathLike[str], out_dir: str | os.PathLike[str], lexicon
     rows = read_labelled(data)
     comparison = compare(data, lexicon, seed) if kind is None else {}
     if kind is None:
-        kind = max(CANDIDATES, key=lambda k: (comparison[k]["dev_macro_f1_combined"], k == "word_char_lr"))
+        kind = max(
+            CANDIDATES, key=lambda k: (comparison[k]["dev_macro_f1_combined"], k == "word_char_lr")
+        )
     train_x, train_y = _split(rows, "train")
     dev_x, dev_y = _split(rows, "dev")
     test_x, test_y = _split(rows, "test")
     pipe = build_pipeline(kind, seed).fit(train_x, train_y)
     dev_flags = matcher_flags(dev_x, lexicon)
-    thresholds = tune_thresholds(pipe.predict_proba(dev_x), dev_flags, dev_y, use_matcher=True)
-    alone_thresholds = tune_thresholds(pipe.predict_proba(dev_x), dev_flags, dev_y, use_matcher=False)
+    dev_proba = pipe.predict_proba(dev_x)
+    thresholds, alphas = tune_thresholds(dev_proba, dev_flags, dev_y, use_matcher=True)
+    alone_thresholds, _ = tune_thresholds(dev_proba, dev_flags, dev_y, use_matcher=False)
     test_flags = matcher_flags(test_x, lexicon)
     test_proba = pipe.predict_proba(test_x)
     metrics = {
         "test": {
             "matcher_only": prf(test_y, test_flags),
             "classifier_only": prf(test_y, _apply(test_proba, test_flags, alone_thresholds, False)),
-            "combined": prf(test_y, _apply(test_proba, test_flags, thresholds, True)),
+            "combined": prf(test_y, _apply(test_proba, test_flags, thresholds, True, alphas)),
         },
         "dev_comparison": comparison,
     }
@@ -152,7 +186,10 @@ def train(data: str | os.PathLike[str], out_dir: str | os.PathLike[str], lexicon
         "kind": kind,
         "labels": list(COMPETENCY_IDS),
         "thresholds": thresholds,
-        "combination_rule": "present if p >= t_c, or the matcher found a skill for c and p >= t_c/2",
+        "matcher_alphas": alphas,
+        "combination_rule": (
+            "present if p >= t_c, or the matcher found a skill for c and p >= alpha_c * t_c"
+        ),
         "package_version": __version__,
         "sklearn_version": sklearn.__version__,
         "python_version": platform.python_version(),
@@ -166,12 +203,15 @@ def train(data: str | os.PathLike[str], out_dir: str | os.PathLike[str], lexicon
         "artifact": ARTIFACT,
         "artifact_sha256": hashlib.sha256(blob).hexdigest(),
     }
-    (out / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (out / "meta.json").write_text(
+        json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
     return meta
 
 
-def evaluate(model: CompetencyModel, data: str | os.PathLike[str], lexicon: Lexicon,
-             split: str | None = None) -> dict[str, Any]:
+def evaluate(
+    model: CompetencyModel, data: str | os.PathLike[str], lexicon: Lexicon, split: str | None = None
+) -> dict[str, Any]:
     """Per-competency P/R/F1 of the matcher alone and of the combined rule on a labelled CSV."""
     rows = [r for r in read_labelled(data) if split is None or r.split == split]
     texts = [r.text for r in rows]
@@ -189,7 +229,8 @@ def metrics_table(metrics: dict[str, Any]) -> str:
     """A Markdown table: per competency, matcher-only vs combined P/R/F1."""
     base, comb = metrics["matcher_only"], metrics["combined"]
     lines = [
-        "| competency | support | matcher P | matcher R | matcher F1 | combined P | combined R | combined F1 |",
+        "| competency | support | matcher P | matcher R | matcher F1 "
+        "| combined P | combined R | combined F1 |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for c in (*COMPETENCY_IDS, "macro"):
