@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -86,6 +87,21 @@ def screen(
     retry_failed: Annotated[
         bool, typer.Option("--retry-failed", help="Parse files that failed in earlier runs again.")
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=0,
+            help="Parsing processes, each isolated with memory, CPU "
+            "and time limits [default: one per core]; 0 parses in this process.",
+        ),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=1, help="Wall-clock seconds allowed per file.")
+    ] = 60.0,
+    memory_mb: Annotated[
+        int, typer.Option("--memory-mb", min=200, help="Memory cap of each parsing worker (MB).")
+    ] = 1024,
     pdf_engine: PdfEngineOption = PdfEngine.pdfium,
     docx_engine: DocxEngineOption = DocxEngine.lxml,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
@@ -128,7 +144,15 @@ def screen(
         screener = Screener(
             job_def, pdf_engine=pdf_engine.value, docx_engine=docx_engine.value, top=top
         )
-        runner = IncrementalRun(screener, db, out, retry_failed=retry_failed)
+        pool = None
+        count = os.cpu_count() or 1 if workers is None else workers
+        if count > 0:
+            from .workers import Limits, WorkerConfig, WorkerPool
+
+            config = WorkerConfig(None, "default", pdf_engine.value, docx_engine.value, None)
+            limits = Limits(memory_mb=memory_mb, cpu_seconds=max(1, int(timeout)), timeout=timeout)
+            pool = WorkerPool(config, count, limits)
+        runner = IncrementalRun(screener, db, out, retry_failed=retry_failed, pool=pool)
         report = _run_with_progress(console, quiet, runner, input_dir)
         db.close()
     finally:

@@ -17,6 +17,11 @@ REASONS: dict[str, str] = {
     "no_text": "the document contains (almost) no text",
     "internal_error": "an unexpected error occurred while processing this file",
     "poison_file": "processing this file crashed the run twice; it is not retried",
+    "timeout": "parsing took longer than the time limit; the worker was stopped",
+    "cpu_limit": "parsing used more CPU time than its limit",
+    "memory_limit": "parsing needed more memory than its limit",
+    "worker_crashed": "the parsing worker crashed on this file",
+    "worker_killed": "the parsing worker was killed (out of memory or by a signal)",
 }
 
 

@@ -83,12 +83,14 @@ class IncrementalRun:
         *,
         retry_failed: bool = False,
         clock: Callable[[], str] = utc_now,
+        pool=None,
     ) -> None:
         self.screener = screener
         self.store = store
         self.out_dir = Path(out_dir)
         self.retry_failed = retry_failed
         self.clock = clock
+        self.pool = pool  # a workers.WorkerPool, or None to parse in this process
         self.versions = Versions(PARSER_VERSION, screener.lexicon.version, screener.model_version)
         self.parsed = 0  # files handed to the parser in this run (tests and benchmarks read it)
         self.parse_seconds = 0.0  # time spent parsing and profiling those files
@@ -117,6 +119,7 @@ class IncrementalRun:
         failed: list[dict[str, Any]] = []
         rejected: list[dict[str, Any]] = []
         unchanged = retried = 0
+        todo_files: list[tuple[Path, str, str, tuple]] = []
         for path in paths:
             name = display_name(path)
             sha, reason, info, from_cache = self._hash(path)
@@ -153,7 +156,8 @@ class IncrementalRun:
                     progress(name)
                 continue
             retried += state is not None
-            outcome = self._process(path, name, sha, info, started, run_id)
+            todo_files.append((path, name, sha, info))
+        for (_path, name, sha, _info), outcome in self._process_all(todo_files, started, run_id):
             if outcome.status == "scored":
                 new.append({"sha256": sha, "candidate_id": sha[:16], "file": name})
             else:
@@ -219,41 +223,48 @@ class IncrementalRun:
             return None, "unreadable", (), False
         return digest.hexdigest(), None, key, False
 
-    def _process(
-        self, path: Path, name: str, sha: str, info: tuple, now: str, run_id: int
-    ) -> FileOutcome:
+    def _process_all(self, todo, now: str, run_id: int):
+        """Parse new files, in isolated workers when the run has a pool, else in this process.
+        Each file is marked in flight (committed) before it starts and saved when it ends."""
         store = self.store
-        with store.transaction() as db:
-            store.add_name(db, sha, name, now, run_id)
-            store.mark_in_flight(db, sha, self.versions, now)
-        _test_hook(name)
-        self.parsed += 1
+
+        def start(index: int) -> None:
+            _path, name, sha, _info = todo[index]
+            with store.transaction() as db:
+                store.add_name(db, sha, name, now, run_id)
+                store.mark_in_flight(db, sha, self.versions, now)
+            _test_hook(name)
+
+        if self.pool is None:
+            outcomes = self._in_process(todo, start)
+        else:
+            outcomes = self.pool.map([str(t[0]) for t in todo], on_start=start)
         began = time.perf_counter()
-        outcome = self.screener.score(self.screener.extract(path))
+        for index, raw in outcomes:
+            _path, name, sha, info = todo[index]
+            self.parsed += 1
+            outcome = self.screener.score(_named(raw, name, sha))
+            with store.transaction() as db:
+                if outcome.status == "scored" and outcome.profile is not None:
+                    profile_json = json.dumps(outcome.profile.to_dict(), sort_keys=True)
+                    store.save_profile(db, sha, self.versions, "scored", None, profile_json, now)
+                    self._save_score(db, sha, outcome)
+                else:
+                    store.save_profile(db, sha, self.versions, "failed", outcome.reason, None, now)
+                store.remember_file(db, *info, sha)
+            log.info(
+                "applicant %s: %s%s",
+                sha[:12],
+                outcome.status,
+                f" ({outcome.reason})" if outcome.reason else "",
+            )
+            yield todo[index], outcome
         self.parse_seconds += time.perf_counter() - began
-        with store.transaction() as db:
-            if outcome.status == "scored" and outcome.profile is not None:
-                profile = outcome.profile
-                store.save_profile(
-                    db,
-                    sha,
-                    self.versions,
-                    "scored",
-                    None,
-                    json.dumps(profile.to_dict(), sort_keys=True),
-                    now,
-                )
-                self._save_score(db, sha, outcome)
-            else:
-                store.save_profile(db, sha, self.versions, "failed", outcome.reason, None, now)
-            store.remember_file(db, *info, sha)
-        log.info(
-            "applicant %s: %s%s",
-            sha[:12],
-            outcome.status,
-            f" ({outcome.reason})" if outcome.reason else "",
-        )
-        return outcome
+
+    def _in_process(self, todo, start):
+        for index, (path, _name, _sha, _info) in enumerate(todo):
+            start(index)
+            yield index, self.screener.extract(path)
 
     def _save_score(self, db, sha: str, outcome: FileOutcome) -> None:
         entry = candidate_entry(outcome)
@@ -432,6 +443,16 @@ def regenerate_outputs(store: Store, screener_factory: Callable[[dict], Screener
     if last["report"] is not None:
         write_report(last["report"], out_dir)
     return out_dir
+
+
+def _named(outcome: FileOutcome, name: str, sha: str) -> FileOutcome:
+    """Outcomes from workers carry the name and hash the store already knows."""
+    from dataclasses import replace
+
+    profile = outcome.profile
+    if profile is not None and profile.source != name:
+        profile = replace(profile, source=name)
+    return replace(outcome, source=name, sha256=outcome.sha256 or sha, profile=profile)
 
 
 def _test_hook(name: str) -> None:

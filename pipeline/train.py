@@ -7,6 +7,7 @@ import json
 import os
 import platform
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -177,7 +178,7 @@ def train(
     }
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    blob = dumps(pipe)
+    blob = dumps(pipe, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     (out / ARTIFACT).write_bytes(blob)
     counts = {s: sum(r.split == s for r in rows) for s in ("train", "dev", "test")}
     meta = {

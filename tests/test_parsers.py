@@ -235,6 +235,11 @@ def test_every_reason_code_is_tested():
         "no_text",
         "internal_error",  # tests/test_screener.py
         "poison_file",  # tests/test_store.py
+        "timeout",  # tests/test_workers.py, from here on
+        "cpu_limit",
+        "memory_limit",
+        "worker_crashed",
+        "worker_killed",
     }
     assert tested == set(REASONS)
 

@@ -1,0 +1,275 @@
+"""Isolated parsing workers: one process per core, each with memory, CPU and time limits.
+
+The supervisor (the main process) hands one file at a time to each worker over
+a pipe and waits on all of them. A worker that runs past its wall-clock
+timeout, dies (a crash, a CPU or memory limit, the kernel's OOM killer) or
+hangs is killed and replaced; its file fails with a reason and the batch goes
+on. Unlike `concurrent.futures.ProcessPoolExecutor`, one dead worker does not
+fail the other files. Workers load the lexicon, matcher and model once, die
+with the supervisor (PR_SET_PDEATHSIG), and may not open sockets.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import os
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from contextlib import suppress
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("pipeline")
+
+DEFAULT_MEMORY_MB = 1024
+DEFAULT_CPU_SECONDS = 30
+DEFAULT_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class Limits:
+    memory_mb: int = DEFAULT_MEMORY_MB  # address space of a worker (RLIMIT_AS)
+    cpu_seconds: int = DEFAULT_CPU_SECONDS  # CPU time per file (RLIMIT_CPU, raised per file)
+    timeout: float = DEFAULT_TIMEOUT  # wall-clock seconds per file, enforced by the supervisor
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """What a worker needs to build its own Screener (picklable)."""
+
+    lexicon_dir: str | None
+    model_dir: str | None  # None: no model; "default": the shipped one
+    pdf_engine: str
+    docx_engine: str
+    as_of: str | None
+    fault: str | None = None  # fault injection for the isolation tests: "file name:kind,..."
+
+
+def _die_with_parent() -> None:
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _no_network() -> None:
+    """Refuse socket creation and connections inside the worker (audit hook, stays for life)."""
+
+    def hook(event: str, args: tuple) -> None:
+        if event in ("socket.__new__", "socket.connect", "socket.bind", "socket.getaddrinfo"):
+            raise PermissionError("network access is disabled in parsing workers")
+
+    sys.addaudithook(hook)
+
+
+def _set_memory_limit(limits: Limits) -> None:
+    import resource
+
+    if limits.memory_mb:
+        size = limits.memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+
+def _cpu_cap(limits: Limits) -> None:
+    """Allow this file `cpu_seconds` more CPU time; past it the kernel sends SIGXCPU/SIGKILL."""
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    spent = int(used.ru_utime + used.ru_stime) + 1
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = spent + limits.cpu_seconds
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    # Only the soft limit moves (SIGXCPU ends the worker); a hard limit cannot be raised again.
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _worker_main(conn: Connection, config: WorkerConfig, limits: Limits) -> None:
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor decides when to stop
+    from datetime import date
+
+    from .screener import Screener
+
+    lexicon = None
+    if config.lexicon_dir:
+        from .lexicon import load_lexicon
+
+        lexicon = load_lexicon(config.lexicon_dir)
+    model: Any = "default"
+    if config.model_dir is None:
+        model = None
+    elif config.model_dir != "default":
+        from .classify import load_model
+
+        model = load_model(config.model_dir)
+    screener = Screener(
+        lexicon=lexicon,
+        pdf_engine=config.pdf_engine,
+        docx_engine=config.docx_engine,
+        as_of=date.fromisoformat(config.as_of) if config.as_of else None,
+        model=model,
+    )
+    _ = screener.matcher, screener.model  # load once, before any untrusted file
+    _set_memory_limit(limits)
+    _no_network()
+    conn.send(("ready", None))
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        task_id, path = task
+        _cpu_cap(limits)
+        try:
+            _fault(path, config.fault)
+            outcome = screener.extract(path)
+        except MemoryError:
+            outcome = _failed(path, "memory_limit")
+        except PermissionError:
+            outcome = _failed(path, "internal_error")
+        conn.send(("done", (task_id, outcome)))
+
+
+def _fault(path: str, spec: str | None) -> None:
+    """Fault injection for the isolation tests (WorkerConfig.fault = "name:kind,...")."""
+    if not spec:
+        return
+    for item in spec.split(","):
+        name, _, kind = item.partition(":")
+        if Path(path).name != name:
+            continue
+        if kind == "hang":
+            time.sleep(3600)
+        elif kind == "spin":
+            while True:
+                pass
+        elif kind == "memory":
+            hog = [bytearray(64 * 1024 * 1024) for _ in range(1024)]
+            del hog
+        elif kind == "crash":
+            os._exit(3)
+        elif kind == "socket":
+            import socket
+
+            socket.create_connection(("127.0.0.1", 9))
+
+
+def _failed(path: str, reason: str):
+    from .records import FileOutcome
+    from .screener import display_name
+
+    return FileOutcome(display_name(Path(path)), None, "failed", reason=reason)
+
+
+class _Worker:
+    def __init__(self, ctx, config: WorkerConfig, limits: Limits) -> None:
+        parent, child = ctx.Pipe()
+        self.conn = parent
+        self.process = ctx.Process(target=_worker_main, args=(child, config, limits), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: tuple[int, str] | None = None
+        self.started = 0.0
+        self.ready = False
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+class WorkerPool:
+    """Runs `Screener.extract` on files in isolated workers; yields (task id, FileOutcome)."""
+
+    def __init__(
+        self, config: WorkerConfig, workers: int | None = None, limits: Limits | None = None
+    ) -> None:
+        self.config = config
+        self.size = max(1, workers or os.cpu_count() or 1)
+        self.limits = limits or Limits()
+        self.ctx = mp.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
+        self.replaced = 0
+
+    def map(self, paths: Iterable[str], on_start: Callable[[int], None] | None = None):
+        """Process every path; yields (index, outcome) in completion order. `on_start(index)` is
+        called just before a file is handed to a worker."""
+        todo = deque(enumerate(map(str, paths)))
+        count = min(self.size, len(todo)) or 1
+        workers = [_Worker(self.ctx, self.config, self.limits) for _ in range(count)]
+        try:
+            while todo or any(w.task is not None for w in workers):
+                for w in workers:
+                    if w.ready and w.task is None and todo:
+                        w.task = todo.popleft()
+                        if on_start is not None:
+                            on_start(w.task[0])
+                        w.started = time.monotonic()
+                        with suppress(BrokenPipeError, OSError):  # a dead worker: noticed below
+                            w.conn.send(w.task)
+                timeout = self._next_deadline(workers)
+                ready = wait(
+                    [w.conn for w in workers] + [w.process.sentinel for w in workers],
+                    timeout=timeout,
+                )
+                for i, w in enumerate(list(workers)):
+                    kind = None
+                    if w.conn in ready:
+                        try:
+                            kind, payload = w.conn.recv()
+                        except (EOFError, OSError):
+                            kind, payload = "dead", None
+                        if kind == "ready":
+                            w.ready = True
+                            continue
+                        if kind == "done":
+                            task_id, outcome = payload
+                            w.task = None
+                            yield task_id, outcome
+                            continue
+                    expired = (
+                        w.task is not None and time.monotonic() - w.started > self.limits.timeout
+                    )
+                    dead = not w.process.is_alive() or (w.conn in ready and kind == "dead")
+                    if expired or dead:
+                        reason = "timeout" if expired else _death_reason(w.process.exitcode)
+                        task = w.task
+                        w.kill()
+                        workers[i] = _Worker(self.ctx, self.config, self.limits)
+                        self.replaced += 1
+                        if task is not None:
+                            log.warning("worker for task %d stopped: %s", task[0], reason)
+                            yield task[0], _failed(task[1], reason)
+                        elif not w.ready:
+                            raise RuntimeError("a parsing worker could not start")
+        finally:
+            for w in workers:
+                with suppress(BrokenPipeError, OSError):
+                    w.conn.send(None)
+            for w in workers:
+                w.process.join(timeout=2)
+                w.kill()
+
+    def _next_deadline(self, workers) -> float:
+        now = time.monotonic()
+        waits = [self.limits.timeout - (now - w.started) for w in workers if w.task is not None]
+        return max(0.05, min(waits)) if waits else 1.0
+
+
+def _death_reason(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        if -exitcode == signal.SIGXCPU:
+            return "cpu_limit"
+        if -exitcode == signal.SIGKILL:
+            return "worker_killed"
+    return "worker_crashed"

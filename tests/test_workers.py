@@ -1,0 +1,119 @@
+"""Isolated workers: a hostile file fails with a reason within its limit, the batch goes on."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import zipfile
+
+import pytest
+from conftest import ROOT, docx_resume, text_file
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.workers import Limits, WorkerConfig, WorkerPool
+
+JOB = ROOT / "examples" / "jobs" / "ml-engineer.yaml"
+runner = CliRunner()
+GOOD = "SKILLS\nPython, PyTorch, Pandas and AWS for machine learning pipelines.\n"
+
+
+LIMITS = Limits(memory_mb=400, cpu_seconds=3, timeout=3)
+
+
+@pytest.fixture()
+def pool(tiny_lexicon):
+    config = WorkerConfig(tiny_lexicon.path, None, "pdfium", "lxml", "2026-01-01")
+    return WorkerPool(config, workers=2, limits=LIMITS)
+
+
+@pytest.mark.parametrize(
+    ("fault", "reasons"),
+    [
+        ("hang", {"timeout"}),
+        ("spin", {"timeout", "cpu_limit"}),
+        ("memory", {"memory_limit", "worker_killed"}),
+        ("crash", {"worker_crashed"}),
+        ("socket", {"internal_error"}),
+    ],
+)
+def test_faulty_file_fails_and_others_are_scored(tmp_path, tiny_lexicon, fault, reasons):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(5):
+        text_file(folder / f"good-{i}.txt", GOOD)
+    text_file(folder / "bad.txt", GOOD)
+    config = WorkerConfig(
+        tiny_lexicon.path, None, "pdfium", "lxml", "2026-01-01", fault=f"bad.txt:{fault}"
+    )
+    pool = WorkerPool(config, workers=2, limits=LIMITS)
+    paths = sorted(folder.iterdir())
+    began = time.monotonic()
+    results = dict(pool.map([str(p) for p in paths]))
+    assert time.monotonic() - began < 3 + 2 + 10  # the limit, the grace, worker start-up
+    by_name = {paths[i].name: o for i, o in results.items()}
+    assert len(by_name) == 6
+    assert by_name["bad.txt"].status == "failed" and by_name["bad.txt"].reason in reasons
+    assert all(by_name[f"good-{i}.txt"].status == "scored" for i in range(5))
+
+
+def test_pool_results_match_in_process(tmp_path, pool, tiny_lexicon):
+    from datetime import date
+
+    from pipeline.screener import Screener
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(6):
+        text_file(folder / f"cv-{i}.txt", GOOD + f"Worked {i} years with SQL and Go, R.\n")
+    paths = sorted(folder.iterdir())
+    pooled = dict(pool.map([str(p) for p in paths]))
+    local = Screener(lexicon=tiny_lexicon, as_of=date(2026, 1, 1), model=None)
+    for i, path in enumerate(paths):
+        assert pooled[i].profile == local.extract(path).profile
+
+
+def test_hostile_entries_in_a_batch(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text_file(folder / "good.txt", GOOD)
+    os.mkfifo(folder / "fifo.pdf")
+    (folder / "link.pdf").symlink_to("/dev/zero")
+    (folder / "dir.docx").mkdir()
+    bomb = folder / "bomb.docx"
+    good_docx = docx_resume(tmp_path / "g.docx", paragraphs=["Python developer"] * 3)
+    with zipfile.ZipFile(good_docx) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data + b" " * (80 * 1024 * 1024)  # inflates to 80 MB
+            dst.writestr(item.filename, data)
+    began = time.monotonic()
+    result = runner.invoke(
+        app,
+        [
+            "screen",
+            str(folder),
+            "--job",
+            str(JOB),
+            "--out",
+            str(tmp_path / "out"),
+            "-q",
+            "--workers",
+            "2",
+            "--timeout",
+            "5",
+        ],
+    )
+    assert time.monotonic() - began < 60
+    assert result.exit_code == 1, result.output
+    data = json.loads((tmp_path / "out" / "shortlist.json").read_text())
+    failed = {f["file"]: f["reason"] for f in data["failed"]}
+    assert failed == {
+        "fifo.pdf": "not_a_regular_file",
+        "link.pdf": "not_a_regular_file",
+        "dir.docx": "not_a_regular_file",
+        "bomb.docx": "corrupt_docx",
+    }
+    assert [c["file"] for c in data["candidates"]] == ["good.txt"]
