@@ -87,6 +87,45 @@ def rate(fn, files: list[Path], repeats: int) -> tuple[float, list[float]]:
     return statistics.median(rates), rates
 
 
+def pool_figures(files: list[Path], repeats: int, rate, end_to_end) -> None:
+    """Parsing in isolated workers: 1 worker vs all cores, against in-process parsing.
+    Worker start-up (imports, lexicon, model: once per batch) is timed separately."""
+    from pipeline.workers import WorkerConfig, WorkerPool
+
+    config = WorkerConfig(None, "default", "pdfium", "lxml", None)
+    cores = os.cpu_count() or 1
+
+    def run(workers: int) -> tuple[float, float]:
+        pool = WorkerPool(config, workers)
+        began = time.perf_counter()
+        list(pool.map([str(files[0])] * workers))  # start-up + one file per worker
+        startup = time.perf_counter() - began
+        began = time.perf_counter()
+        list(pool.map([str(p) for p in files]))
+        return startup, len(files) / (time.perf_counter() - began - startup)
+
+    local = statistics.median(rate(end_to_end, files, repeats)[1])
+    figures = {}
+    for workers in (1, cores):
+        runs = [run(workers) for _ in range(repeats)]
+        figures[workers] = (
+            statistics.median(r[1] for r in runs),
+            statistics.median(r[0] for r in runs),
+            [r[1] for r in runs],
+        )
+    one, all_ = figures[1][0], figures[cores][0]
+    print(f"in-process (no isolation), {len(files)} PDFs: median {local:.1f} resumes/s")
+    for workers, (med, startup, runs) in figures.items():
+        print(
+            f"isolated, {workers} worker(s): median {med:.1f} resumes/s after {startup:.1f} s "
+            f"start-up (runs: {', '.join(f'{r:.1f}' for r in runs)})"
+        )
+    print(
+        f"-> {cores} workers = {all_ / one:.2f}x one worker; isolation cost with one worker "
+        f"{(1 - one / local):.0%} of in-process throughput"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=200, help="PDFs for the end-to-end rate")
@@ -95,6 +134,12 @@ def main() -> None:
     )
     parser.add_argument("--docx-files", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--workers-files",
+        type=int,
+        default=200,
+        help="PDFs for the isolated-worker comparison (0 to skip)",
+    )
     args = parser.parse_args()
 
     from pipeline import Screener, load_job
@@ -182,7 +227,9 @@ def main() -> None:
             f"(runs: {', '.join(f'{r:.1f}' for r in docx_runs)}); "
             f"failed: {len(failures) // args.repeats}"
         )
-    print(f"machine: {os.cpu_count()} cores visible, 1 used; python {sys.version.split()[0]}")
+    if args.workers_files:
+        pool_figures(pdfs[: args.workers_files], args.repeats, rate, end_to_end)
+    print(f"machine: {os.cpu_count()} cores visible; python {sys.version.split()[0]}")
     tmp.cleanup()
 
 

@@ -139,7 +139,7 @@ def screen(
     except OSError as exc:
         raise _fail(f"cannot use store folder {store_path.parent}: {type(exc).__name__}") from None
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        out.mkdir(parents=True, exist_ok=True, mode=0o700)
         db = Store(store_path)
         screener = Screener(
             job_def, pdf_engine=pdf_engine.value, docx_engine=docx_engine.value, top=top
@@ -430,6 +430,7 @@ def evaluate(
 
 def main() -> None:
     """Console-script entry point; usage errors exit 2."""
+    os.umask(0o077)  # everything written (store, WAL, reports) holds applicants' data
     try:
         app()
     except KeyboardInterrupt:

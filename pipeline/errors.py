@@ -14,6 +14,7 @@ REASONS: dict[str, str] = {
     "corrupt_pdf": "the PDF is damaged and could not be opened",
     "no_text_layer": "the PDF has no text layer (scanned or image-only); OCR is not enabled",
     "corrupt_docx": "the DOCX archive or its XML is damaged",
+    "unsafe_archive": "the DOCX looks like a zip bomb or carries an XML DOCTYPE; not opened",
     "no_text": "the document contains (almost) no text",
     "internal_error": "an unexpected error occurred while processing this file",
     "poison_file": "processing this file crashed the run twice; it is not retried",

@@ -51,7 +51,7 @@ class RunLock:
         self.fd: int | None = None
 
     def __enter__(self) -> RunLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -395,7 +395,7 @@ def write_report(report: dict[str, Any], out_dir: Path) -> None:
     """run_report.json for programs, run_report.txt for people."""
     from .report import _atomic_write
 
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     _atomic_write(
         out_dir / "run_report.json", json.dumps(report, indent=2, ensure_ascii=False) + "\n"
     )

@@ -326,7 +326,7 @@ def write_shortlist(
         shortlist if isinstance(shortlist, RenderedShortlist) else shortlist_record(shortlist)
     )
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    make_private_dir(out)
     json_path = out / "shortlist.json"
     csv_path = out / "shortlist.csv"
     _atomic_write(json_path, rendered.json_text)
@@ -334,9 +334,16 @@ def write_shortlist(
     return csv_path, json_path
 
 
+def make_private_dir(path: Path) -> None:
+    """Create an output folder readable by its owner only (it holds applicants' data)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
 def _atomic_write(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so readers never see half a file; mode 0600."""
     tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as handle:
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with open(fd, "w", encoding="utf-8", newline="") as handle:
         handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())

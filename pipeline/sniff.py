@@ -38,15 +38,47 @@ def sniff(path: Path) -> str:
     return sniff_bytes(head, path)
 
 
+# Limits checked on the ZIP directory before any parser opens a DOCX.
+MAX_ENTRIES = 2_000
+MAX_ENTRY_BYTES = 64 * 1024 * 1024  # declared uncompressed size of one part
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+MAX_RATIO = 200  # uncompressed / compressed, for parts over 1 MiB
+
+
 def _sniff_zip(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+            if "word/document.xml" not in names:
+                raise ParseError("not_a_resume_format", "ZIP archive without word/document.xml")
+            _check_archive(archive, infos)
+    except ParseError:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise ParseError("corrupt_docx", "unreadable ZIP archive") from None
-    if "word/document.xml" in names:
-        return DOCX
-    raise ParseError("not_a_resume_format", "ZIP archive without word/document.xml")
+    except Exception as exc:  # zlib.error and other damage
+        raise ParseError("corrupt_docx", type(exc).__name__) from None
+    return DOCX
+
+
+def _check_archive(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse zip bombs (sizes, counts, ratios as declared) and XML with a DOCTYPE (XXE)."""
+    if len(infos) > MAX_ENTRIES:
+        raise ParseError("unsafe_archive", f"{len(infos)} entries")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > MAX_ENTRY_BYTES or total > MAX_TOTAL_BYTES:
+            raise ParseError("unsafe_archive", "declared size over the limit")
+        if info.file_size > 1 << 20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise ParseError("unsafe_archive", "compression ratio over the limit")
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels")):
+            with archive.open(info) as part:
+                head = part.read(2048)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise ParseError("unsafe_archive", "XML part with a DOCTYPE")
 
 
 def _looks_like_text(head: bytes) -> bool:

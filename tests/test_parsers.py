@@ -232,6 +232,7 @@ def test_every_reason_code_is_tested():
         "corrupt_pdf",
         "no_text_layer",
         "corrupt_docx",
+        "unsafe_archive",
         "no_text",
         "internal_error",  # tests/test_screener.py
         "poison_file",  # tests/test_store.py
@@ -268,3 +269,37 @@ def test_engines_agree_on_example_resumes():
     for path in sorted((ROOT / "examples" / "resumes").glob("*.pdf")):
         texts = [parse(path, pdf_engine=engine).text for engine in PDF_ENGINES]
         assert texts[0] == texts[1], path.name
+
+
+def _rewrite_docx(src_path, dst_path, change):
+    with (
+        zipfile.ZipFile(src_path) as src,
+        zipfile.ZipFile(dst_path, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for item in src.infolist():
+            dst.writestr(item.filename, change(item.filename, src.read(item.filename)))
+    return dst_path
+
+
+def test_reason_unsafe_archive(tmp_path):
+    good = docx_resume(tmp_path / "g.docx", paragraphs=["Python developer"] * 5)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET")
+
+    def xxe(name, data):
+        if name != "word/document.xml":
+            return data
+        head = f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY s SYSTEM "file://{secret}">]>'
+        return head.encode() + data.split(b"?>", 1)[1].replace(b"Python developer", b"&s;")
+
+    assert _reason(_rewrite_docx(good, tmp_path / "xxe.docx", xxe)) == "unsafe_archive"
+
+    def bomb(name, data):
+        return data + b" " * (70 * 1024 * 1024) if name == "word/document.xml" else data
+
+    assert _reason(_rewrite_docx(good, tmp_path / "bomb.docx", bomb)) == "unsafe_archive"
+
+    def ratio(name, data):
+        return data + b" " * (30 * 1024 * 1024) if name == "word/styles.xml" else data
+
+    assert _reason(_rewrite_docx(good, tmp_path / "ratio.docx", ratio)) == "unsafe_archive"

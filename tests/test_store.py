@@ -314,3 +314,11 @@ def test_report_since_last_run(folder, tmp_path):
     )
     assert result.exit_code == 0
     assert [r["file"] for r in json.loads(result.stdout)] == ["cv-late.txt"]
+
+
+def test_outputs_are_private(folder, tmp_path):
+    out = tmp_path / "out"
+    assert screen(folder, out).exit_code == 0
+    assert (out.stat().st_mode & 0o777) == 0o700
+    for name in ("shortlist.json", "shortlist.csv", "run_report.json", "screening.sqlite3"):
+        assert ((out / name).stat().st_mode & 0o077) == 0, name

@@ -114,6 +114,6 @@ def test_hostile_entries_in_a_batch(tmp_path):
         "fifo.pdf": "not_a_regular_file",
         "link.pdf": "not_a_regular_file",
         "dir.docx": "not_a_regular_file",
-        "bomb.docx": "corrupt_docx",
+        "bomb.docx": "unsafe_archive",
     }
     assert [c["file"] for c in data["candidates"]] == ["good.txt"]
