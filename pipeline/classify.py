@@ -169,13 +169,27 @@ class CompetencyModel:
     version: str
     meta: dict[str, Any]
 
-    def predict_proba(self, texts: list[str]):
-        """Probabilities, one row per text, one column per competency (COMPETENCY_IDS order)."""
-        if not texts:
-            import numpy as np
+    _fast: Any = None  # (W, b, A, B) when the model is linear and calibrated with sigmoids
 
+    def __post_init__(self) -> None:
+        self._fast = _linear_parts(self.pipeline)
+
+    def predict_proba(self, texts: list[str]):
+        """Probabilities, one row per text, one column per competency (COMPETENCY_IDS order).
+
+        For the shipped kind of model (linear, sigmoid-calibrated, one estimator per
+        competency) this is one sparse product instead of ten estimator calls; the
+        result is the same as `pipeline.predict_proba` (tested)."""
+        import numpy as np
+
+        if not texts:
             return np.zeros((0, len(COMPETENCY_IDS)))
-        return self.pipeline.predict_proba(texts)
+        if self._fast is None:
+            return self.pipeline.predict_proba(texts)
+        weights, bias, a, b = self._fast
+        features = self.pipeline.named_steps["features"].transform(texts)
+        decision = np.asarray(features @ weights) + bias
+        return 1.0 / (1.0 + np.exp(a * decision + b))
 
     def combine(self, proba, matcher_flags) -> list[list[bool]]:
         """The documented rule: p >= t_c, or matcher evidence and p >= alpha_c * t_c."""
@@ -188,6 +202,27 @@ class CompetencyModel:
                 ]
             )
         return out
+
+
+def _linear_parts(pipeline):
+    """Weights, biases and sigmoid parameters of a OneVsRest of CalibratedClassifierCV
+    (ensemble=False) over linear models, or None for any other structure."""
+    import numpy as np
+
+    try:
+        estimators = pipeline.named_steps["classify"].estimators_
+        columns, bias, a, b = [], [], [], []
+        for est in estimators:
+            (calibrated,) = est.calibrated_classifiers_
+            (sigmoid,) = calibrated.calibrators
+            linear = calibrated.estimator
+            columns.append(np.asarray(linear.coef_, dtype=float).ravel())
+            bias.append(float(np.ravel(linear.intercept_)[0]))
+            a.append(float(sigmoid.a_))
+            b.append(float(sigmoid.b_))
+    except (AttributeError, KeyError, ValueError, TypeError):
+        return None
+    return np.column_stack(columns), np.array(bias), np.array(a), np.array(b)
 
 
 def default_model_dir() -> Path | None:

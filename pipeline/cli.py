@@ -102,6 +102,13 @@ def screen(
     memory_mb: Annotated[
         int, typer.Option("--memory-mb", min=200, help="Memory cap of each parsing worker (MB).")
     ] = 1024,
+    backend: Annotated[
+        str, typer.Option("--backend", help="local (worker processes here) or dask (a cluster).")
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786."),
+    ] = None,
     pdf_engine: PdfEngineOption = PdfEngine.pdfium,
     docx_engine: DocxEngineOption = DocxEngine.lxml,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
@@ -128,6 +135,10 @@ def screen(
         job_def = load_job(job)
     except (JobDefinitionError, LexiconError) as exc:
         raise _fail(str(exc)) from None
+    if backend not in ("local", "dask"):
+        raise _fail("--backend must be local or dask")
+    if backend == "dask" and not scheduler:
+        raise _fail("--backend dask needs --scheduler ADDRESS")
     store_path = store if store is not None else out / STORE_NAME
     try:
         lock = RunLock(store_path).__enter__()
@@ -144,13 +155,17 @@ def screen(
         screener = Screener(
             job_def, pdf_engine=pdf_engine.value, docx_engine=docx_engine.value, top=top
         )
-        pool = None
-        count = os.cpu_count() or 1 if workers is None else workers
-        if count > 0:
-            from .workers import Limits, WorkerConfig, WorkerPool
+        from .workers import Limits, WorkerConfig, WorkerPool
 
-            config = WorkerConfig(None, "default", pdf_engine.value, docx_engine.value, None)
-            limits = Limits(memory_mb=memory_mb, cpu_seconds=max(1, int(timeout)), timeout=timeout)
+        pool = None
+        config = WorkerConfig(None, "default", pdf_engine.value, docx_engine.value, None)
+        limits = Limits(memory_mb=memory_mb, cpu_seconds=max(1, int(timeout)), timeout=timeout)
+        count = (os.cpu_count() or 1) if workers is None else workers
+        if backend == "dask":
+            from .dask_backend import DaskPool
+
+            pool = DaskPool(scheduler, config, limits)
+        elif count > 0:
             pool = WorkerPool(config, count, limits)
         runner = IncrementalRun(screener, db, out, retry_failed=retry_failed, pool=pool)
         report = _run_with_progress(console, quiet, runner, input_dir)

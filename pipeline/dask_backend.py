@@ -1,0 +1,90 @@
+"""Scale-out: the same per-file work as the local workers, on a Dask distributed cluster.
+
+Only imported with `--backend dask`; the single-machine path never imports Dask.
+Every Dask worker must see the input files at the same path (a shared or
+network file system) and have this package installed. Results and failures come
+back to the supervisor, which writes them to the store and the reports exactly
+as for local workers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from .workers import Limits, WorkerConfig
+
+log = logging.getLogger("pipeline")
+
+_SCREENERS: dict[WorkerConfig, Any] = {}  # per Dask worker process: one Screener per config
+
+
+def extract_on_worker(path: str, config: WorkerConfig) -> Any:
+    """Runs on a Dask worker: parse one file with a Screener loaded once per process."""
+    screener = _SCREENERS.get(config)
+    if screener is None:
+        from datetime import date
+
+        from .screener import Screener
+
+        lexicon = None
+        if config.lexicon_dir:
+            from .lexicon import load_lexicon
+
+            lexicon = load_lexicon(config.lexicon_dir)
+        model: Any = "default"
+        if config.model_dir is None:
+            model = None
+        elif config.model_dir != "default":
+            from .classify import load_model
+
+            model = load_model(config.model_dir)
+        screener = Screener(
+            lexicon=lexicon,
+            pdf_engine=config.pdf_engine,
+            docx_engine=config.docx_engine,
+            as_of=date.fromisoformat(config.as_of) if config.as_of else None,
+            model=model,
+        )
+        _SCREENERS[config] = screener
+    return screener.extract(path)
+
+
+class DaskPool:
+    """`WorkerPool`'s interface (map over paths, yielding (index, outcome)) on a Dask cluster."""
+
+    def __init__(self, scheduler: str, config: WorkerConfig, limits: Limits | None = None) -> None:
+        self.scheduler = scheduler
+        self.config = config
+        self.limits = limits or Limits()
+
+    def map(self, paths: Iterable[str], on_start: Callable[[int], None] | None = None):
+        from distributed import Client, as_completed
+
+        paths = list(map(str, paths))
+        with Client(self.scheduler, timeout=30) as client:
+            futures = {}
+            for index, path in enumerate(paths):
+                if on_start is not None:
+                    on_start(index)
+                future = client.submit(
+                    extract_on_worker,
+                    path,
+                    self.config,
+                    pure=False,
+                    retries=0,
+                    key=f"extract-{index}-{Path(path).name}",
+                )
+                futures[future] = index
+            for future in as_completed(futures):
+                index = futures[future]
+                try:
+                    outcome = future.result(timeout=self.limits.timeout)
+                except Exception as exc:  # a worker died or the task failed on the cluster
+                    from .workers import _failed
+
+                    log.warning("dask task %d failed: %s", index, type(exc).__name__)
+                    outcome = _failed(paths[index], "worker_crashed")
+                yield index, outcome

@@ -1,0 +1,76 @@
+"""The Dask backend: the same per-file work on a LocalCluster gives the same shortlist."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, pdf_single_column, text_file
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+distributed = pytest.importorskip("distributed")
+JOB = ROOT / "examples" / "jobs" / "ml-engineer.yaml"
+runner = CliRunner()
+
+
+def test_local_cluster_matches_local_run(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(4):
+        text_file(folder / f"cv-{i}.txt", f"SKILLS\nPython, Pandas, SQL and AWS, team {i}.\n")
+    pdf_single_column(folder / "cv.pdf", ["SKILLS", "Python, PyTorch, Docker on AWS"] * 3)
+    (folder / "empty.pdf").write_bytes(b"")
+    local = tmp_path / "local"
+    assert (
+        runner.invoke(
+            app,
+            ["screen", str(folder), "--job", str(JOB), "--out", str(local), "-q", "--workers", "0"],
+        ).exit_code
+        == 1
+    )
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        remote = tmp_path / "dask"
+        result = runner.invoke(
+            app,
+            [
+                "screen",
+                str(folder),
+                "--job",
+                str(JOB),
+                "--out",
+                str(remote),
+                "-q",
+                "--backend",
+                "dask",
+                "--scheduler",
+                cluster.scheduler_address,
+            ],
+        )
+        assert result.exit_code == 1, result.output
+    for name in ("shortlist.json", "shortlist.csv"):
+        assert (remote / name).read_bytes() == (local / name).read_bytes()
+
+
+def test_local_path_does_not_import_dask(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text_file(
+        folder / "cv.txt", "SKILLS\nPython, SQL and Pandas for reporting pipelines at a bank.\n"
+    )
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from pipeline.cli import app\n"
+        f"r = CliRunner().invoke(app, ['screen', {str(folder)!r}, '--job', {str(JOB)!r}, "
+        f"'--out', {str(tmp_path / 'out')!r}, '-q'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        # scikit-learn's array-API layer may import dask itself when it is installed;
+        # our side must not load the distributed client or the Dask backend.
+        "assert 'distributed' not in sys.modules and 'pipeline.dask_backend' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
