@@ -117,7 +117,7 @@ def main() -> None:
         store.close()
     wall = time.perf_counter() - began
     self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    child_peak = pool.peak_worker_rss_mb
     counts = report["counts"]
     reasons: dict[str, int] = {}
     for f in report["failed"]:

@@ -209,7 +209,9 @@ class IncrementalRun:
             return None, "empty_file", (), False
         if info.st_size > MAX_BYTES:
             return None, "too_large", (), False
-        key = (os.fsdecode(os.path.abspath(path)), info.st_size, info.st_mtime_ns, info.st_ino)
+        # The path as valid UTF-8 text (undecodable bytes as \\xNN) so SQLite can store it.
+        where = os.fsencode(os.path.abspath(path)).decode("utf-8", errors="backslashreplace")
+        key = (where, info.st_size, info.st_mtime_ns, info.st_ino)
         cached = self.store.cached_hash(*key)
         if cached:
             return cached, None, key, True

@@ -15,10 +15,14 @@ from .records import FileOutcome, ScoredCandidate
 log = logging.getLogger("pipeline")
 
 
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]}
+
+
 def display_name(path: Path) -> str:
-    """A file name that is always valid UTF-8 (undecodable bytes shown as \\xNN)."""
+    """A file name safe to print, log and write to CSV/JSON: valid UTF-8, with undecodable
+    bytes and control characters (terminal escapes, newlines) shown as \\xNN."""
     raw = os.fsencode(path.name)
-    return raw.decode("utf-8", errors="backslashreplace")
+    return raw.decode("utf-8", errors="backslashreplace").translate(_CONTROL)
 
 
 def list_inputs(directory: str | os.PathLike[str]) -> list[Path]:
@@ -113,6 +117,17 @@ class Screener:
 
     @property
     def model_version(self) -> str:
+        """The model's version, read from its meta.json when it has not been loaded here
+        (a supervisor whose workers do the parsing need not load the model at all)."""
+        if self._model == "default":
+            from .classify import default_model_dir
+
+            folder = default_model_dir()
+            if folder is None:
+                return "none"
+            import json
+
+            return str(json.loads((folder / "meta.json").read_text(encoding="utf-8"))["version"])
         return self.model.version if self.model is not None else "none"
 
     @property

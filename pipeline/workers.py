@@ -182,6 +182,17 @@ class _Worker:
         self.started = 0.0
         self.ready = False
 
+    def peak_rss_mb(self) -> float:
+        """The worker's peak resident memory so far (Linux: VmHWM), 0 when unknown."""
+        try:
+            with open(f"/proc/{self.process.pid}/status", encoding="ascii") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1]) / 1024
+        except (OSError, ValueError):
+            pass
+        return 0.0
+
     def kill(self) -> None:
         if self.process.is_alive():
             self.process.kill()
@@ -200,6 +211,7 @@ class WorkerPool:
         self.limits = limits or Limits()
         self.ctx = mp.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
         self.replaced = 0
+        self.peak_worker_rss_mb = 0.0  # the largest worker's peak RSS, across map() calls
 
     def map(self, paths: Iterable[str], on_start: Callable[[int], None] | None = None):
         """Process every path; yields (index, outcome) in completion order. `on_start(index)` is
@@ -244,6 +256,7 @@ class WorkerPool:
                     if expired or dead:
                         reason = "timeout" if expired else _death_reason(w.process.exitcode)
                         task = w.task
+                        self.peak_worker_rss_mb = max(self.peak_worker_rss_mb, w.peak_rss_mb())
                         w.kill()
                         workers[i] = _Worker(self.ctx, self.config, self.limits)
                         self.replaced += 1
@@ -254,6 +267,7 @@ class WorkerPool:
                             raise RuntimeError("a parsing worker could not start")
         finally:
             for w in workers:
+                self.peak_worker_rss_mb = max(self.peak_worker_rss_mb, w.peak_rss_mb())
                 with suppress(BrokenPipeError, OSError):
                     w.conn.send(None)
             for w in workers:

@@ -75,20 +75,42 @@ def test_pool_results_match_in_process(tmp_path, pool, tiny_lexicon):
 
 
 def test_hostile_entries_in_a_batch(tmp_path):
+    import zlib
+
+    from conftest import pdf_single_column
+
     folder = tmp_path / "in"
     folder.mkdir()
     text_file(folder / "good.txt", GOOD)
+    pdf_single_column(folder / "good.pdf", ["SKILLS", "Python, PyTorch, Docker on AWS"] * 3)
     os.mkfifo(folder / "fifo.pdf")
     (folder / "link.pdf").symlink_to("/dev/zero")
     (folder / "dir.docx").mkdir()
-    bomb = folder / "bomb.docx"
     good_docx = docx_resume(tmp_path / "g.docx", paragraphs=["Python developer"] * 3)
-    with zipfile.ZipFile(good_docx) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(good_docx) as src,
+        zipfile.ZipFile(folder / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename == "word/document.xml":
                 data = data + b" " * (80 * 1024 * 1024)  # inflates to 80 MB
             dst.writestr(item.filename, data)
+    (folder / "selfref.pdf").write_bytes(
+        b"%PDF-1.4\n1 0 obj << /Length 1 0 R >>\nstream\nabc\nendstream endobj\n%%EOF"
+    )
+    (folder / "deflate-bomb.pdf").write_bytes(
+        b"%PDF-1.4\n1 0 obj << /Length 60000 /Filter /FlateDecode >>\nstream\n"
+        + zlib.compress(b"\0" * (64 * 1024 * 1024))
+        + b"\nendstream endobj\n%%EOF"
+    )
+    whole = (folder / "good.pdf").read_bytes()
+    (folder / "truncated.pdf").write_bytes(whole[: len(whole) // 3])
+    pdf_single_column(folder / "locked.pdf", ["SKILLS", "Python"] * 3, encrypt="pw")
+    with open(folder / "sparse.pdf", "wb") as handle:
+        handle.truncate(1 << 30)
+    odd = os.fsdecode(b"=cmd|evil\x1b[31m\xff.txt")
+    text_file(folder / odd, GOOD + "A file name with a formula, an escape and a bad byte.\n")
     began = time.monotonic()
     result = runner.invoke(
         app,
@@ -106,7 +128,7 @@ def test_hostile_entries_in_a_batch(tmp_path):
             "5",
         ],
     )
-    assert time.monotonic() - began < 60
+    assert time.monotonic() - began < 90
     assert result.exit_code == 1, result.output
     data = json.loads((tmp_path / "out" / "shortlist.json").read_text())
     failed = {f["file"]: f["reason"] for f in data["failed"]}
@@ -115,5 +137,13 @@ def test_hostile_entries_in_a_batch(tmp_path):
         "link.pdf": "not_a_regular_file",
         "dir.docx": "not_a_regular_file",
         "bomb.docx": "unsafe_archive",
+        "selfref.pdf": "corrupt_pdf",
+        "deflate-bomb.pdf": "corrupt_pdf",
+        "truncated.pdf": "corrupt_pdf",
+        "locked.pdf": "encrypted_pdf",
+        "sparse.pdf": "too_large",
     }
-    assert [c["file"] for c in data["candidates"]] == ["good.txt"]
+    shown = "=cmd|evil\\x1b[31m\\xff.txt"
+    assert sorted(c["file"] for c in data["candidates"]) == sorted(["good.txt", "good.pdf", shown])
+    csv_text = (tmp_path / "out" / "shortlist.csv").read_text()
+    assert "\x1b" not in csv_text and "'=cmd|evil" in csv_text  # no escapes, no formula
