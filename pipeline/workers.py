@@ -209,7 +209,9 @@ class WorkerPool:
         self.config = config
         self.size = max(1, workers or os.cpu_count() or 1)
         self.limits = limits or Limits()
-        self.ctx = mp.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
+        # spawn: each worker is a fresh interpreter and a direct child of the supervisor, so
+        # PR_SET_PDEATHSIG fires when the supervisor dies (a forkserver would outlive it).
+        self.ctx = mp.get_context("spawn")
         self.replaced = 0
         self.peak_worker_rss_mb = 0.0  # the largest worker's peak RSS, across map() calls
 

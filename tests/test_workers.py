@@ -147,3 +147,70 @@ def test_hostile_entries_in_a_batch(tmp_path):
     assert sorted(c["file"] for c in data["candidates"]) == sorted(["good.txt", "good.pdf", shown])
     csv_text = (tmp_path / "out" / "shortlist.csv").read_text()
     assert "\x1b" not in csv_text and "'=cmd|evil" in csv_text  # no escapes, no formula
+
+
+def test_workers_die_with_the_supervisor(tmp_path, tiny_lexicon):
+    """kill -9 the supervisor mid-batch: no parsing worker is left behind."""
+    import signal
+    import subprocess
+    import sys
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(4):
+        text_file(folder / f"cv-{i}.txt", GOOD)
+    script = tmp_path / "supervisor.py"
+    script.write_text(
+        "import sys\n"
+        "from pipeline.workers import Limits, WorkerConfig, WorkerPool\n"
+        "if __name__ == '__main__':\n"
+        f"    config = WorkerConfig({tiny_lexicon.path!r}, None, 'pdfium', 'lxml', None,\n"
+        "                          fault='cv-0.txt:hang,cv-1.txt:hang')\n"
+        "    pool = WorkerPool(config, 2, Limits(timeout=600))\n"
+        f"    for index, outcome in pool.map(sorted(str(p) for p in __import__('pathlib')"
+        f".Path({str(folder)!r}).iterdir())):\n"
+        "        print(index, flush=True)\n"
+    )
+    proc = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, stdout=subprocess.PIPE)
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(_children(proc.pid)) < 2:
+        time.sleep(0.2)
+    time.sleep(3)  # both workers are now stuck in their "hanging" files
+    spawned = _descendants(proc.pid)
+    assert spawned, "no workers were started"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and _alive(spawned):
+        time.sleep(0.2)
+    assert not _alive(spawned), "orphaned workers survived the supervisor"
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as handle:
+            return [int(p) for p in handle.read().split()]
+    except OSError:
+        return []
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        for child in _children(todo.pop()):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pids: list[int]) -> list[int]:
+    alive = []
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+                if handle.read().split()[2] != "Z":
+                    alive.append(pid)
+        except OSError:
+            pass
+    return alive
