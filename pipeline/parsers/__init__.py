@@ -81,6 +81,9 @@ def _read_regular_file(path: Path) -> bytes:
             path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         )
         with os.fdopen(fd, "rb") as handle:
+            # Re-check what was opened: the entry may have been swapped since lstat().
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise ParseError("not_a_regular_file")
             data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise ParseError("unreadable", type(exc).__name__) from None
