@@ -25,30 +25,9 @@ def extract_on_worker(path: str, config: WorkerConfig) -> Any:
     """Runs on a Dask worker: parse one file with a Screener loaded once per process."""
     screener = _SCREENERS.get(config)
     if screener is None:
-        from datetime import date
+        from .workers import screener_from_config
 
-        from .screener import Screener
-
-        lexicon = None
-        if config.lexicon_dir:
-            from .lexicon import load_lexicon
-
-            lexicon = load_lexicon(config.lexicon_dir)
-        model: Any = "default"
-        if config.model_dir is None:
-            model = None
-        elif config.model_dir != "default":
-            from .classify import load_model
-
-            model = load_model(config.model_dir)
-        screener = Screener(
-            lexicon=lexicon,
-            pdf_engine=config.pdf_engine,
-            docx_engine=config.docx_engine,
-            as_of=date.fromisoformat(config.as_of) if config.as_of else None,
-            model=model,
-        )
-        _SCREENERS[config] = screener
+        screener = _SCREENERS[config] = screener_from_config(config)
     return screener.extract(path)
 
 

@@ -91,9 +91,8 @@ def _cpu_cap(limits: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
-def _worker_main(conn: Connection, config: WorkerConfig, limits: Limits) -> None:
-    _die_with_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor decides when to stop
+def screener_from_config(config: WorkerConfig):
+    """The Screener a worker (local or Dask) parses with; built once per process."""
     from datetime import date
 
     from .screener import Screener
@@ -110,13 +109,20 @@ def _worker_main(conn: Connection, config: WorkerConfig, limits: Limits) -> None
         from .classify import load_model
 
         model = load_model(config.model_dir)
-    screener = Screener(
+    return Screener(
         lexicon=lexicon,
         pdf_engine=config.pdf_engine,
         docx_engine=config.docx_engine,
         as_of=date.fromisoformat(config.as_of) if config.as_of else None,
         model=model,
     )
+
+
+def _worker_main(conn: Connection, config: WorkerConfig, limits: Limits) -> None:
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor decides when to stop
+
+    screener = screener_from_config(config)
     _ = screener.matcher, screener.model  # load once, before any untrusted file
     _set_memory_limit(limits)
     _no_network()
