@@ -109,39 +109,16 @@ def build_pipeline(kind: str = "word_char_lr", seed: int = 0):
     from sklearn.pipeline import FeatureUnion, Pipeline
     from sklearn.svm import LinearSVC
 
-    # Hashed n-grams: no vocabulary to store (skops writes a large dict node by node, which
-    # made a TfidfVectorizer artifact 40 MB and slow to load); 2^17 buckets per analyzer.
-    word = Pipeline(
-        [
-            (
-                "hash",
-                HashingVectorizer(
-                    ngram_range=(1, 2),
-                    n_features=2**17,
-                    alternate_sign=False,
-                    norm=None,
-                    lowercase=True,
-                ),
-            ),
-            ("tfidf", TfidfTransformer(sublinear_tf=True)),
-        ]
-    )
-    char = Pipeline(
-        [
-            (
-                "hash",
-                HashingVectorizer(
-                    analyzer="char_wb",
-                    ngram_range=(2, 5),
-                    n_features=2**17,
-                    alternate_sign=False,
-                    norm=None,
-                    lowercase=True,
-                ),
-            ),
-            ("tfidf", TfidfTransformer(sublinear_tf=True)),
-        ]
-    )
+    def hashed_tfidf(**ngrams) -> Pipeline:
+        # Hashed n-grams: no vocabulary to store (skops writes a large dict node by node,
+        # which made a TfidfVectorizer artifact 40 MB and slow to load); 2^17 buckets each.
+        hashing = HashingVectorizer(
+            n_features=2**17, alternate_sign=False, norm=None, lowercase=True, **ngrams
+        )
+        return Pipeline([("hash", hashing), ("tfidf", TfidfTransformer(sublinear_tf=True))])
+
+    word = hashed_tfidf(ngram_range=(1, 2))
+    char = hashed_tfidf(analyzer="char_wb", ngram_range=(2, 5))
     if kind == "word_lr":
         features = FeatureUnion([("word", word)])
         base = LogisticRegression(C=8.0, class_weight="balanced", max_iter=2000, random_state=seed)
@@ -192,16 +169,22 @@ class CompetencyModel:
         return 1.0 / (1.0 + np.exp(a * decision + b))
 
     def combine(self, proba, matcher_flags) -> list[list[bool]]:
-        """The documented rule: p >= t_c, or matcher evidence and p >= alpha_c * t_c."""
-        out = []
-        for row, flags in zip(proba, matcher_flags, strict=True):
-            out.append(
-                [
-                    p >= self.thresholds[c] or (flag and p >= self.alphas[c] * self.thresholds[c])
-                    for c, p, flag in zip(COMPETENCY_IDS, row, flags, strict=True)
-                ]
-            )
-        return out
+        """The documented rule with this model's tuned parameters (see `apply_rule`)."""
+        return apply_rule(proba, matcher_flags, self.thresholds, self.alphas)
+
+
+def apply_rule(
+    proba, matcher_flags, thresholds: dict[str, float], alphas: dict[str, float] | None = None
+) -> list[list[bool]]:
+    """Per text and competency: p >= t_c, or (matcher found c and p >= alpha_c * t_c).
+    Without `alphas` the matcher is ignored (the classifier alone)."""
+    return [
+        [
+            p >= thresholds[c] or (alphas is not None and flag and p >= alphas[c] * thresholds[c])
+            for c, p, flag in zip(COMPETENCY_IDS, row, flags, strict=True)
+        ]
+        for row, flags in zip(proba, matcher_flags, strict=True)
+    ]
 
 
 def _linear_parts(pipeline):

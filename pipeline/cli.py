@@ -65,9 +65,6 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_USAGE)
 
 
-EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the store
-
-
 @app.command()
 def screen(
     input_dir: Annotated[Path, typer.Argument(help="Folder of resumes (every entry is screened).")],
@@ -123,7 +120,7 @@ def screen(
     75 another run holds the store.
     """
     from .errors import JobDefinitionError, LexiconError
-    from .incremental import STORE_NAME, IncrementalRun, RunLock, StoreLocked
+    from .incremental import EX_TEMPFAIL, STORE_NAME, IncrementalRun, RunLock, StoreLocked
     from .job import load_job
     from .screener import Screener
     from .store import Store
@@ -146,7 +143,7 @@ def screen(
         _console(False).print(
             f"[yellow]another screening run holds {store_path}; nothing was done[/yellow]"
         )
-        raise typer.Exit(EXIT_LOCKED) from None
+        raise typer.Exit(EX_TEMPFAIL) from None
     except OSError as exc:
         raise _fail(f"cannot use store folder {store_path.parent}: {type(exc).__name__}") from None
     try:
@@ -303,7 +300,13 @@ def forget(
     reports; the database is rewritten and the WAL truncated so nothing of theirs
     remains in either file. Logs only applicant ids.
     """
-    from .incremental import RunLock, StoreLocked, regenerate_outputs, retention_cutoff
+    from .incremental import (
+        EX_TEMPFAIL,
+        RunLock,
+        StoreLocked,
+        regenerate_outputs,
+        retention_cutoff,
+    )
     from .store import Store
 
     if not (sha256 or file or retention_days is not None):
@@ -314,7 +317,7 @@ def forget(
         lock = RunLock(store).__enter__()
     except StoreLocked:
         _console(False).print(f"[yellow]another run holds {store}; nothing was done[/yellow]")
-        raise typer.Exit(EXIT_LOCKED) from None
+        raise typer.Exit(EX_TEMPFAIL) from None
     try:
         db = Store(store)
         doomed = set(sha256 or ())

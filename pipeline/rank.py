@@ -99,6 +99,11 @@ def _judge(req: Requirement, mentioned, competencies, lexicon: Lexicon) -> Requi
     )
 
 
+def rank_key(disqualified: bool, score: float, candidate_id: str, name: str) -> tuple:
+    """The one ranking order: qualified first, then by score (high first); ties break on the
+    content id, then the file name."""
+    return (disqualified, -score, candidate_id, name)
+
+
 def rank(scored: Iterable[ScoredCandidate]) -> list[ScoredCandidate]:
-    """Qualified first, then by score (high first); ties break on the content id, then file name."""
-    return sorted(scored, key=lambda s: (s.disqualified, -s.score, s.candidate_id, s.source))
+    return sorted(scored, key=lambda s: rank_key(s.disqualified, s.score, s.candidate_id, s.source))

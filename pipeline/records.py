@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 
@@ -145,7 +145,6 @@ class FileOutcome:
     reason: str | None = None
     detail: str = ""
     scored: ScoredCandidate | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def profile_from_dict(data: dict[str, Any]) -> Profile:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import REASONS
+from .rank import rank_key
 from .records import FileOutcome
 from .screener import Shortlist
 
@@ -160,8 +161,7 @@ class CandidateRow:
         )
 
     def sort_key(self) -> tuple:
-        """Qualified first, then by score; ties break on the content id, then the file name."""
-        return (self.disqualified, -self.score, self.candidate_id, self.files[0])
+        return rank_key(self.disqualified, self.score, self.candidate_id, self.files[0])
 
 
 def entry_json(entry: dict[str, Any]) -> str:

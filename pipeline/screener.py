@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .errors import REASONS, ParseError
+from .errors import ParseError
 from .records import FileOutcome, ScoredCandidate
 
 log = logging.getLogger("pipeline")
@@ -194,7 +194,7 @@ class Screener:
         progress: Callable[[FileOutcome], None] | None = None,
     ) -> Shortlist:
         """Extract and score every path; every path ends in the shortlist or in `failed`."""
-        from .rank import rank
+        from .rank import rank_key
 
         if self.job is None:
             raise ValueError("Screener.screen needs a job definition")
@@ -205,9 +205,14 @@ class Screener:
             (scored if outcome.status == "scored" else failed).append(outcome)
             if progress is not None:
                 progress(outcome)
-        by_candidate = {id(o.scored): o for o in scored}
-        ordered = rank([o.scored for o in scored if o.scored is not None])
-        ranked = tuple(by_candidate[id(s)] for s in ordered)
+        ranked = tuple(
+            sorted(
+                scored,
+                key=lambda o: rank_key(
+                    o.scored.disqualified, o.scored.score, o.scored.candidate_id, o.source
+                ),
+            )
+        )
         failed.sort(key=lambda o: o.source)
         return Shortlist(self.job, ranked, tuple(failed), self.top, self.versions)
 
@@ -216,10 +221,6 @@ def _renamed(profile, name: str):
     from dataclasses import replace
 
     return replace(profile, source=name)
-
-
-def reason_text(reason: str | None) -> str:
-    return REASONS.get(reason or "", "")
 
 
 __all__ = ["ScoredCandidate", "Screener", "Shortlist", "display_name", "list_inputs"]

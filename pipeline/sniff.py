@@ -29,15 +29,6 @@ def sniff_bytes(head: bytes, path: Path | None = None) -> str:
     raise ParseError("not_a_resume_format", "binary content")
 
 
-def sniff(path: Path) -> str:
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(_HEAD)
-    except OSError as exc:
-        raise ParseError("unreadable", type(exc).__name__) from None
-    return sniff_bytes(head, path)
-
-
 # Limits checked on the ZIP directory before any parser opens a DOCX.
 MAX_ENTRIES = 2_000
 MAX_ENTRY_BYTES = 64 * 1024 * 1024  # declared uncompressed size of one part

@@ -155,19 +155,6 @@ class Store:
             )
         ]
 
-    def is_applicant(self, sha256: str) -> bool:
-        return (
-            self.db.execute("SELECT 1 FROM applicants WHERE sha256=?", (sha256,)).fetchone()
-            is not None
-        )
-
-    def scored_profiles(self, versions: Versions) -> Iterable[tuple[str, str]]:
-        return self.db.execute(
-            "SELECT sha256, profile FROM profiles WHERE status='scored' AND parser_version=? "
-            "AND lexicon_version=? AND model_version=? ORDER BY sha256",
-            versions.key(),
-        )
-
     def unscored(self, versions: Versions, job_sha256: str) -> list[tuple[str, str]]:
         """Scored profiles that have no score for this job yet."""
         return self.db.execute(
@@ -228,14 +215,6 @@ class Store:
                 "SELECT DISTINCT sha256 FROM file_names WHERE name=? ORDER BY sha256", (name,)
             )
         ]
-
-    def counts(self) -> dict[str, int]:
-        return {
-            table: self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in ("applicants", "file_names", "profiles", "scores", "runs")
-        }
-
-    # ----------------------------------------------------------------- writes
 
     def start_run(
         self, now: str, job_sha256: str, job: dict[str, Any], out_dir: str, top: int

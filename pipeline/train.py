@@ -16,6 +16,7 @@ from .classify import (
     TRUSTED_TYPES,
     CompetencyModel,
     Labelled,
+    apply_rule,
     build_pipeline,
     data_hash,
     read_labelled,
@@ -65,24 +66,6 @@ def prf(gold: list[list[int]], pred: list[list[bool]]) -> dict[str, Any]:
 ALPHA_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
-def _apply(
-    proba,
-    flags,
-    thresholds: dict[str, float],
-    use_matcher: bool,
-    alphas: dict[str, float] | None = None,
-) -> list[list[bool]]:
-    """The combination rule: p >= t_c, or (matcher found c and p >= alpha_c * t_c)."""
-    return [
-        [
-            p >= thresholds[c]
-            or (use_matcher and f and p >= (alphas or {}).get(c, 0.5) * thresholds[c])
-            for c, p, f in zip(COMPETENCY_IDS, row, fl, strict=True)
-        ]
-        for row, fl in zip(proba, flags, strict=True)
-    ]
-
-
 def tune_thresholds(
     proba, flags, gold, use_matcher: bool
 ) -> tuple[dict[str, float], dict[str, float]]:
@@ -113,12 +96,17 @@ def _split(rows: list[Labelled], name: str) -> tuple[list[str], list[list[int]]]
     return [r.text for r in chosen], [list(r.labels) for r in chosen]
 
 
-def compare(data: str | os.PathLike[str], lexicon: Lexicon, seed: int = 0) -> dict[str, Any]:
+def compare(
+    data: str | os.PathLike[str],
+    lexicon: Lexicon,
+    seed: int = 0,
+    dev_flags: list[list[bool]] | None = None,
+) -> dict[str, Any]:
     """Fit every candidate on train; report dev macro-F1 (classifier alone and combined)."""
     rows = read_labelled(data)
     train_x, train_y = _split(rows, "train")
     dev_x, dev_y = _split(rows, "dev")
-    flags = matcher_flags(dev_x, lexicon)
+    flags = dev_flags if dev_flags is not None else matcher_flags(dev_x, lexicon)
     results = {}
     for kind in CANDIDATES:
         began = time.perf_counter()
@@ -127,10 +115,8 @@ def compare(data: str | os.PathLike[str], lexicon: Lexicon, seed: int = 0) -> di
         alone, _ = tune_thresholds(proba, flags, dev_y, use_matcher=False)
         both, alphas = tune_thresholds(proba, flags, dev_y, use_matcher=True)
         results[kind] = {
-            "dev_macro_f1_classifier": prf(dev_y, _apply(proba, flags, alone, False))["macro"][
-                "f1"
-            ],
-            "dev_macro_f1_combined": prf(dev_y, _apply(proba, flags, both, True, alphas))["macro"][
+            "dev_macro_f1_classifier": prf(dev_y, apply_rule(proba, flags, alone))["macro"]["f1"],
+            "dev_macro_f1_combined": prf(dev_y, apply_rule(proba, flags, both, alphas))["macro"][
                 "f1"
             ],
             "fit_seconds": round(time.perf_counter() - began, 1),
@@ -153,26 +139,30 @@ def train(
     from . import __version__
 
     rows = read_labelled(data)
-    comparison = compare(data, lexicon, seed) if kind is None else {}
+    train_x, train_y = _split(rows, "train")
+    dev_x, dev_y = _split(rows, "dev")
+    test_x, test_y = _split(rows, "test")
+    # The matcher's flags depend only on the text: computed once, with one matcher.
+    from .matcher import SkillMatcher
+
+    matcher = SkillMatcher(lexicon)
+    dev_flags = matcher_flags(dev_x, lexicon, matcher)
+    test_flags = matcher_flags(test_x, lexicon, matcher)
+    comparison = compare(data, lexicon, seed, dev_flags) if kind is None else {}
     if kind is None:
         kind = max(
             CANDIDATES, key=lambda k: (comparison[k]["dev_macro_f1_combined"], k == "word_char_lr")
         )
-    train_x, train_y = _split(rows, "train")
-    dev_x, dev_y = _split(rows, "dev")
-    test_x, test_y = _split(rows, "test")
     pipe = build_pipeline(kind, seed).fit(train_x, train_y)
-    dev_flags = matcher_flags(dev_x, lexicon)
     dev_proba = pipe.predict_proba(dev_x)
     thresholds, alphas = tune_thresholds(dev_proba, dev_flags, dev_y, use_matcher=True)
     alone_thresholds, _ = tune_thresholds(dev_proba, dev_flags, dev_y, use_matcher=False)
-    test_flags = matcher_flags(test_x, lexicon)
     test_proba = pipe.predict_proba(test_x)
     metrics = {
         "test": {
             "matcher_only": prf(test_y, test_flags),
-            "classifier_only": prf(test_y, _apply(test_proba, test_flags, alone_thresholds, False)),
-            "combined": prf(test_y, _apply(test_proba, test_flags, thresholds, True, alphas)),
+            "classifier_only": prf(test_y, apply_rule(test_proba, test_flags, alone_thresholds)),
+            "combined": prf(test_y, apply_rule(test_proba, test_flags, thresholds, alphas)),
         },
         "dev_comparison": comparison,
     }
