@@ -40,6 +40,12 @@ class Document:
     engine: str
     lines: tuple[Line, ...]
     page_count: int = 1
+    ocr_pages: int = 0  # pages whose text came from OCR
+    hidden_dropped: int = 0  # words dropped because a reader would not see them
+
+    @property
+    def ocr(self) -> bool:
+        return self.ocr_pages > 0
 
     @property
     def text(self) -> str:

@@ -9,17 +9,36 @@ from .errors import ParseError
 
 PDF = "pdf"
 DOCX = "docx"
+DOC = "doc"  # legacy Word 97-2003 (OLE2 compound file)
+RTF = "rtf"
+ODT = "odt"
+HTML = "html"
+IMAGE = "image"  # PNG, JPEG or TIFF: a photographed or scanned resume, read by OCR
 TEXT = "text"
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+_HTML_MARKERS = (b"<!doctype html", b"<html", b"<body", b"<head")
 
 _HEAD = 8192
 
 
 def sniff_bytes(head: bytes, path: Path | None = None) -> str:
-    """Return PDF, DOCX or TEXT for the leading bytes of a file, or raise ParseError."""
+    """Return the format (PDF, DOCX, DOC, RTF, ODT, HTML, IMAGE or TEXT) of a file from its
+    leading bytes, or raise ParseError."""
     if not head:
         raise ParseError("empty_file")
     if b"%PDF-" in head[:1024]:
         return PDF
+    if head.startswith(_OLE2):
+        return DOC
+    if head.startswith(_IMAGES):
+        return IMAGE
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"{\\rtf"):
+        return RTF
+    if any(marker in stripped[:1024].lower() for marker in _HTML_MARKERS):
+        return HTML
     if head.startswith(b"PK\x03\x04"):
         if path is None:
             raise ParseError("not_a_resume_format", "ZIP archive")
@@ -41,8 +60,12 @@ def _sniff_zip(path: Path) -> str:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             names = {info.filename for info in infos}
-            if "word/document.xml" not in names:
-                raise ParseError("not_a_resume_format", "ZIP archive without word/document.xml")
+            if "word/document.xml" in names:
+                kind = DOCX
+            elif "content.xml" in names and _odt_mimetype(archive, names):
+                kind = ODT
+            else:
+                raise ParseError("not_a_resume_format", "ZIP archive that is neither DOCX nor ODT")
             _check_archive(archive, infos)
     except ParseError:
         raise
@@ -50,7 +73,13 @@ def _sniff_zip(path: Path) -> str:
         raise ParseError("corrupt_docx", "unreadable ZIP archive") from None
     except Exception as exc:  # zlib.error and other damage
         raise ParseError("corrupt_docx", type(exc).__name__) from None
-    return DOCX
+    return kind
+
+
+def _odt_mimetype(archive: zipfile.ZipFile, names: set[str]) -> bool:
+    if "mimetype" not in names or archive.getinfo("mimetype").file_size > 100:
+        return False
+    return archive.read("mimetype").strip() == b"application/vnd.oasis.opendocument.text"
 
 
 def _check_archive(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
