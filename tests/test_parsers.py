@@ -169,8 +169,8 @@ def test_reason_empty_file(tmp_path):
 
 
 def test_reason_not_a_resume_format(tmp_path):
-    path = tmp_path / "photo.pdf"
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    path = tmp_path / "clip.pdf"
+    path.write_bytes(b"RIFF\x00\x10\x00\x00WAVEfmt " + bytes(range(256)) * 8)
     assert _reason(path) == "not_a_resume_format"
     archive = tmp_path / "notes.docx"
     with zipfile.ZipFile(archive, "w") as z:

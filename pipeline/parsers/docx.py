@@ -6,11 +6,15 @@ from pathlib import Path
 
 from ..errors import ParseError
 from ..records import Line
+from .visibility import MAX_INVISIBLE_DIFF
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _P, _T, _TAB, _BR, _CR, _R = (f"{_W}{n}" for n in ("p", "t", "tab", "br", "cr", "r"))
 _RPR, _VANISH, _B, _SZ, _VAL = (f"{_W}{n}" for n in ("rPr", "vanish", "b", "sz", "val"))
+_COLOR, _SPEC_VANISH, _SHD, _FILL = (f"{_W}{n}" for n in ("color", "specVanish", "shd", "fill"))
+_PPR, _TCPR = f"{_W}pPr", f"{_W}tcPr"
+_MIN_VISIBLE_HALF_POINTS = 8  # runs below 4 pt are not read (w:sz is in half-points)
 
 
 def _own_runs_xpath():
@@ -41,8 +45,9 @@ _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationsh
 _MAX_PART = 64 * 1024 * 1024  # inflated size of one XML part we are willing to parse
 
 
-def read_lines(path: Path, engine: str = "lxml") -> list[Line]:
-    """Lines of headers, then the body, then footers.
+def read_lines(path: Path, engine: str = "lxml") -> tuple[list[Line], int]:
+    """Lines of headers, then the body, then footers; and the number of hidden words dropped
+    (runs marked hidden, white, or under 4 pt).
 
     ``lxml`` reads only document.xml and the header/footer parts straight from the
     ZIP (about 2x faster: python-docx also parses styles, settings, numbering and
@@ -54,12 +59,10 @@ def read_lines(path: Path, engine: str = "lxml") -> list[Line]:
     else:
         headers, body, footers = _parts_zip(path)
     lines: list[Line] = []
-    for root in headers:
-        lines.extend(_paragraph_lines(root))
-    lines.extend(_paragraph_lines(body))
-    for root in footers:
-        lines.extend(_paragraph_lines(root))
-    return lines
+    hidden = [0]
+    for root in (*headers, body, *footers):
+        lines.extend(_paragraph_lines(root, hidden))
+    return lines, hidden[0]
 
 
 def _parts_python_docx(path: Path):
@@ -143,14 +146,14 @@ def _parts_zip(path: Path):
         raise ParseError("corrupt_docx", type(exc).__name__) from None
 
 
-def _paragraph_lines(root) -> list[Line]:
+def _paragraph_lines(root, hidden: list[int]) -> list[Line]:
     out: list[Line] = []
     seen: set[str] = set()
     is_body = root.tag == f"{_W}body"
     for p in root.iter(_P):
         if _inside_fallback(p):
             continue  # the same text box exists once more as mc:Choice
-        text, bold, size = _paragraph_text(p)
+        text, bold, size = _paragraph_text(p, hidden)
         if not text.strip():
             continue
         # Headers of several sections often repeat the same contact line.
@@ -162,16 +165,18 @@ def _paragraph_lines(root) -> list[Line]:
     return out
 
 
-def _paragraph_text(p) -> tuple[str, bool, float]:
-    """Visible text of one paragraph's own runs (a text box's runs belong to its own paragraphs)."""
+def _paragraph_text(p, hidden: list[int]) -> tuple[str, bool, float]:
+    """Visible text of one paragraph's own runs (a text box's runs belong to its own paragraphs).
+    Words of runs a reader would not see are counted in hidden[0]."""
     parts: list[str] = []
     bold_runs = 0
     runs = 0
     size = 0.0
     for run in _OWN_RUNS(p):
         props = run.find(_RPR)
-        if props is not None and _on(props.find(_VANISH)):
-            continue  # hidden text ("vanish") is not shown to a reader
+        if props is not None and _invisible(props, run):
+            hidden[0] += len("".join(t.text or "" for t in run.iter(_T)).split())
+            continue
         run_text = []
         for child in run:
             tag = child.tag
@@ -192,6 +197,37 @@ def _paragraph_text(p) -> tuple[str, bool, float]:
             if sz is not None and (sz.get(_VAL) or "").isdigit():
                 size = max(size, int(sz.get(_VAL)) / 2)
     return "".join(parts), runs > 0 and bold_runs == runs, size
+
+
+def _invisible(props, run) -> bool:
+    """Hidden ("vanish"), white on a page or cell that is not shaded, or too small to read."""
+    if _on(props.find(_VANISH)) or _on(props.find(_SPEC_VANISH)):
+        return True
+    color = props.find(_COLOR)
+    if color is not None and _light(color.get(_VAL)) and not _on_shading(run):
+        return True
+    sz = props.find(_SZ)
+    value = sz.get(_VAL) if sz is not None else None
+    return bool(value and value.isdigit() and int(value) < _MIN_VISIBLE_HALF_POINTS)
+
+
+def _light(value: str | None) -> bool:
+    value = (value or "").lower()
+    if len(value) != 6 or any(c not in "0123456789abcdef" for c in value):
+        return False
+    return min(int(value[i : i + 2], 16) for i in (0, 2, 4)) >= 255 - MAX_INVISIBLE_DIFF
+
+
+def _on_shading(run) -> bool:
+    """Is the run on a shaded (not light) run, paragraph or table cell background?"""
+    node = run
+    while node is not None:
+        for props in (node.find(_RPR), node.find(_PPR), node.find(_TCPR)):
+            shd = props.find(_SHD) if props is not None else None
+            if shd is not None and (shd.get(_FILL) or "auto") != "auto":
+                return not _light(shd.get(_FILL))
+        node = node.getparent()
+    return False
 
 
 def _on(flag) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..errors import ParseError
 from ..records import Word
+from .visibility import INVISIBLE_MODES, Backdrop, hidden_reason, is_light
 
 # A word: a run of non-space characters; PDFium writes a hyphen that ends a line as
 # \x02 or \ufffe, which ends the word too (its other half is on the next line).
@@ -17,8 +18,8 @@ _LINE_BREAK = re.compile(r"[\r\n\x02\ufffe]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def read_words(path: Path) -> tuple[list[list[Word]], list[tuple[float, float]]]:
-    """Return the words of each page and each page's (width, height)."""
+def read_words(path: Path) -> tuple[list[list[Word]], int]:
+    """Return the visible words of each page, and how many hidden words were dropped."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -29,7 +30,7 @@ def read_words(path: Path) -> tuple[list[list[Word]], list[tuple[float, float]]]
             raise ParseError("encrypted_pdf") from None
         raise ParseError("corrupt_pdf", "PDFium could not open the document") from None
     pages: list[list[Word]] = []
-    sizes: list[tuple[float, float]] = []
+    hidden = 0
     _BOLD_BY_FONT.clear()  # font handles are only unique while their document is open
     try:
         for index in range(len(document)):
@@ -38,22 +39,25 @@ def read_words(path: Path) -> tuple[list[list[Word]], list[tuple[float, float]]]
                 width, height = page.get_size()
                 textpage = page.get_textpage()
                 try:
-                    pages.append(_page_words(raw, textpage, index, height))
-                    sizes.append((width, height))
+                    words, dropped = _page_words(raw, page, textpage, index, (width, height))
+                    pages.append(words)
+                    hidden += dropped
                 finally:
                     textpage.close()
             finally:
                 page.close()
     finally:
         document.close()
-    return pages, sizes
+    return pages, hidden
 
 
-def _page_words(raw, textpage, page: int, height: float) -> list[Word]:
+def _page_words(raw, page_handle, textpage, page: int, size) -> tuple[list[Word], int]:
     count = raw.FPDFText_CountChars(textpage)
     chars = _page_chars(raw, textpage, count)
-    boxes = _BoxReader(raw, textpage, height)
+    boxes = _BoxReader(raw, textpage, size[1])
+    looks = _Looks(raw, page_handle, textpage, size)
     words: list[Word] = []
+    dropped = 0
     style: tuple[float, bool] | None = None  # font size and boldness, sampled once per line
     previous_end = 0
     for m in _WORD.finditer(chars):
@@ -63,9 +67,88 @@ def _page_words(raw, textpage, page: int, height: float) -> list[Word]:
         text = m.group()
         if text[-1] in _LINE_END_HYPHEN:
             text = text[:-1] + "-"  # keep the hyphen; the word goes on on the next line
-        words.append(boxes.word(text, start, end - 1, page, style))
+        word = boxes.word(text, start, end - 1, page, style)
+        if looks.hidden(word, start):
+            dropped += 1
+        else:
+            words.append(word)
         previous_end = end
-    return words
+    return words, dropped
+
+
+class _Looks:
+    """Render mode, colour and size of each text object, and the shapes under light text."""
+
+    def __init__(self, raw, page_handle, textpage, size: tuple[float, float]) -> None:
+        self.raw = raw
+        self.page = page_handle
+        self.textpage = textpage
+        self.size = size
+        self.by_object: dict[int, tuple[int, tuple[int, int, int] | None, float, float]] = {}
+        self.backdrops: list[Backdrop] | None = None
+        self.scanned = False  # a page-sized image: invisible text on it is an OCR layer
+        self.channels = [ctypes.c_uint() for _ in range(4)]
+        self.refs = [ctypes.byref(c) for c in self.channels]
+
+    def hidden(self, word: Word, index: int) -> bool:
+        obj = self.raw.FPDFText_GetTextObject(self.textpage, index)
+        key = ctypes.cast(obj, ctypes.c_void_p).value if obj else 0
+        looks = self.by_object.get(key)
+        if looks is None:
+            looks = self.by_object[key] = self._object_looks(obj, index)
+        mode, color, size, alpha = looks
+        backdrops = None  # dark text: only a white page is assumed under it
+        if mode in INVISIBLE_MODES:
+            self._backdrops()
+            if self.scanned:
+                return False  # the text layer an OCR program put over a scanned page
+        elif color is not None and is_light(color):
+            backdrops = self._backdrops()
+        box = (word.x0, word.top, word.x1, word.bottom)
+        return hidden_reason(color, size, mode, box, self.size, backdrops, alpha) is not None
+
+    def _object_looks(self, obj, index: int):
+        raw = self.raw
+        size = raw.FPDFText_GetFontSize(self.textpage, index)
+        if not obj:
+            return 0, None, size, 1.0
+        mode = raw.FPDFTextObj_GetTextRenderMode(obj)
+        getter = raw.FPDFPageObj_GetStrokeColor if mode in (1, 5) else raw.FPDFPageObj_GetFillColor
+        if not getter(obj, *self.refs):
+            return mode, None, size, 1.0
+        r, g, b, a = (c.value for c in self.channels)
+        return mode, (r, g, b), size, a / 255
+
+    def _backdrops(self) -> list[Backdrop]:
+        if self.backdrops is not None:
+            return self.backdrops
+        raw = self.raw
+        width, height = self.size
+        out: list[Backdrop] = []
+        bounds = [ctypes.c_float() for _ in range(4)]
+        bounds_refs = [ctypes.byref(c) for c in bounds]
+        fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+        for i in range(raw.FPDFPage_CountObjects(self.page)):
+            obj = raw.FPDFPage_GetObject(self.page, i)
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM):
+                continue
+            if not raw.FPDFPageObj_GetBounds(obj, *bounds_refs):
+                continue
+            left, bottom, right, top = (c.value for c in bounds)
+            color = None
+            if kind == raw.FPDF_PAGEOBJ_PATH:
+                ok = raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke))
+                if not ok or fill_mode.value == 0:
+                    continue
+                if not raw.FPDFPageObj_GetFillColor(obj, *self.refs):
+                    continue
+                color = tuple(c.value for c in self.channels[:3])
+            elif (right - left) * (top - bottom) >= 0.5 * width * height:
+                self.scanned = kind == raw.FPDF_PAGEOBJ_IMAGE or self.scanned
+            out.append(Backdrop(left, height - top, right, height - bottom, color))
+        self.backdrops = out
+        return out
 
 
 class _BoxReader:

@@ -1,0 +1,105 @@
+"""Would a reader see this text? One rule for both PDF engines (and DOCX/RTF/ODT/HTML runs).
+
+Text is hidden when it is drawn in PDF text render mode 3 or 7 (invisible), when its fill
+colour is (almost) the colour of what lies under it (white on a white page, black on a black
+box), when it is smaller than MIN_VISIBLE_PT, or when it lies wholly off the page. Hidden words
+are dropped and counted, so a keyword-stuffed resume neither gains from them nor goes unnoticed.
+
+Not handled: text clipped away by a clipping path, text covered by an opaque shape drawn after
+it, and colour against a photograph (text over an image always counts as visible).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MIN_VISIBLE_PT = 4.0
+# Colours whose channels all differ by at most this much (0-255) from the background are
+# treated as invisible: #F8F8F8 on white is, #D0D0D0 (light grey captions) is not.
+MAX_INVISIBLE_DIFF = 24
+INVISIBLE_MODES = frozenset({3, 7})
+WHITE = (255, 255, 255)
+
+RGB = tuple[int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Backdrop:
+    """A filled shape or an image on the page, in top-left coordinates (PDF points)."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    color: RGB | None  # None for images: colour unknown, any text over it counts as visible
+
+
+def is_light(color: RGB) -> bool:
+    return min(color) >= 255 - MAX_INVISIBLE_DIFF
+
+
+def same_colour(a: RGB, b: RGB) -> bool:
+    return max(abs(x - y) for x, y in zip(a, b, strict=True)) <= MAX_INVISIBLE_DIFF
+
+
+def backdrop_at(x: float, y: float, backdrops: list[Backdrop]) -> Backdrop | None:
+    """The topmost (last drawn) backdrop under a point."""
+    for shape in reversed(backdrops):
+        if shape.x0 <= x <= shape.x1 and shape.top <= y <= shape.bottom:
+            return shape
+    return None
+
+
+def hidden_reason(
+    color: RGB | None,
+    size: float,
+    render_mode: int,
+    box: tuple[float, float, float, float],
+    page_size: tuple[float, float],
+    backdrops: list[Backdrop] | None,
+    alpha: float = 1.0,
+) -> str | None:
+    """Why a word is hidden ("invisible_mode", "tiny", "off_page", "background"), or None.
+
+    `backdrops` may be None when the word's colour is not close to white and the caller has
+    not collected shapes; then only a white page is assumed under it.
+    """
+    x0, top, x1, bottom = box
+    width, height = page_size
+    if render_mode in INVISIBLE_MODES or alpha <= 0.05:
+        return "invisible_mode"
+    if x1 <= 0 or x0 >= width or bottom <= 0 or top >= height:
+        return "off_page"
+    if 0 < size < MIN_VISIBLE_PT:
+        return "tiny"
+    if color is None:
+        return None
+    under = backdrop_at((x0 + x1) / 2, (top + bottom) / 2, backdrops or [])
+    if under is None:
+        return "background" if same_colour(color, WHITE) else None
+    if under.color is None:
+        return None
+    return "background" if same_colour(color, under.color) else None
+
+
+def to_rgb(components) -> RGB | None:
+    """Grey (1), RGB (3) or CMYK (4) components in 0..1 → RGB 0..255; None when unknown."""
+    if components is None:
+        return None
+    if isinstance(components, int | float):
+        components = (components,)
+    try:
+        values = [float(c) for c in components]
+    except (TypeError, ValueError):
+        return None  # pattern colour spaces name a pattern, not a colour
+    if len(values) == 1:
+        grey = round(255 * values[0])
+        rgb = (grey, grey, grey)
+    elif len(values) == 3:
+        rgb = tuple(round(255 * v) for v in values)
+    elif len(values) == 4:
+        c, m, y, k = values
+        rgb = tuple(round(255 * (1 - v) * (1 - k)) for v in (c, m, y))
+    else:
+        return None
+    return tuple(min(255, max(0, v)) for v in rgb)  # type: ignore[return-value]
