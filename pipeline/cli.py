@@ -46,6 +46,15 @@ DocxEngineOption = Annotated[
     ),
 ]
 
+OcrOption = Annotated[
+    bool,
+    typer.Option(
+        "--ocr/--no-ocr",
+        help="OCR pages that have no text layer with Tesseract (when installed). With --no-ocr, "
+        "or without Tesseract, such files fail with no_text_layer_ocr_unavailable.",
+    ),
+]
+
 PdfEngineOption = Annotated[
     PdfEngine,
     typer.Option("--pdf-engine", help="PDF text engine: pdfium (fast, default) or pdfplumber."),
@@ -108,6 +117,7 @@ def screen(
     ] = None,
     pdf_engine: PdfEngineOption = PdfEngine.pdfium,
     docx_engine: DocxEngineOption = DocxEngine.lxml,
+    ocr: OcrOption = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Rank every resume in INPUT_DIR against --job; write shortlist.csv and shortlist.json.
@@ -150,12 +160,14 @@ def screen(
         out.mkdir(parents=True, exist_ok=True, mode=0o700)
         db = Store(store_path)
         screener = Screener(
-            job_def, pdf_engine=pdf_engine.value, docx_engine=docx_engine.value, top=top
+            job_def, pdf_engine=pdf_engine.value, docx_engine=docx_engine.value, top=top, ocr=ocr
         )
         from .workers import Limits, WorkerConfig, WorkerPool
 
         pool = None
-        config = WorkerConfig(None, "default", pdf_engine.value, docx_engine.value, None)
+        config = WorkerConfig(
+            None, "default", pdf_engine.value, docx_engine.value, None, ocr=ocr
+        )
         limits = Limits(memory_mb=memory_mb, cpu_seconds=max(1, int(timeout)), timeout=timeout)
         count = (os.cpu_count() or 1) if workers is None else workers
         if backend == "dask":
@@ -237,8 +249,10 @@ def extract(
     ] = False,
     pdf_engine: PdfEngineOption = PdfEngine.pdfium,
     docx_engine: DocxEngineOption = DocxEngine.lxml,
+    ocr: OcrOption = True,
 ) -> None:
-    """Print the skills and competencies found in each file, with evidence."""
+    """Print the skills, competencies, sections, contacts, job timeline and education found in
+    each file, with evidence, per-skill months of use and flags (OCR, hidden text, stuffing)."""
     from .report import outcome_record
     from .screener import Screener, list_inputs
 
@@ -250,7 +264,7 @@ def extract(
             files.append(path)
         else:
             raise _fail(f"no such file or folder: {path}")
-    screener = Screener(pdf_engine=pdf_engine.value, docx_engine=docx_engine.value)
+    screener = Screener(pdf_engine=pdf_engine.value, docx_engine=docx_engine.value, ocr=ocr)
     failed = 0
     for path in files:
         record = outcome_record(screener.extract(path))
@@ -274,8 +288,31 @@ def _print_record(record: dict) -> None:
     )
     present = [cid for cid, c in record["competencies"].items() if c["present"]]
     print(f"  competencies: {', '.join(present) or 'none'}")
-    names = [s["name"] for s in record["skills"] if s["count"]]
+    names = [
+        s["name"] + (f" ({s['months']} mo, last {s['last_used']})" if s["months"] else "")
+        for s in record["skills"]
+        if s["count"]
+    ]
     print(f"  skills: {', '.join(names) or 'none'}")
+    print(f"  sections: {', '.join(record['sections']) or 'none'}")
+    for job in record["timeline"]:
+        end = "present" if job["current"] else job["end"]
+        what = " at ".join(x for x in (job["title"], job["organisation"]) if x) or "(untitled)"
+        print(f"  job: {job['start']} – {end}  {what}")
+    for edu in record["education"]:
+        parts = (edu["degree"], edu["field"], edu["institution"], edu["end_year"])
+        print("  education: " + ", ".join(str(x) for x in parts if x))
+    flags = [
+        f"{record['hidden_text_dropped']} hidden words dropped"
+        if record["hidden_text_dropped"]
+        else "",
+        "keyword stuffing: " + ", ".join(record["keyword_stuffing"])
+        if record["keyword_stuffing"]
+        else "",
+        f"OCR on {record['ocr_pages']} page(s)" if record["ocr"] else "",
+    ]
+    if any(flags):
+        print(f"  flags: {'; '.join(f for f in flags if f)}")
 
 
 @app.command()

@@ -27,6 +27,7 @@ from .report import (
     CandidateRow,
     RenderedShortlist,
     candidate_entry,
+    flag_text_of_entry,
     render_shortlist,
     write_shortlist,
 )
@@ -312,7 +313,16 @@ class IncrementalRun:
             files = tuple(names.split("\0")) if names else (sha[:16],)
             candidates.append(
                 CandidateRow(
-                    files, sha[:16], sha, score, bool(disqualified), met, partial, missing, entry
+                    files,
+                    sha[:16],
+                    sha,
+                    score,
+                    bool(disqualified),
+                    met,
+                    partial,
+                    missing,
+                    flag_text_of_entry(entry),
+                    entry,
                 )
             )
             duplicates.extend(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
@@ -72,6 +72,8 @@ class SkillHit:
     name: str
     mentions: tuple[SkillMention, ...]
     implied_by: tuple[str, ...] = ()
+    months: int | None = None  # union of the job entries mentioning it; None when in none
+    last_used: int | None = None  # year the last such entry ended ("Present": this year)
 
     @property
     def count(self) -> int:
@@ -93,7 +95,13 @@ class CompetencyEvidence:
 
 @dataclass(frozen=True, slots=True)
 class Profile:
-    """What the screening knows about one resume. Holds no contact details."""
+    """What the screening knows about one resume.
+
+    `contacts` is kept for reaching the candidate and for spotting duplicates; nothing in
+    ranking reads it (contact details are blanked from the text before matching).
+    `hidden_text_dropped` and `keyword_stuffing` are flags for a person to look at; they do
+    not change the score either (the hidden words are already gone from the text).
+    """
 
     candidate_id: str
     sha256: str
@@ -107,6 +115,13 @@ class Profile:
     lexicon_version: str
     parser_version: str
     model_version: str = "none"
+    contacts: dict[str, Any] = field(default_factory=dict)
+    timeline: tuple[dict[str, Any], ...] = ()  # job entries, most recent first
+    education: tuple[dict[str, Any], ...] = ()
+    ocr: bool = False
+    ocr_pages: int = 0
+    hidden_text_dropped: int = 0
+    keyword_stuffing: tuple[str, ...] = ()  # skills repeated far beyond what resumes do
 
     def skill_ids(self) -> frozenset[str]:
         return frozenset(hit.skill_id for hit in self.skills)
@@ -161,6 +176,8 @@ def profile_from_dict(data: dict[str, Any]) -> Profile:
             name=h["name"],
             mentions=tuple(SkillMention(**m) for m in h["mentions"]),
             implied_by=tuple(h["implied_by"]),
+            months=h.get("months"),
+            last_used=h.get("last_used"),
         )
         for h in data["skills"]
     )
@@ -176,7 +193,7 @@ def profile_from_dict(data: dict[str, Any]) -> Profile:
         )
         for c in data["competencies"]
     )
-    fields = {k: v for k, v in data.items() if k not in ("skills", "competencies", "sections")}
-    return Profile(
-        skills=skills, competencies=competencies, sections=tuple(data["sections"]), **fields
-    )
+    tuples = ("sections", "timeline", "education", "keyword_stuffing")
+    fields = {k: v for k, v in data.items() if k not in ("skills", "competencies", *tuples)}
+    fields.update({k: tuple(data[k]) for k in tuples if k in data})
+    return Profile(skills=skills, competencies=competencies, **fields)

@@ -25,6 +25,7 @@ CSV_COLUMNS = (
     "met",
     "partial",
     "missing",
+    "flags",
     "reason",
     "candidate_id",
     "sha256",
@@ -52,7 +53,14 @@ def outcome_record(outcome: FileOutcome) -> dict[str, Any]:
             "lexicon": p.lexicon_version,
             "model": p.model_version,
         },
+        ocr=p.ocr,
+        ocr_pages=p.ocr_pages,
+        hidden_text_dropped=p.hidden_text_dropped,
+        keyword_stuffing=list(p.keyword_stuffing),
+        contacts=p.contacts,
         years_experience=p.years_experience,
+        timeline=list(p.timeline),
+        education=list(p.education),
         sections=list(p.sections),
         competencies={
             c.competency_id: {
@@ -69,6 +77,9 @@ def outcome_record(outcome: FileOutcome) -> dict[str, Any]:
                 "id": hit.skill_id,
                 "name": hit.name,
                 "count": hit.count,
+                "months": hit.months,
+                "last_used": hit.last_used,
+                "sections": sorted({m.section for m in hit.mentions}),
                 "implied_by": list(hit.implied_by),
                 "mentions": [
                     {
@@ -122,7 +133,35 @@ def candidate_entry(outcome: FileOutcome) -> dict[str, Any]:
             for c in p.competencies
         },
         "skills": [h.skill_id for h in p.skills],
+        # For a person to look at; none of these changes the score.
+        "flags": {
+            "hidden_text_dropped": p.hidden_text_dropped,
+            "keyword_stuffing": list(p.keyword_stuffing),
+            "ocr": p.ocr,
+        },
     }
+
+
+_NO_FLAGS = '"flags": {"hidden_text_dropped": 0, "keyword_stuffing": [], "ocr": false}'
+
+
+def flag_text_of_entry(entry_json_text: str) -> str:
+    """flag_text() of a stored entry, without decoding the JSON when nothing is flagged."""
+    if _NO_FLAGS in entry_json_text or '"flags"' not in entry_json_text:
+        return ""
+    return flag_text(json.loads(entry_json_text)["flags"])
+
+
+def flag_text(flags: dict[str, Any]) -> str:
+    """The flags of a shortlist entry as one CSV cell, e.g. "hidden_text_dropped:12; ocr"."""
+    parts = []
+    if flags.get("hidden_text_dropped"):
+        parts.append(f"hidden_text_dropped:{flags['hidden_text_dropped']}")
+    if flags.get("keyword_stuffing"):
+        parts.append("keyword_stuffing:" + ",".join(flags["keyword_stuffing"]))
+    if flags.get("ocr"):
+        parts.append("ocr")
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +177,7 @@ class CandidateRow:
     met: str
     partial: str
     missing: str
+    flags: str
     entry_json: str
 
     @classmethod
@@ -157,6 +197,7 @@ class CandidateRow:
             met=by_status["met"],
             partial=by_status["partial"],
             missing=by_status["missing"],
+            flags=flag_text(entry.get("flags", {})),
             entry_json=entry_json(entry),
         )
 
@@ -249,13 +290,26 @@ def render_shortlist(
             c.met,
             c.partial,
             c.missing,
+            c.flags,
             "",
             c.candidate_id,
             c.sha256,
         )
     for f in failed_rows:
         row(
-            "", f["file"], "failed", "", "false", "", "", "", "", f["reason"], "", f["sha256"] or ""
+            "",
+            f["file"],
+            "failed",
+            "",
+            "false",
+            "",
+            "",
+            "",
+            "",
+            "",
+            f["reason"],
+            "",
+            f["sha256"] or "",
         )
     for d in duplicate_rows:
         row(
@@ -264,6 +318,7 @@ def render_shortlist(
             "duplicate",
             "",
             "false",
+            "",
             "",
             "",
             "",

@@ -80,8 +80,10 @@ class Screener:
         top: int = 10,
         as_of: date | None = None,
         model: object = "default",
+        ocr: bool = True,
     ) -> None:
         self.job = job
+        self.ocr = ocr
         self._lexicon = lexicon
         self.pdf_engine = pdf_engine
         self.docx_engine = docx_engine
@@ -152,7 +154,9 @@ class Screener:
         path = Path(path)
         name = display_name(path)
         try:
-            document = parse(path, pdf_engine=self.pdf_engine, docx_engine=self.docx_engine)
+            document = parse(
+                path, pdf_engine=self.pdf_engine, docx_engine=self.docx_engine, ocr=self.ocr
+            )
         except ParseError as exc:
             log.info("failed %s: %s", name, exc.reason)
             return FileOutcome(name, None, "failed", reason=exc.reason, detail=exc.detail)

@@ -7,7 +7,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .records import Document
+from .records import Document, Line
 
 SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
     "summary": (
@@ -155,8 +155,63 @@ def heading_section(line: str) -> str | None:
     return _HEADING_TO_SECTION.get(key)
 
 
+# Words that name a section when they appear in a line styled as a heading (bold, larger than
+# the body text, or in capitals) that the exact heading lexicon does not know, such as
+# "Professional Experience & Leadership" or "EDUCATION AND CERTIFICATES".
+_HEADING_KEYWORDS: dict[str, str] = {
+    "experience": "experience",
+    "employment": "experience",
+    "career": "experience",
+    "education": "education",
+    "academic": "education",
+    "skills": "skills",
+    "competencies": "skills",
+    "technologies": "skills",
+    "projects": "projects",
+    "certifications": "certifications",
+    "certificates": "certifications",
+    "publications": "publications",
+    "summary": "summary",
+    "profile": "summary",
+    "objective": "summary",
+    "interests": "other",
+    "awards": "other",
+    "languages": "other",
+    "volunteering": "other",
+}
+_KEYWORD = re.compile(r"[a-z]+")
+
+
+def styled_heading(line: Line, body_size: float) -> str | None:
+    """The section a line opens judging by its style and keywords, or None."""
+    text = line.text.strip()
+    words = text.split()
+    if not words or len(words) > 6 or text[-1:] in ".,;" or any(c.isdigit() for c in text):
+        return None
+    larger = body_size > 0 and line.size >= body_size + 1.5
+    capitals = sum(c.isupper() for c in text) >= 0.8 * sum(c.isalpha() for c in text) > 3
+    if not (line.bold or larger or capitals):
+        return None
+    for word in _KEYWORD.findall(text.lower()):
+        section = _HEADING_KEYWORDS.get(word)
+        if section is not None:
+            return section
+    return None
+
+
+def body_font_size(lines: tuple[Line, ...] | list[Line]) -> float:
+    """The font size carrying most characters (0 when the format has no sizes)."""
+    weight: dict[float, int] = {}
+    for line in lines:
+        if line.size > 0:
+            key = round(line.size * 2) / 2
+            weight[key] = weight.get(key, 0) + len(line.text)
+    return max(weight, key=lambda k: (weight[k], -k)) if weight else 0.0
+
+
 def analyse(document: Document) -> Layout:
     lines = [line.text for line in document.lines]
+    body_size = body_font_size(document.lines)
     starts: list[int] = []
     pos = 0
     for line in lines:
@@ -165,8 +220,10 @@ def analyse(document: Document) -> Layout:
     text = "\n".join(lines)
     sections: list[str] = []
     current = "header"  # before the first heading: name, contact line, headline
-    for line in lines:
-        found = heading_section(line)
+    for line in document.lines:
+        found = heading_section(line.text)
+        if found is None:
+            found = styled_heading(line, body_size)
         if found is not None:
             current = found
         sections.append(current)

@@ -49,6 +49,7 @@ class WorkerConfig:
     docx_engine: str
     as_of: str | None
     fault: str | None = None  # fault injection for the isolation tests: "file name:kind,..."
+    ocr: bool = True  # OCR pages without a text layer (when Tesseract is installed)
 
 
 def _die_with_parent() -> None:
@@ -115,6 +116,7 @@ def screener_from_config(config: WorkerConfig):
         docx_engine=config.docx_engine,
         as_of=date.fromisoformat(config.as_of) if config.as_of else None,
         model=model,
+        ocr=config.ocr,
     )
 
 
