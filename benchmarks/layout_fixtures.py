@@ -39,6 +39,8 @@ CLASSES = (
     "shuffled_stream",
 )
 
+# All text stays inside WinAnsi (Latin-1 plus typographic punctuation): the base-14 fonts
+# reportlab draws with have no glyphs for anything else.
 FIRST = [
     "Amara", "Bruno", "Chiara", "Dmitri", "Elif", "Farah", "Gustavo", "Hana", "Ines", "Jonas",
     "Kofi", "Leila", "Mateo", "Nadia", "Oskar", "Priya", "Quentin", "Rosa", "Soren", "Tamsin",
@@ -51,7 +53,7 @@ LAST = [
 ]  # fmt: skip
 CITIES = [
     "Lisbon", "Tampere", "Leeds", "Porto Alegre", "Calgary", "Nairobi", "Osaka", "Brno",
-    "Ghent", "Tucson", "Adelaide", "Cork", "Lyon", "Gdańsk", "Halifax", "Valparaíso",
+    "Ghent", "Tucson", "Adelaide", "Cork", "Lyon", "Gdynia", "Halifax", "Valparaíso",
 ]  # fmt: skip
 COMPANY_A = [
     "Northwind", "Bluefin", "Copperleaf", "Driftwood", "Emberline", "Foxglove", "Granite Peak",
@@ -194,7 +196,7 @@ def make_resume(rng: random.Random) -> Resume:
     jobs = []
     end: int | None = None
     year = 2025
-    for _ in range(rng.randint(3, 4)):
+    for _ in range(rng.randint(3, 5)):
         start = year - rng.randint(1, 4)
         company = f"{rng.choice(COMPANY_A)} {rng.choice(COMPANY_B)}"
         jobs.append(
@@ -203,7 +205,7 @@ def make_resume(rng: random.Random) -> Resume:
                 company,
                 rng.choice(CITIES),
                 _dates(rng, start, end),
-                [_bullet(rng) for _ in range(rng.randint(2, 4))],
+                [_bullet(rng) for _ in range(rng.randint(2, 5))],
             )
         )
         end, year = start, start
@@ -477,7 +479,7 @@ def _education(col: Column, r: Resume, s: Style, dates_right: bool) -> None:
 
 
 def _pick_bullet(rng: random.Random) -> str:
-    return rng.choice(["•", "•", "-", "–", "▪"]) if rng.random() < 0.85 else ""
+    return rng.choice(["•", "•", "-", "–", "·"]) if rng.random() < 0.85 else ""
 
 
 # ------------------------------------------------------------------------------ classes
@@ -541,12 +543,13 @@ def two_column_sheet(rng: random.Random) -> tuple[Sheet, list[str], list[str]]:
     _heading(other, "Languages", s, False)
     for language in r.languages:
         other.para(language, s.regular, s.body, s.leading)
-    # Draw order "column" records the right column first for half of the pages.
+    # Stream order when drawn column by column: header, then the columns in a random order.
+    header = [t for t in sheet.texts if t.y > top]
+    in_left = [t for t in sheet.texts if t.y <= top and t.x < right.x - 1]
+    in_right = [t for t in sheet.texts if t.y <= top and t.x >= right.x - 1]
     if rng.random() < 0.5:
-        own = [t for t in sheet.texts if t.x >= right.x - 1]
-        sheet.texts = [t for t in sheet.texts if t.x < right.x - 1] + own
-        header_texts = [t for t in sheet.texts if t.y > top]
-        sheet.texts = header_texts + own + [t for t in sheet.texts if t.y <= top and t not in own]
+        in_left, in_right = in_right, in_left
+    sheet.texts = header + in_left + in_right
     lines = head.lines + left.lines + right.lines
     blocks = head.blocks + left.blocks + right.blocks
     return sheet, lines, blocks
@@ -630,27 +633,24 @@ def table(path: Path, rng: random.Random) -> Fixture:
     pad = rng.uniform(3, 8)
     grid = rng.random() < 0.5
     bullet = _pick_bullet(rng)
-    lines: list[str] = []
-    blocks: list[str] = []
+    text_w = inner - date_w - 2 * pad
+
+    def cells(date: str, descs: list[str]) -> tuple[list[str], list[str], list[str]]:
+        """Pre-wrapped cell lines (so the true lines are known) and the row's blocks."""
+        date_lines = simpleSplit(date, s.regular, s.body, date_w - 2 * pad)
+        desc_lines, row_blocks = [], [date]
+        for k, block in enumerate(descs):
+            mark = f"{bullet} " if k and bullet else ""
+            row_blocks.append(mark + block)
+            for j, line in enumerate(simpleSplit(block, s.regular, s.body, text_w - 12)):
+                desc_lines.append(mark + line if j == 0 else ("   " if mark else "") + line)
+        return date_lines, desc_lines, row_blocks
 
     def make_table(rows: list[tuple[str, list[str]]], space: float):
-        """rows: (date text, description blocks). Cells hold pre-wrapped lines so the true
-        lines are known; rows that do not fit in `space` are dropped."""
-        data, row_lines, row_blocks = [], [], []
-        text_w = inner - date_w - 2 * pad
-        for date, descs in rows:
-            date_lines = simpleSplit(date, s.regular, s.body, date_w - 2 * pad)
-            desc_lines = []
-            for k, block in enumerate(descs):
-                mark = f"{bullet} " if (k and bullet) else ""
-                indent = mark and "   "
-                for j, line in enumerate(simpleSplit(block, s.regular, s.body, text_w - 12)):
-                    desc_lines.append((mark if j == 0 else indent) + line)
-            data.append(["\n".join(date_lines), "\n".join(desc_lines)])
-            row_lines.append(date_lines + [x.strip() for x in desc_lines])
-            row_blocks.append([date] + [(f"{bullet} " if k and bullet else "") + b
-                                        for k, b in enumerate(descs)])
-        while data:
+        """The largest leading run of `rows` that fits in `space` points, as a Table."""
+        wrapped = [cells(date, descs) for date, descs in rows]
+        for count in range(len(wrapped), 0, -1):
+            data = [["\n".join(d), "\n".join(x)] for d, x, _ in wrapped[:count]]
             t = Table(data, colWidths=[date_w, inner - date_w])
             commands = [
                 ("FONT", (0, 0), (-1, -1), s.regular, s.body, s.body * s.leading),
@@ -662,37 +662,25 @@ def table(path: Path, rng: random.Random) -> Fixture:
             if grid:
                 commands.append(("GRID", (0, 0), (-1, -1), 0.5, (0.6, 0.6, 0.6)))
             t.setStyle(TableStyle(commands))
-            _, height = t.wrap(inner, h)
+            height = t.wrap(inner, h)[1]
             if height <= space:
-                for row in row_lines[: len(data)]:
-                    lines.extend(row)
-                for row in row_blocks[: len(data)]:
-                    blocks.extend(row)
-                return t, height
-            data.pop()
-        return None, 0.0
+                return t, height, wrapped[:count]
+        return None, 0.0, []
 
     exp_rows = [(j.dates, [f"{j.title}, {j.company}, {j.city}", *j.bullets]) for j in r.jobs]
     edu_rows = [(year, [f"{degree}, {school}"]) for degree, school, year in r.education]
     for title, rows in (("Experience", exp_rows), ("Education", edu_rows)):
         if not _heading(col, title, s, rng.random() < 0.5):
             break
-        lines[:0], blocks[:0] = [], []
-        before_lines, before_blocks = list(col.lines), list(col.blocks)
-        col.lines.clear()
-        col.blocks.clear()
-        t, height = make_table(rows, col.y - col.bottom)
-        col.lines[:0], col.blocks[:0] = before_lines, before_blocks
+        t, height, used = make_table(rows, col.y - col.bottom - 4)
         if t is None:
             col.full = True
             break
-        col.y -= height
+        col.y -= height + 4
         sheet.tables.append((0, s.margin, col.y, t))
-        col.lines.extend(lines)
-        col.blocks.extend(blocks)
-        lines.clear()
-        blocks.clear()
-        col.gap(4)
+        for date_lines, desc_lines, row_blocks in used:
+            col.lines.extend(date_lines + [x.strip() for x in desc_lines])
+            col.blocks.extend(row_blocks)
     _heading(col, "Skills", s, False)
     col.para(", ".join(r.skills), s.regular, s.body, s.leading)
     sheet.render(path)

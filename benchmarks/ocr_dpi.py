@@ -115,7 +115,7 @@ def draw_page(path: Path, name: str, rng: random.Random) -> Page:
             y -= 14
         y = 740
         for text, heading in resume_lines(rng, 40):
-            while text:  # wrap the main column at ~75 characters
+            while text and y > 50:  # wrap the main column at ~75 characters
                 cut = len(text) if len(text) <= 75 else text.rfind(" ", 0, 75)
                 font = "Helvetica-Bold" if heading else "Times-Roman"
                 put(220, y, text[:cut], font, 12 if heading else 10)

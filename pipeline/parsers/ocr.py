@@ -18,6 +18,7 @@ import struct
 import subprocess
 import time
 from collections.abc import Iterable
+from statistics import median
 from pathlib import Path
 
 from ..errors import ParseError
@@ -158,34 +159,30 @@ def _words(tsv: str, points_per_pixel: float, page_of) -> Iterable[Word]:
     `page_of(page_num)` maps Tesseract's 1-based page number to the `Word.page` value.
     """
     rows = []
-    line_height: dict[tuple[str, ...], int] = {}
-    line_text: dict[tuple[str, ...], list[str]] = {}
+    estimates: dict[tuple[str, ...], list[float]] = {}
     for raw in tsv.splitlines()[1:]:
         fields = raw.split("\t")
-        if len(fields) < 12:
+        if len(fields) < 12 or fields[0] != "5":
             continue
         try:
-            level = int(fields[0])
             left, top, width, height = (int(v) for v in fields[6:10])
             conf = float(fields[10])
         except ValueError:
             continue
+        text = fields[11].strip()
+        if not text:
+            continue
         key = tuple(fields[1:5])  # page, block, paragraph, line
-        if level == 4:
-            line_height[key] = height
-        elif level == 5:
-            text = fields[11].strip()
-            if text:
-                line_text.setdefault(key, []).append(text)
-                if conf >= MIN_CONFIDENCE:
-                    rows.append((key, text, left, top, width, height))
-    sizes = {
-        key: _font_size(line_height.get(key, 0), "".join(texts)) * points_per_pixel
-        for key, texts in line_text.items()
-    }
+        # Word boxes, not the line box: a skewed line's box is taller than its letters.
+        # Bullets and dashes say nothing about the size.
+        if any(ch.isalnum() for ch in text):
+            estimates.setdefault(key, []).append(_font_size(height, text))
+        if conf >= MIN_CONFIDENCE:
+            rows.append((key, text, left, top, width, height))
     k = points_per_pixel
+    sizes = {key: median(values) * k for key, values in estimates.items()}
     for key, text, left, top, width, height in rows:
-        size = sizes[key] or height * k
+        size = sizes[key] if key in sizes else _font_size(height, "x") * k
         yield Word(
             text=text,
             x0=left * k,
@@ -198,16 +195,14 @@ def _words(tsv: str, points_per_pixel: float, page_of) -> Iterable[Word]:
         )
 
 
-def _font_size(line_height: float, text: str) -> float:
-    """Estimate the font size (same unit as `line_height`) from the ink height of a line."""
-    if line_height <= 0:
-        return 0.0
+def _font_size(height: float, text: str) -> float:
+    """Estimate the font size (same unit as `height`) from the ink height of some text."""
     share = 0.53
     if any(ch in _ASCENDING for ch in text):
         share += 0.2
     if any(ch in _DESCENDING for ch in text):
         share += 0.21
-    return line_height / share
+    return height / share
 
 
 def _stack_pages(words: list[Word], heights: list[float]) -> list[Word]:
