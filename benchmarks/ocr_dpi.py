@@ -211,8 +211,12 @@ def main() -> None:
                         sizes[page.name] = statistics.median(w.size for w in words)
                 print(f"{page.name:<16}{len(page.truth):>6}" + "".join(f"{c:>14}" for c in cells))
             print(f"{'mean recall':<22}" + "".join(f"{_mean(results[d], 0):>14.3f}" for d in DPIS))
-            print(f"{'mean precision':<22}" + "".join(f"{_mean(results[d], 1):>14.3f}" for d in DPIS))
-            print(f"{'s/page (median)':<22}" + "".join(f"{_mean(results[d], 2):>14.2f}" for d in DPIS))
+            print(
+                f"{'mean precision':<22}" + "".join(f"{_mean(results[d], 1):>14.3f}" for d in DPIS)
+            )
+            print(
+                f"{'s/page (median)':<22}" + "".join(f"{_mean(results[d], 2):>14.2f}" for d in DPIS)
+            )
             print(f"\nAt {ocr.OCR_DPI} DPI: recall / precision by minimum word confidence")
             keep = ocr.MIN_CONFIDENCE
             for confidence in CONFIDENCES:
@@ -220,8 +224,12 @@ def main() -> None:
                 scores = [
                     recall_precision(
                         page.truth,
-                        [w.text for w in ocr._words(tsv[page.name, ocr.OCR_DPI], 72 / ocr.OCR_DPI,
-                                                    lambda _n: 0)],
+                        [
+                            w.text
+                            for w in ocr._words(
+                                tsv[page.name, ocr.OCR_DPI], 72 / ocr.OCR_DPI, lambda _n: 0
+                            )
+                        ],
                     )
                     for page, _ in pages
                 ]
@@ -230,8 +238,10 @@ def main() -> None:
             print(f"\nEstimated font size (median over words) at {ocr.OCR_DPI} DPI")
             for page, _ in pages:
                 if page.size:
-                    print(f"  {page.name:<16} drawn {page.size:>4.1f} pt, estimated "
-                          f"{sizes.get(page.name, 0):.1f} pt")
+                    print(
+                        f"  {page.name:<16} drawn {page.size:>4.1f} pt, estimated "
+                        f"{sizes.get(page.name, 0):.1f} pt"
+                    )
 
 
 def _mean(rows, column: int) -> float:

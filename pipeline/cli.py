@@ -165,9 +165,7 @@ def screen(
         from .workers import Limits, WorkerConfig, WorkerPool
 
         pool = None
-        config = WorkerConfig(
-            None, "default", pdf_engine.value, docx_engine.value, None, ocr=ocr
-        )
+        config = WorkerConfig(None, "default", pdf_engine.value, docx_engine.value, None, ocr=ocr)
         limits = Limits(memory_mb=memory_mb, cpu_seconds=max(1, int(timeout)), timeout=timeout)
         count = (os.cpu_count() or 1) if workers is None else workers
         if backend == "dask":

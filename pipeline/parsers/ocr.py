@@ -18,8 +18,8 @@ import struct
 import subprocess
 import time
 from collections.abc import Iterable
-from statistics import median
 from pathlib import Path
+from statistics import median
 
 from ..errors import ParseError
 from ..records import Word
@@ -213,9 +213,7 @@ def _stack_pages(words: list[Word], heights: list[float]) -> list[Word]:
     out = []
     for w in words:
         dy = offsets[w.page] if 0 <= w.page < len(offsets) else offsets[-1]
-        out.append(
-            Word(w.text, w.x0, w.top + dy, w.x1, w.bottom + dy, w.size, w.page, w.bold)
-        )
+        out.append(Word(w.text, w.x0, w.top + dy, w.x1, w.bottom + dy, w.size, w.page, w.bold))
     return out
 
 

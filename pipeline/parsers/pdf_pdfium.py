@@ -39,7 +39,9 @@ def read_words(path: Path) -> tuple[list[list[Word]], int]:
                 width, height = page.get_size()
                 textpage = page.get_textpage()
                 try:
-                    words, dropped = _page_words(raw, page, textpage, index, (width, height))
+                    words, dropped = _page_words(
+                        raw, page.raw, textpage.raw, index, (width, height)
+                    )
                     pages.append(words)
                     hidden += dropped
                 finally:
@@ -56,6 +58,7 @@ def _page_words(raw, page_handle, textpage, page: int, size) -> tuple[list[Word]
     chars = _page_chars(raw, textpage, count)
     boxes = _BoxReader(raw, textpage, size[1])
     looks = _Looks(raw, page_handle, textpage, size)
+    width, height = size
     words: list[Word] = []
     dropped = 0
     style: tuple[float, bool] | None = None  # font size and boldness, sampled once per line
@@ -68,7 +71,8 @@ def _page_words(raw, page_handle, textpage, page: int, size) -> tuple[list[Word]
         if text[-1] in _LINE_END_HYPHEN:
             text = text[:-1] + "-"  # keep the hyphen; the word goes on on the next line
         word = boxes.word(text, start, end - 1, page, style)
-        if looks.hidden(word, start):
+        off_page = word.x1 <= 0 or word.x0 >= width or word.bottom <= 0 or word.top >= height
+        if off_page or looks.hidden(word, start):
             dropped += 1
         else:
             words.append(word)
@@ -84,40 +88,34 @@ class _Looks:
         self.page = page_handle
         self.textpage = textpage
         self.size = size
-        self.by_object: dict[int, tuple[int, tuple[int, int, int] | None, float, float]] = {}
         self.backdrops: list[Backdrop] | None = None
         self.scanned = False  # a page-sized image: invisible text on it is an OCR layer
         self.channels = [ctypes.c_uint() for _ in range(4)]
         self.refs = [ctypes.byref(c) for c in self.channels]
 
     def hidden(self, word: Word, index: int) -> bool:
-        obj = self.raw.FPDFText_GetTextObject(self.textpage, index)
-        key = ctypes.cast(obj, ctypes.c_void_p).value if obj else 0
-        looks = self.by_object.get(key)
-        if looks is None:
-            looks = self.by_object[key] = self._object_looks(obj, index)
-        mode, color, size, alpha = looks
+        """Three PDFium calls for an ordinary word (fill colour, render mode, size); shapes
+        under the word are looked at only for light text."""
+        raw = self.raw
+        r, g, b, a = self.channels
+        if not raw.FPDFText_GetFillColor(self.textpage, index, *self.refs):
+            return False
+        color = (r.value, g.value, b.value)
+        obj = raw.FPDFText_GetTextObject(self.textpage, index)
+        mode = raw.FPDFTextObj_GetTextRenderMode(obj) if obj else 0
+        size = raw.FPDFText_GetFontSize(self.textpage, index)
         backdrops = None  # dark text: only a white page is assumed under it
         if mode in INVISIBLE_MODES:
             self._backdrops()
             if self.scanned:
                 return False  # the text layer an OCR program put over a scanned page
-        elif color is not None and is_light(color):
+        elif is_light(color) or mode in (1, 5):
+            if mode in (1, 5) and obj and raw.FPDFPageObj_GetStrokeColor(obj, *self.refs):
+                color = (r.value, g.value, b.value)  # stroked text shows its stroke colour
             backdrops = self._backdrops()
         box = (word.x0, word.top, word.x1, word.bottom)
+        alpha = a.value / 255
         return hidden_reason(color, size, mode, box, self.size, backdrops, alpha) is not None
-
-    def _object_looks(self, obj, index: int):
-        raw = self.raw
-        size = raw.FPDFText_GetFontSize(self.textpage, index)
-        if not obj:
-            return 0, None, size, 1.0
-        mode = raw.FPDFTextObj_GetTextRenderMode(obj)
-        getter = raw.FPDFPageObj_GetStrokeColor if mode in (1, 5) else raw.FPDFPageObj_GetFillColor
-        if not getter(obj, *self.refs):
-            return mode, None, size, 1.0
-        r, g, b, a = (c.value for c in self.channels)
-        return mode, (r, g, b), size, a / 255
 
     def _backdrops(self) -> list[Backdrop]:
         if self.backdrops is not None:

@@ -120,8 +120,9 @@ class _PageLooks:
             self.scanned = self.scanned or area >= 0.5 * width * height
         # pdfplumber keeps shapes in lists per kind, without their drawing order; larger
         # shapes first approximates it (a page background before the boxes drawn on it).
-        shapes.sort(key=lambda pair: -(pair[0]["x1"] - pair[0]["x0"]) * (
-            pair[0]["bottom"] - pair[0]["top"]))
+        shapes.sort(
+            key=lambda pair: -(pair[0]["x1"] - pair[0]["x0"]) * (pair[0]["bottom"] - pair[0]["top"])
+        )
         self.backdrops = [
             Backdrop(float(o["x0"]), float(o["top"]), float(o["x1"]), float(o["bottom"]), c)
             for o, c in shapes

@@ -1,0 +1,373 @@
+"""Contact details from a resume's lines: e-mails, phones, profile links, websites, location.
+
+Pure functions over the lines of one resume and the section of each line (as produced by
+`segment.analyse`). E-mails, links and phones use the same regexes as `segment.mask_contacts`,
+so anything reported here is also what gets blanked before skill matching; phones then pass
+stricter checks here (digit count, date shapes, a recognisable phone layout).
+
+Location is only looked for in the header (the first lines, before any heading), in lines
+after a "Contact" heading, and in labelled lines ("Location: …", "Address: …", "Based in …").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .segment import _EMAIL, _PHONE, _URL, _YEAR_RANGE, heading_section
+
+__all__ = [
+    "Contacts",
+    "extract_contacts",
+    "find_place",
+    "is_city_like",
+    "is_region",
+    "place_span",
+]
+
+HEADER_LINES = 10  # location is looked for in this many leading lines (plus contact lines)
+
+# --- places -------------------------------------------------------------------------------
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_US_STATES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "FL": "Florida", "GA": "Georgia",
+    "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa",
+    "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland",
+    "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi",
+    "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire",
+    "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York", "NC": "North Carolina",
+    "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania",
+    "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee",
+    "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington",
+    "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming", "DC": "District of Columbia",
+    "PR": "Puerto Rico",
+}  # fmt: skip
+_REGION_CODES = frozenset(_US_STATES) | {
+    # Canadian provinces and Australian states
+    "AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT",
+    "NSW", "VIC", "QLD", "TAS", "ACT",
+    # countries written as codes
+    "UK", "U.K.", "USA", "U.S.A.", "US", "U.S.", "UAE", "U.A.E.",
+}  # fmt: skip
+_COUNTRIES = [
+    *_words(
+        "Afghanistan Albania Algeria Andorra Angola Argentina Armenia Australia Austria Azerbaijan "
+        "Bahamas Bahrain Bangladesh Barbados Belarus Belgium Belize Benin Bhutan Bolivia Botswana "
+        "Brazil Brunei Bulgaria Burundi Cambodia Cameroon Canada Chad Chile China Colombia Comoros "
+        "Congo Croatia Cuba Cyprus Czechia Denmark Djibouti Dominica Ecuador Egypt Eritrea Estonia "
+        "Eswatini Ethiopia Fiji Finland France Gabon Gambia Georgia Germany Ghana Greece Grenada "
+        "Guatemala Guinea Guyana Haiti Honduras Hungary Iceland India Indonesia Iran Iraq Ireland "
+        "Israel Italy Jamaica Japan Jordan Kazakhstan Kenya Kiribati Kosovo Kuwait Kyrgyzstan Laos "
+        "Latvia Lebanon Lesotho Liberia Libya Liechtenstein Lithuania Luxembourg Madagascar Malawi "
+        "Malaysia Maldives Mali Malta Mauritania Mauritius Mexico Moldova Monaco Mongolia "
+        "Montenegro Morocco Mozambique Myanmar Namibia Nauru Nepal Netherlands Nicaragua Niger "
+        "Nigeria Norway Oman Pakistan Palau Palestine Panama Paraguay Peru Philippines Poland "
+        "Portugal Qatar Romania Russia Rwanda Samoa Senegal Serbia Seychelles Singapore Slovakia "
+        "Slovenia Somalia Spain Sudan Suriname Sweden Switzerland Syria Taiwan Tajikistan Tanzania "
+        "Thailand Togo Tonga Tunisia Turkey Türkiye Turkmenistan Tuvalu Uganda Ukraine Uruguay "
+        "Uzbekistan Vanuatu Venezuela Vietnam Yemen Zambia Zimbabwe Deutschland España Italia "
+        "Brasil México Österreich Schweiz Suisse England Scotland Wales"
+    ),
+    "Bosnia and Herzegovina", "Burkina Faso", "Cabo Verde", "Cape Verde",
+    "Central African Republic",
+    "Costa Rica", "Czech Republic", "Dominican Republic", "East Timor", "El Salvador",
+    "Equatorial Guinea", "Hong Kong", "Ivory Coast", "New Zealand", "North Korea",
+    "North Macedonia", "Northern Ireland", "Papua New Guinea", "Saudi Arabia", "Sierra Leone",
+    "Solomon Islands", "South Africa", "South Korea", "South Sudan", "Sri Lanka",
+    "The Netherlands", "Trinidad and Tobago", "United Arab Emirates", "United Kingdom",
+    "United States", "United States of America", "Great Britain", "Korea", "Vatican City",
+]  # fmt: skip
+_REGION_NAMES = frozenset(n.lower() for n in (*_COUNTRIES, *_US_STATES.values())) | {
+    "ontario", "quebec", "british columbia", "alberta", "new south wales", "victoria",
+    "queensland", "bavaria", "bayern", "catalonia", "catalunya", "maharashtra", "karnataka",
+    "tamil nadu", "kerala", "telangana", "gujarat", "punjab", "delhi", "scotland", "wales",
+}  # fmt: skip
+_CITY_CONNECTORS = _words(
+    "am an im der de del della di da do dos das du la le les los las upon on sur y e of the"
+)
+_POSTCODE = re.compile(  # "10115 Berlin", "Austin, TX 78701", "London SW1A 1AA"
+    r"^\s*\d{3,6}(?:-\d{3,4})?\s+"
+    r"|\s+(?:\d{3,6}(?:-\d{3,4})?|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d)\s*$"
+)
+_NOT_CITY_WORDS = _words(
+    "inc ltd llc gmbh corp corporation company group labs lab university college institute "
+    "school street st road rd avenue ave lane suite floor apt engineer scientist analyst "
+    "manager developer intern consultant remote hybrid"
+)
+
+
+def is_region(text: str) -> bool:
+    """True for a state/province code ("TX", "ON"), a country ("Portugal") or a state name."""
+    t = text.strip().rstrip(",")
+    return t in _REGION_CODES or t.lower() in _REGION_NAMES
+
+
+def is_city_like(text: str) -> bool:
+    """One to four capitalised words (connectors like "de", "am" allowed), no digits."""
+    words = text.split()
+    if not 1 <= len(words) <= 4 or any(ch.isdigit() or ch in "@/:|()" for ch in text):
+        return False
+    if words[0][:1].islower() or not words[0][:1].isalpha():
+        return False
+    for w in words:
+        bare = w.strip(".'’-")
+        if not bare:
+            return False
+        if bare.lower() in _NOT_CITY_WORDS:
+            return False
+        if bare[0].islower() and bare.lower() not in _CITY_CONNECTORS:
+            return False
+    return True
+
+
+def _strip_postcode(part: str) -> str:
+    return _POSTCODE.sub(" ", part).strip()
+
+
+def find_place(text: str) -> str | None:
+    """The first "City, ST" / "City, Country" / "City, Region, Country" in comma-separated text.
+
+    Postal codes are dropped ("Austin, TX 78701" gives "Austin, TX"). The tail must be a known
+    state/province code, country or state name, and the city one to four capitalised words.
+    """
+    found = place_span(text)
+    return found[0] if found else None
+
+
+def place_span(text: str) -> tuple[str, int, int] | None:
+    """Like `find_place`, with the character offsets of the place (postal codes included)."""
+    if "," not in text:
+        return None
+    raw = text.split(",")
+    offsets = []
+    pos = 0
+    for piece in raw:
+        offsets.append(pos)
+        pos += len(piece) + 1
+    parts = [_strip_postcode(p) for p in raw]
+    for i in range(1, len(parts)):
+        tail = parts[i]
+        if not is_region(tail) or not is_city_like(parts[i - 1]):
+            continue
+        first = i - 1
+        if (
+            parts[first] not in _REGION_CODES
+            and is_region(parts[first])
+            and i >= 2
+            and is_city_like(parts[i - 2])
+        ):
+            first = i - 2  # "Pune, Maharashtra, India"
+        start = offsets[first] + len(raw[first]) - len(raw[first].lstrip())
+        end = offsets[i] + len(raw[i].rstrip())
+        return ", ".join(parts[first : i + 1]), start, end
+    return None
+
+
+# --- contacts ------------------------------------------------------------------------------
+
+_LABEL = re.compile(
+    r"(?i)(?<![\w-])(?:location|address|based\s+in|located\s+in|residing\s+in|lives\s+in|"
+    r"residence|city)\b\s*[:\-–]?\s*(?P<value>[^|·•;\t]+)"
+)
+_SEGMENT_SPLIT = re.compile(r"\s*(?:[|·•;\t]|\s[-–—]\s|[–—]|\s{3,})\s*")
+_LEADING_SYMBOLS = re.compile(r"^[^\w(]+")
+_PHONE_LABEL = re.compile(
+    r"(?i)\b(?:phone|tel|telephone|mobile|mob|cell|ph|whatsapp|contact)\b|[☎📞📱✆]"
+)
+_NANP = re.compile(r"\d{3}[\s.-]\d{3}[\s.-]\d{4}")
+_TRUNK_ZERO = re.compile(r"\(\s*0\s*\)")
+_DATE_POINT = r"(?:(?:19|20)\d\d(?:\s*[./-]\s*\d{1,2})?|\d{1,2}\s*[./-]\s*(?:19|20)\d\d)"
+_DATE_LIKE = re.compile(rf"{_DATE_POINT}(?:\s*[-–—]+\s*{_DATE_POINT})?")
+_ALL_YEARS = re.compile(r"(?:(?:19|20)\d\d[\s./-]*)+")
+_CONTACT_HEADINGS = frozenset(
+    {
+        "contact",
+        "contacts",
+        "contact information",
+        "contact info",
+        "contact details",
+        "personal details",
+        "personal information",
+        "personal info",
+    }
+)
+_LINK_TRAIL = ".,;:!?)]}>'\"’”"
+_BARE_DOMAIN = re.compile(
+    r"(?<![@\w./-])(?:[a-z0-9][a-z0-9-]*\.)+(?:com|io|dev|me|net|org|ai|co|app|site|xyz|page"
+    r"|tech|info|blog|design|studio|online|website|co\.uk|de|pt|fr|es|nl|eu|uk|ca|ch|se)"
+    r"(?:/[^\s|,;]*)?(?![\w@-])"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Contacts:
+    """Contact details found in one resume (links without scheme and "www.")."""
+
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    linkedin: str | None = None
+    github: str | None = None
+    websites: tuple[str, ...] = ()
+    location: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "emails": list(self.emails),
+            "phones": list(self.phones),
+            "linkedin": self.linkedin,
+            "github": self.github,
+            "websites": list(self.websites),
+            "location": self.location,
+        }
+
+
+def extract_contacts(lines: Sequence[str], sections: Sequence[str]) -> Contacts:
+    """E-mails, phones and links anywhere (deduplicated, in order); location from the header."""
+    contactish = _contact_lines(lines, sections)
+    emails: dict[str, str] = {}
+    phones: dict[str, None] = {}
+    links: dict[str, None] = {}
+    for i, line in enumerate(lines):
+        if not line or line.isspace():
+            continue
+        rest = line
+        if "@" in line:
+            for m in _EMAIL.finditer(line):
+                emails.setdefault(m.group().lower(), m.group())
+            rest = _EMAIL.sub(lambda m: " " * len(m.group()), line)
+        for m in _URL.finditer(rest):
+            link = _clean_link(m.group())
+            if link:
+                links.setdefault(link, None)
+        rest = _URL.sub(lambda m: " " * len(m.group()), rest)
+        if i in contactish:
+            for m in _BARE_DOMAIN.finditer(rest):
+                links.setdefault(_clean_link(m.group()), None)
+        for m in _PHONE.finditer(rest):
+            for phone in _phones_in(m, rest, labelled=i in contactish):
+                phones.setdefault(phone, None)
+    linkedin, github, websites = _sort_links(list(links))
+    return Contacts(
+        emails=tuple(emails.values()),
+        phones=tuple(phones),
+        linkedin=linkedin,
+        github=github,
+        websites=tuple(websites),
+        location=_location(lines, sorted(contactish)),
+    )
+
+
+def _contact_lines(lines: Sequence[str], sections: Sequence[str]) -> set[int]:
+    """Header lines (first HEADER_LINES, section "header") plus lines under a contact heading."""
+    out = {i for i in range(min(HEADER_LINES, len(lines))) if sections[i] == "header"}
+    in_contact = False
+    for i, line in enumerate(lines):
+        key = re.sub(r"[^a-z ]", "", line.lower()).strip()
+        if key in _CONTACT_HEADINGS:
+            in_contact = True
+            continue
+        if in_contact and heading_section(line) is not None:
+            in_contact = False
+        if in_contact:
+            out.add(i)
+    return out
+
+
+def _phones_in(m: re.Match[str], line: str, labelled: bool) -> list[str]:
+    """Normalised phones inside one `segment._PHONE` match (split at wide gaps)."""
+    out = []
+    base = m.start()
+    for piece in re.finditer(r"[^\t]+?(?=\s{2,}|\t|$)", m.group()):
+        cand = piece.group().strip()
+        if not cand:
+            continue
+        start = base + piece.start() + (len(piece.group()) - len(piece.group().lstrip()))
+        phone = _normalise_phone(
+            cand, line[max(0, start - 1) : start], labelled or _PHONE_LABEL.search(line) is not None
+        )
+        if phone:
+            out.append(phone)
+    return out
+
+
+def _normalise_phone(cand: str, before: str, labelled: bool) -> str | None:
+    """ "+44 20 7946 0958" gives "+442079460958"; None for dates, years and other numbers."""
+    plus = cand.startswith("+")
+    # "+49 (0)30 …": the (0) is not dialled from abroad
+    cand_digits = _TRUNK_ZERO.sub("", cand) if plus else cand
+    digits = "".join(ch for ch in cand_digits if ch.isdigit())
+    if not 9 <= len(digits) <= 15:
+        return None
+    if _YEAR_RANGE.fullmatch(cand) or _DATE_LIKE.fullmatch(cand) or _ALL_YEARS.fullmatch(cand):
+        return None
+    shaped = (
+        plus
+        or before == "("
+        or "(" in cand
+        or cand.startswith("0")
+        or _NANP.fullmatch(cand) is not None
+    )
+    if not shaped and not labelled:
+        return None
+    return ("+" if plus else "") + digits
+
+
+def _clean_link(raw: str) -> str:
+    """Strip trailing punctuation, scheme, "www." and a trailing slash."""
+    link = raw.strip().lstrip("(<[").rstrip(_LINK_TRAIL)
+    link = re.sub(r"(?i)^https?://", "", link)
+    link = re.sub(r"(?i)^www\.", "", link)
+    link = link.rstrip("/")
+    host, sep, path = link.partition("/")
+    return host.lower() + sep + path
+
+
+def _sort_links(links: list[str]) -> tuple[str | None, str | None, list[str]]:
+    linkedin = github = None
+    github_owner = None
+    websites = []
+    for link in links:
+        host, _, path = link.partition("/")
+        if host == "linkedin.com" or host.endswith(".linkedin.com"):
+            if linkedin is None and path:
+                linkedin = "linkedin.com/" + path
+        elif host == "github.com":
+            segments = [s for s in path.split("/") if s]
+            if len(segments) == 1 and github is None:
+                github = "github.com/" + segments[0]
+            elif segments and github_owner is None:
+                github_owner = "github.com/" + segments[0]
+        elif "." in host:
+            websites.append(link)
+    return linkedin, github or github_owner, websites
+
+
+def _location(lines: Sequence[str], candidates: list[int]) -> str | None:
+    """A labelled location first ("Location: …", "Based in …"), then a "City, Region" segment."""
+    cleaned = {}
+    for i in candidates:
+        text = _EMAIL.sub(" ", lines[i])
+        text = _URL.sub(" ", text)
+        cleaned[i] = _PHONE.sub(" ", text)
+    for i in candidates:
+        m = _LABEL.search(cleaned[i])
+        if m:
+            value = m.group("value").strip().rstrip(".").strip()
+            place = find_place(value)
+            if place or value:
+                return place or value[:80]
+    for i in candidates:
+        for segment in _SEGMENT_SPLIT.split(cleaned[i]):
+            segment = _LEADING_SYMBOLS.sub("", segment).strip().rstrip(".")
+            place = find_place(segment)
+            if place:
+                return place
+    return None
