@@ -1,4 +1,4 @@
-"""Document understanding: hidden text, styled headings, stuffing, and what `extract --json` shows."""
+"""Document understanding: hidden text, styled headings, stuffing, `extract --json` fields."""
 
 from __future__ import annotations
 
