@@ -154,28 +154,25 @@ def place_span(text: str) -> tuple[str, int, int] | None:
         pos += len(piece) + 1
     parts = [_strip_postcode(p) for p in raw]
     for i in range(1, len(parts)):
-        tail = parts[i]
-        if not is_region(tail) or not is_city_like(parts[i - 1]):
+        if not is_region(parts[i]) or not is_city_like(parts[i - 1]):
             continue
-        first = i - 1
-        if (
-            parts[first] not in _REGION_CODES
-            and is_region(parts[first])
-            and i >= 2
-            and is_city_like(parts[i - 2])
-        ):
-            first = i - 2  # "Pune, Maharashtra, India"
+        first, last = i - 1, i
+        if parts[first] not in _REGION_CODES and is_region(parts[first]):
+            if i >= 2 and is_city_like(parts[i - 2]):
+                first = i - 2  # "Pune, Maharashtra, India" found at "Maharashtra, India"
+        elif i + 1 < len(parts) and is_region(parts[i + 1]):
+            last = i + 1  # "Pune, Maharashtra, India", "Austin, TX, USA"
         start = offsets[first] + len(raw[first]) - len(raw[first].lstrip())
-        end = offsets[i] + len(raw[i].rstrip())
-        return ", ".join(parts[first : i + 1]), start, end
+        end = offsets[last] + len(raw[last].rstrip())
+        return ", ".join(parts[first : last + 1]), start, end
     return None
 
 
 # --- contacts ------------------------------------------------------------------------------
 
-_LABEL = re.compile(
-    r"(?i)(?<![\w-])(?:location|address|based\s+in|located\s+in|residing\s+in|lives\s+in|"
-    r"residence|city)\b\s*[:\-–]?\s*(?P<value>[^|·•;\t]+)"
+_LABEL = re.compile(  # "Location: …", "Address – …" (nouns need a colon or dash), "Based in …"
+    r"(?i)(?<![\w-])(?:(?:location|address|residence|city)\s*[:\-–]"
+    r"|(?:based|located|residing|living|lives)\s+in\b)\s*(?P<value>[^|·•;\t]+)"
 )
 _SEGMENT_SPLIT = re.compile(r"\s*(?:[|·•;\t]|\s[-–—]\s|[–—]|\s{3,})\s*")
 _LEADING_SYMBOLS = re.compile(r"^[^\w(]+")
@@ -199,6 +196,8 @@ _CONTACT_HEADINGS = frozenset(
         "personal info",
     }
 )
+_NON_LETTERS = re.compile(r"[^a-z ]")
+_NINE_DIGITS = re.compile(r"(?:\d\D{0,3}){9}")
 _LINK_TRAIL = ".,;:!?)]}>'\"’”"
 _BARE_DOMAIN = re.compile(
     r"(?<![@\w./-])(?:[a-z0-9][a-z0-9-]*\.)+(?:com|io|dev|me|net|org|ai|co|app|site|xyz|page"
@@ -242,18 +241,19 @@ def extract_contacts(lines: Sequence[str], sections: Sequence[str]) -> Contacts:
         if "@" in line:
             for m in _EMAIL.finditer(line):
                 emails.setdefault(m.group().lower(), m.group())
-            rest = _EMAIL.sub(lambda m: " " * len(m.group()), line)
-        for m in _URL.finditer(rest):
-            link = _clean_link(m.group())
-            if link:
-                links.setdefault(link, None)
-        rest = _URL.sub(lambda m: " " * len(m.group()), rest)
-        if i in contactish:
-            for m in _BARE_DOMAIN.finditer(rest):
-                links.setdefault(_clean_link(m.group()), None)
-        for m in _PHONE.finditer(rest):
-            for phone in _phones_in(m, rest, labelled=i in contactish):
-                phones.setdefault(phone, None)
+            rest = _EMAIL.sub(_blank, line)
+        if "." in rest:
+            found = [_clean_link(m.group()) for m in _URL.finditer(rest)]
+            if found:
+                links.update((link, None) for link in found if link and link not in links)
+                rest = _URL.sub(_blank, rest)
+            if i in contactish:
+                for m in _BARE_DOMAIN.finditer(rest):
+                    links.setdefault(_clean_link(m.group()), None)
+        if _NINE_DIGITS.search(rest):
+            for m in _PHONE.finditer(rest):
+                for phone in _phones_in(m, rest, labelled=i in contactish):
+                    phones.setdefault(phone, None)
     linkedin, github, websites = _sort_links(list(links))
     return Contacts(
         emails=tuple(emails.values()),
@@ -265,13 +265,16 @@ def extract_contacts(lines: Sequence[str], sections: Sequence[str]) -> Contacts:
     )
 
 
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group())
+
+
 def _contact_lines(lines: Sequence[str], sections: Sequence[str]) -> set[int]:
     """Header lines (first HEADER_LINES, section "header") plus lines under a contact heading."""
     out = {i for i in range(min(HEADER_LINES, len(lines))) if sections[i] == "header"}
     in_contact = False
     for i, line in enumerate(lines):
-        key = re.sub(r"[^a-z ]", "", line.lower()).strip()
-        if key in _CONTACT_HEADINGS:
+        if len(line) < 40 and _NON_LETTERS.sub("", line.lower()).strip() in _CONTACT_HEADINGS:
             in_contact = True
             continue
         if in_contact and heading_section(line) is not None:
@@ -364,8 +367,12 @@ def _location(lines: Sequence[str], candidates: list[int]) -> str | None:
             place = find_place(value)
             if place or value:
                 return place or value[:80]
+    name_line = next((i for i, line in enumerate(lines) if line.strip()), None)
     for i in candidates:
-        for segment in _SEGMENT_SPLIT.split(cleaned[i]):
+        segments = _SEGMENT_SPLIT.split(cleaned[i].strip())
+        if i == name_line:
+            segments = segments[1:]  # "Anna Lee, MD" is a name and a credential, not Maryland
+        for segment in segments:
             segment = _LEADING_SYMBOLS.sub("", segment).strip().rstrip(".")
             place = find_place(segment)
             if place:

@@ -5,12 +5,13 @@ Pure functions over the lines of one resume and the section of each line (see
 covers its start and end months, so "2019 – 2021" is Jan 2019 … Dec 2021 (36 months).
 
 Date formats (case-insensitive): "Jan 2020", "January 2020", "Sept. 2020", "Jan-2020",
-"Jan '20", "01/2020", "1.2020", "2020.01", "2020-01", "2020/01", "2020", "'22", seasons
+"Jan '20", "15 Jan 2020", "Jan 15, 2020", "01/2020", "1.2020", "15/01/2020" (day first),
+"2020.01", "2020-01", "2020/01", "2020", "'22", quarters ("Q3 2020": Jul–Sep), seasons
 ("Summer 2019": spring=Mar, summer=Jun, fall/autumn=Sep, winter=Jan); ranges joined by
 -, –, —, ~, →, "to", "until", "till", "through", "thru"; open ends "Present", "Current(ly)",
 "Now", "Today", "Ongoing", "(to|till) date"; "2019-21" / "2019/20" (two-digit end year);
 "Since 2018" and "2018 – " at the end of a line (ongoing); and, on a job line only, a single
-"2021" (12 months), "May 2021" (1 month) or "Summer 2019" (3 months).
+"2021" (12 months), "May 2021" (1 month) or "Summer 2019" / "Q3 2019" (3 months).
 Rejected: end before start, longer than 50 years, start after `as_of`. Ends after `as_of` are
 clipped to `as_of`.
 """
@@ -21,6 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from .contacts import is_city_like, is_region, place_span
@@ -33,6 +35,7 @@ __all__ = [
     "education_entries",
     "find_date_ranges",
     "job_entries",
+    "job_line_range",
     "month_ranges",
     "total_months",
 ]
@@ -56,17 +59,20 @@ _SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 1}
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|spring|summer|fall|autumn"
-    r"|winter)\b\.?"
+    r"|winter|q[1-4])\b\.?"
 )
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 _H = r"[^\S\n]"  # horizontal whitespace
 
 
 def _point(p: str) -> str:
-    """One date point; groups: {p}w month/season word, {p}n month number before the year,
+    """One date point ("Jan 2020", "15 Jan 2020", "Q3 2020", "01/2020", "15/01/2020", "2020.01",
+    "2020", "'20"); groups: {p}w month/season/quarter word, {p}n month number before the year,
     {p}y four-digit year, {p}m month number after the year, {p}q two-digit year after '."""
     return (
-        rf"(?:(?P<{p}w>{_MONTH}){_H}*[,\-]?{_H}*"
-        rf"|(?P<{p}n>0?[1-9]|1[0-2])(?:{_H}?/{_H}?|[.\-]))?"
+        rf"(?:(?:{_DAY}(?:st|nd|rd|th)?{_H}+)?(?P<{p}w>{_MONTH}){_H}*"
+        rf"(?:{_DAY}(?:st|nd|rd|th)?{_H}*,?{_H}*)?[,\-]?{_H}*"
+        rf"|(?:{_DAY}[/.\-])?(?P<{p}n>0?[1-9]|1[0-2])(?:{_H}?/{_H}?|[.\-]))?"
         rf"(?:(?P<{p}y>(?:19|20)\d\d)(?:[./\-](?P<{p}m>0?[1-9]|1[0-2])(?!\d))?"
         rf"|['’‘`](?P<{p}q>\d\d))"
     )
@@ -163,6 +169,8 @@ def _month(m: re.Match[str], p: str, first: bool) -> tuple[int | None, bool]:
         key = word.lower().rstrip(".")
         if key in _SEASONS:
             return _SEASONS[key], True
+        if key[0] == "q":  # Q1 = Jan–Mar … Q4 = Oct–Dec
+            return 3 * int(key[1]) - (2 if first else 0), True
         return _MONTH_NUMBERS[key[:3]], True
     if before or after:
         return int(before or after), True
@@ -208,7 +216,7 @@ def _from_match(m: re.Match[str], now: int, this_year: int) -> DateRange | None:
             return None
         start = year * 12 + month - 1
         word = (m.group("pw") or "").lower().rstrip(".")
-        span = 3 if word in _SEASONS else 1 if given else 12
+        span = 3 if word in _SEASONS or word[:1] == "q" else 1 if given else 12
         end, kind = start + span - 1, "single"
     if start is None or start > now or end < start or end - start >= MAX_MONTHS:
         return None
@@ -251,6 +259,8 @@ TITLE_WORDS = _words(
     teller sre dba owner principal staff support
     """
 )
+# "Biostatistician", "Epidemiologist", "Photographer", "Pharmacist" (last word only)
+_TITLE_SUFFIX = re.compile(r"(?:ician|ologist|ographer|\w{3}ist)$")
 _SENIORITY = _words(
     "senior sr sr. junior jr jr. chief deputy acting interim graduate lead principal staff "
     "associate assistant executive vice"
@@ -272,8 +282,8 @@ ORG_WORDS = _words(
 )
 _SKIP_PARTS = _words(
     "remote hybrid on-site onsite full-time part-time fulltime parttime contract permanent "
-    "temporary present current internship"
-)
+    "temporary present current internship freelance-contract wfh"
+) | {"full time", "part time", "on site", "work from home", "fixed term", "fixed-term contract"}
 _PREPOSITIONS = _words(
     "from in since during between until till to of by on at for and or the a an over after "
     "before circa around about approximately approx"
@@ -285,6 +295,7 @@ _PART_SPLIT = re.compile(
 )
 _LEFT_DELIM = re.compile(r"(?:[,|·•(\[:;/—–\-]|\t|[^\S\n]{2})[^\S\n]*$")
 _RIGHT_DELIM = re.compile(r"^[^\S\n]*(?:[,|·•)\]:;/—–\-]|\t|[^\S\n]{2})")
+_TWO_DIGITS = re.compile(r"\d\d")
 MAX_HEADING_WORDS = 14  # words besides the date on a job line
 MAX_CONTEXT_WORDS = 10  # words on a title/organisation line next to the job line
 
@@ -301,7 +312,13 @@ def _is_title(part: str) -> bool:
     core = tokens
     while len(core) > 1 and core[0] in _SENIORITY:
         core = core[1:]
-    if core[0] in TITLE_WORDS or tokens[-1] in TITLE_WORDS:
+    if tokens[-1] in TITLE_WORDS or _TITLE_SUFFIX.search(tokens[-1]):  # "Research Lab Manager"
+        return True
+    if core[0] in TITLE_WORDS and len(core) > 1 and core[1] in {"of", "for"}:
+        return True  # "Head of Analytics", "Director of Engineering"
+    if tokens[-1] in ORG_WORDS:  # "Student Loans Company"
+        return False
+    if core[0] in TITLE_WORDS:  # "Engineer II (Contract)"
         return True
     return any(t in TITLE_WORDS for t in tokens) and not any(t in ORG_WORDS for t in tokens)
 
@@ -311,6 +328,7 @@ def _is_org(part: str) -> bool:
     return any(t in ORG_WORDS for t in tokens if t)
 
 
+@lru_cache(maxsize=4096)
 def _kind(part: str) -> str:
     """ "title", "org", "place", "skip" or "other" (a part with no clue)."""
     low = part.lower()
@@ -338,7 +356,8 @@ def _title_case(part: str) -> bool:
     return words[0][:1].isupper()
 
 
-def _parts(text: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=2048)
+def _parts(text: str) -> tuple[tuple[str, str], ...]:
     """Split a heading line into (part, kind); "City, ST" pairs are marked as places."""
     raw = [p.strip(" :-") for p in _PART_SPLIT.split(text)]
     raw = [p for p in raw if p]
@@ -346,7 +365,7 @@ def _parts(text: str) -> list[tuple[str, str]]:
     for i in range(1, len(raw)):
         if is_region(raw[i]) and is_city_like(raw[i - 1]) and kinds[i - 1] == "other":
             kinds[i - 1] = kinds[i] = "place"
-    return list(zip(raw, kinds, strict=True))
+    return tuple(zip(raw, kinds, strict=True))
 
 
 def _is_bullet(line: str) -> bool:
@@ -361,6 +380,13 @@ def _sentence_like(text: str) -> bool:
     return last not in _ABBREVIATIONS
 
 
+def _prose_like(text: str) -> bool:
+    """Mostly lowercase words (prepositions aside): a description, not a heading."""
+    words = [w for w in text.split() if w[:1].isalpha() and w.lower() not in _PREPOSITIONS]
+    lower = sum(w[0].islower() for w in words)
+    return lower >= 3 and lower * 2 >= len(words)
+
+
 def _delimited(line: str, r: DateRange, strict: bool) -> bool:
     """The date stands apart from the words around it (separator, tab, two spaces or an edge).
 
@@ -373,7 +399,8 @@ def _delimited(line: str, r: DateRange, strict: bool) -> bool:
     if not strict:
         if not left_ok:
             word = left.split()[-1]
-            left_ok = word[:1].isupper() and word.lower() not in _PREPOSITIONS
+            # "…, Portland, OR 2016 - 2019": a state code, not the word "or"
+            left_ok = word[:1].isupper() and (word.isupper() or word.lower() not in _PREPOSITIONS)
         if not right_ok:
             word = right.split()[0]
             right_ok = word[:1].isupper()
@@ -384,13 +411,16 @@ def job_line_range(line: str, as_of: date, *, singles: bool = True) -> DateRange
     """The date range that makes `line` a job heading, or None.
 
     A job line is not a bullet, not a sentence, has at most MAX_HEADING_WORDS other words, and
-    its date stands apart (see `_delimited`; "since", "2018 – " and single dates strictly).
+    its other words are not mostly lowercase, and its date stands apart (see `_delimited`;
+    "since", "2018 – " and single dates strictly).
     """
-    if not line.strip() or _is_bullet(line) or heading_section(line) is not None:
+    if not _TWO_DIGITS.search(line) or _is_bullet(line) or heading_section(line) is not None:
         return None
     for r in find_date_ranges(line, as_of, singles=singles):
         residual = line[: r.begin] + " " + line[r.stop :]
         if len(residual.split()) > MAX_HEADING_WORDS or _sentence_like(residual):
+            continue
+        if _prose_like(residual):
             continue
         strict = r.kind in ("single", "since", "open")
         if _delimited(line, r, strict):
@@ -451,12 +481,19 @@ def job_entries(lines: Sequence[str], sections: Sequence[str], as_of: date) -> l
     """Jobs in the experience section (or, when there is none, any section but header,
     education and skills; single dates then don't count).
 
-    Each job is anchored on a job line (see `job_line_range`). Title and organisation come from
-    that line's other parts, else from up to two heading-like lines above it, else from the
-    line below it. A part is a title when its first (after seniority words) or last word is in
-    TITLE_WORDS, an organisation when it has a word from ORG_WORDS; with a title found, a
-    capitalised part with no clue nearest to it is taken as the organisation; without a title,
-    only a lone such part is. A job runs from its first heading line to the line before the
+    Each job is anchored on a job line (see `job_line_range`). Its other words are split into
+    parts at commas, "|", dashes, tabs, brackets, two spaces and " at "/" @ ". Title and
+    organisation come from those parts, else from up to two heading-like lines right above it
+    (short, not bullets or sentences, not claimed by the previous job), else from the line
+    below it. A part is a title when its last word is in TITLE_WORDS or ends like one
+    ("-ician", "-ologist", "-ist"), when it reads "Head/Director/… of …", or when its first word
+    (after seniority words) is in TITLE_WORDS and its last word is not in ORG_WORDS; it is an
+    organisation when it has a word from ORG_WORDS. "City, ST"/"City, Country" pairs and work
+    modes ("Remote", "Full-time") are ignored. Without an organisation word, the capitalised
+    part with no clue nearest to the title is taken as the organisation; without a title, only
+    a lone such part is. A role line right under another role of an organisation block
+    ("Org\nSenior Analyst, 2021 – Present\n…\nAnalyst, 2019 – 2021", no blank line between)
+    inherits its organisation. A job runs from its first heading line to the line before the
     next job (or the end of its section run), trailing blank lines left out.
     """
     if "experience" in sections:
@@ -475,9 +512,23 @@ def job_entries(lines: Sequence[str], sections: Sequence[str], as_of: date) -> l
         anchor_lines = {i for i, _ in anchors}
         used: set[int] = set()
         found = []
+        shared: tuple[int, str] | None = None  # (job line, organisation) of an org block
         for i, r in anchors:
             title, org, top = _heading(lines, i, r, first, last, anchor_lines, used)
-            found.append((i, r, title, org, top))
+            if org is not None:
+                # an organisation line above a job line may head several roles
+                shared = (i, org[1]) if org[0] < i and (title is None or title[0] == i) else None
+            elif title is not None and title[0] == i and shared is not None:
+                # "Org\nSenior Analyst, 2021 – Present\n• …\nAnalyst, 2019 – 2021": one org
+                # block with several roles, as long as no blank line separates them.
+                if all(lines[j].strip() for j in range(shared[0], i)):
+                    org = (i, shared[1])
+                    shared = (i, shared[1])
+                else:
+                    shared = None
+            else:
+                shared = None
+            found.append((i, r, title[1] if title else None, org[1] if org else None, top))
         for k, (i, r, title, org, top) in enumerate(found):
             stop = found[k + 1][4] - 1 if k + 1 < len(found) else last
             while stop > i and not lines[stop].strip():
@@ -505,10 +556,10 @@ def _heading(
     last: int,
     anchor_lines: set[int],
     used: set[int],
-) -> tuple[str | None, str | None, int]:
-    """(title, organisation, first heading line) for the job line i."""
+) -> tuple[tuple[int, str] | None, tuple[int, str] | None, int]:
+    """((line, title), (line, organisation), first heading line) for the job line i."""
     line = lines[i]
-    candidates: list[tuple[int, list[tuple[str, str]]]] = [
+    candidates: list[tuple[int, tuple[tuple[str, str], ...]]] = [
         (i, _parts(line[: r.begin] + " | " + line[r.stop :]))
     ]
     for j in (i - 1, i - 2):
@@ -519,7 +570,7 @@ def _heading(
     if below <= last and below not in anchor_lines and _context_ok(lines[below]):
         below_parts = _parts(lines[below])
     else:
-        below_parts = []
+        below_parts = ()
 
     def first_of(kind: str, pool) -> tuple[int, str] | None:
         for j, parts in pool:
@@ -545,7 +596,7 @@ def _heading(
             top = min(top, found[0])
     # lines between the top heading line and the job line belong to the heading too
     used.update(range(top, i + 1))
-    return (title[1] if title else None), (org[1] if org else None), top
+    return title, org, top
 
 
 def _unlabelled_org(candidates, below: int, below_parts, title) -> tuple[int, str] | None:
@@ -607,7 +658,7 @@ _DEGREE = re.compile(
     |(?P<master>{_B}(?:M\.?Sc|M\.S|M\.A|MBA|M\.B\.A|M\.?Eng|M\.?Phil|M\.?Res|MPH|LL\.?M|MFA
         |MPA|MSW|M\.?Tech|MCA|M\.?Ed|MSE|MASc|MMath|Dipl\.?-Ing)\b\.?)
     |(?P<bachelor>{_B}(?:B\.?Sc|B\.S|B\.A|B\.?Eng|B\.?Tech|BBA|B\.B\.A|B\.?Com|LL\.?B|BFA|BCA
-        |B\.E|BSE|BASc)\b\.?)
+        |B\.E|B\.?Ed|BSE|BASc|MBBS|M\.B\.B\.S)\b\.?)
     |(?P<associate>{_B}(?:A\.A\.S|A\.A|A\.S|AAS)\b\.?)
     |(?P<bare>{_B}(?:MS|MA|BS|BA|BE){_E})
     |(?P<diploma>(?i:\b(?:postgraduate\s+|graduate\s+|higher\s+national\s+)?diplom[ae]?\b)
@@ -639,6 +690,7 @@ INSTITUTION_WORDS = _words(
     polytechnic politecnico polytechnique hochschule conservatory conservatoire seminary
     """
 )
+_LEADING_PREP = re.compile(r"^(?:from|at|in)\s+", re.I)
 _YEAR = re.compile(r"(?<![\d])(?:19|20)\d\d(?!\d)")
 _ONGOING = re.compile(r"(?i)\b(?:present|current(?:ly)?|ongoing|now)\b")
 _FIELD_TRIM = re.compile(
@@ -678,6 +730,8 @@ def _degree_at(line: str, strict: bool) -> tuple[str, str, int, int] | None:
                 continue  # "MS Excel"
             if re.match(r"\s+[a-z]", after) and not re.match(r"\s+in\s", after):
                 continue  # "BA is", but "MS in Statistics"
+            if re.match(r"\s+\d{5}(?!\d)", after):
+                continue  # "Boston MA 02115"
             level = _BARE_LEVEL[text]
         elif group in ("diploma", "certificate") and strict:
             continue
@@ -692,22 +746,22 @@ def _degree_at(line: str, strict: bool) -> tuple[str, str, int, int] | None:
     return None
 
 
-def _field(line: str, end: int) -> tuple[str | None, int]:
-    """The field of study right after a degree, and where it ends."""
+def _field(line: str, end: int) -> tuple[str | None, int, str | None]:
+    """The field of study right after a degree, where it ends, and "in"/"of" before it."""
     m = _AFTER_DEGREE.match(line, end)
     if not m:
-        return None, end
+        return None, end, None
     field = _FIELD_TRIM.sub("", m.group("field").strip()).strip(" -.")
     if not field or field.lower() in _NOT_FIELDS:
-        return None, end
+        return None, end, None
     words = field.split()
     if not m.group("prep") and not words[0][:1].isupper():
-        return None, end
+        return None, end, None
     if any(_norm_token(w) in INSTITUTION_WORDS for w in words) or is_region(field):
-        return None, end
+        return None, end, None
     if _MONTH_RE.fullmatch(words[0]) or len(words) > 8:
-        return None, end
-    return field, m.end()
+        return None, end, None
+    return field, m.start("field") + len(field), m.group("prep")
 
 
 _MONTH_RE = re.compile(_MONTH, re.I)
@@ -715,7 +769,7 @@ _MONTH_RE = re.compile(_MONTH, re.I)
 
 def _institution_in(text: str) -> str | None:
     for part in _PART_SPLIT.split(text):
-        part = part.strip(" :-")
+        part = _LEADING_PREP.sub("", part.strip(" :-"))
         if part and any(_norm_token(w) in INSTITUTION_WORDS for w in part.split()):
             return part
     return None
@@ -768,7 +822,9 @@ def education_entries(lines: Sequence[str], sections: Sequence[str]) -> list[Edu
     out = []
     for i, (text, level, start, end) in found:
         line = lines[i]
-        field, field_end = _field(line, end)
+        field, field_end, prep = _field(line, end)
+        if prep == "of" and text.lower().rstrip("s'’") in _LONG_LEVEL:
+            text = line[start:field_end]  # "Master of Statistics" as written
         rest = line[:start] + " | " + line[field_end:]
         institution = _institution_in(rest)
         inst_line = i
@@ -787,9 +843,10 @@ def education_entries(lines: Sequence[str], sections: Sequence[str]) -> list[Edu
         for j in (i + 1, i + 2, i - 1):
             if seen:
                 break
-            if j in in_scope and j not in degree_lines and lines[j].strip():
-                if j == i + 2 and (i + 1 in degree_lines or not lines[i + 1].strip()):
-                    continue
-                year, seen = _end_year(lines[j]) if not _is_bullet(lines[j]) else (None, False)
+            if j not in in_scope or j in degree_lines or not lines[j].strip():
+                continue
+            if _is_bullet(lines[j]) or (j == i + 2 and not free(i + 1) and i + 1 != inst_line):
+                continue
+            year, seen = _end_year(lines[j])
         out.append(EducationEntry(text, level, field, institution, year, i))
     return out
