@@ -183,7 +183,7 @@ def _dates(rng: random.Random, start: int, end: int | None) -> str:
     return f"{m1 + 1:02d}/{start} – {tail}"
 
 
-def make_resume(rng: random.Random) -> Resume:
+def make_resume(rng: random.Random, max_jobs: int = 5) -> Resume:
     first, last = rng.choice(FIRST), rng.choice(LAST)
     role = rng.choice(ROLES)
     title = rng.choice(SENIORITY) + role
@@ -196,7 +196,7 @@ def make_resume(rng: random.Random) -> Resume:
     jobs = []
     end: int | None = None
     year = 2025
-    for _ in range(rng.randint(3, 5)):
+    for _ in range(rng.randint(3, max_jobs)):
         start = year - rng.randint(1, 4)
         company = f"{rng.choice(COMPANY_A)} {rng.choice(COMPANY_B)}"
         jobs.append(
@@ -380,6 +380,11 @@ class Column:
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
         indent = stringWidth(f"{bullet} ", font, size) if bullet else 0.0
+        # A word wider than the column (a long e-mail in a sidebar) would overflow into the
+        # next column; shrink the font as a designer would.
+        widest = max((stringWidth(word, font, size) for word in text.split()), default=0.0)
+        if widest > self.width - indent:
+            size = max(5.0, size * (self.width - indent) / widest - 0.1)
         wrapped = simpleSplit(text, font, size, self.width - indent)
         step = size * leading
         if not self._room(step * len(wrapped)):
@@ -488,7 +493,7 @@ def _pick_bullet(rng: random.Random) -> str:
 def single_column_sheet(
     rng: random.Random, max_pages: int = 2
 ) -> tuple[Sheet, list[str], list[str]]:
-    r, s = make_resume(rng), Style.pick(rng)
+    r, s = make_resume(rng, max_jobs=8 if max_pages > 1 else 5), Style.pick(rng)
     w, h = s.pagesize
     sheet = Sheet(s.pagesize)
     col = Column(sheet, s.margin, w - 2 * s.margin, h - s.margin, s.margin, max_pages=max_pages)
@@ -513,7 +518,8 @@ def single_column_sheet(
 def single_column(path: Path, rng: random.Random) -> Fixture:
     sheet, lines, blocks = single_column_sheet(rng)
     sheet.render(path)
-    return Fixture("single_column", path, lines, blocks, f"{sheet.pages} page(s)")
+    pages = f"{sheet.pages} page" + ("s" if sheet.pages > 1 else "")
+    return Fixture("single_column", path, lines, blocks, pages)
 
 
 def two_column_sheet(rng: random.Random) -> tuple[Sheet, list[str], list[str]]:
@@ -586,8 +592,11 @@ def sidebar(path: Path, rng: random.Random, index: int) -> Fixture:
     for item in (r.email, r.phone, r.city):
         bar.para(item, s.regular, small, s.leading)
     _heading(bar, "Skills", s, False)
-    for skill in r.skills:
-        bar.para(skill, s.regular, small, s.leading)
+    if rng.random() < 0.5:
+        for skill in r.skills:
+            bar.para(skill, s.regular, small, s.leading)
+    else:
+        bar.para(", ".join(r.skills), s.regular, small, s.leading)
     _heading(bar, "Languages", s, False)
     for language in r.languages:
         bar.para(language, s.regular, small, s.leading)

@@ -23,8 +23,12 @@ Metrics per document, averaged per class (tokens = lowercased \\w+ words after N
   at . ! ? ;) found as a contiguous word sequence in the output; a sentence wrapped over
   two lines survives only if the output keeps those lines together;
 - order: Kendall tau between reference order and output position of the reference lines
-  (>= 3 words) found contiguously; 1 = same order, ~0.5 = two columns fully interleaved,
-  ~0 = columns swapped or random, -1 = reversed.
+  that can be placed (their words occur exactly once in the reference and once in the
+  output); 1 = same order, ~0.5 = two columns fully interleaved, ~0 = columns swapped or
+  random, -1 = reversed. Tau is lenient with local damage: a heading moved away from its
+  section costs little, hence
+- next %: share of consecutive placed reference lines that are also consecutive in the
+  output (a date cell followed by its description, a heading by its first line).
 
 Run: python benchmarks/parsing_quality.py [--classes two_column,sidebar] [--n 16]
      [--plumber-n 8] [--ocr-n 3] [--no-shared] [--json out.json] [--keep DIR]
@@ -37,7 +41,6 @@ import csv
 import importlib.util
 import json
 import re
-import shutil
 import statistics
 import sys
 import tempfile
@@ -45,6 +48,7 @@ import time
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
+from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,6 +158,7 @@ class Score:
     precision: float
     intact: float | None  # None when the reference has no sentence of >= 4 words
     order: float | None  # None when fewer than two reference lines were found
+    next: float | None  # None when no two consecutive reference lines were found
 
 
 def score(ref_lines: list[str], ref_blocks: list[str], out_lines: list[str]) -> Score:
@@ -172,19 +177,24 @@ def score(ref_lines: list[str], ref_blocks: list[str], out_lines: list[str]) -> 
             k_ref = max(1, len(_occurrences(ref_hay, sentence)))
             found += min(1.0, len(_occurrences(hay, sentence)) / k_ref)
         intact = found / len(sentences)
-    # Order only from lines that occur exactly once in the reference and in the output, so
-    # a short line that also occurs inside another one ("hours a month") cannot misplace.
-    positions = []
-    for line in units(ref_lines, 3):
-        if len(_occurrences(ref_hay, line)) == 1:
+    # Order only from reference lines whose words occur exactly once in the reference and
+    # once in the output, so a short line that also occurs inside another one ("hours a
+    # month") cannot be misplaced.
+    placed: list[tuple[int, int, int]] = []  # (reference index, output offset, length)
+    for index, line in enumerate(" ".join(tokens(text)) for text in ref_lines):
+        if line and len(_occurrences(ref_hay, line)) == 1:
             where = _occurrences(hay, line)
             if len(where) == 1:
-                positions.append(where[0])
+                placed.append((index, where[0], len(line) + 1))
+    # next: consecutive reference lines that are consecutive in the output too.
+    pairs = [(a, b) for a, b in pairwise(placed) if b[0] == a[0] + 1]
+    follows = sum(b[1] == a[1] + a[2] for a, b in pairs)
     return Score(
         recall=common / len(ref_tokens) if ref_tokens else 0.0,
         precision=common / len(out_tokens) if out_tokens else 0.0,
         intact=intact,
-        order=kendall_tau(positions),
+        order=kendall_tau([offset for _, offset, _ in placed]),
+        next=follows / len(pairs) if pairs else None,
     )
 
 
@@ -312,13 +322,19 @@ class Result:
     precision: float | None = None
     intact: float | None = None
     order: float | None = None
+    next: float | None = None
 
 
 def ocr_unavailable() -> str | None:
-    if shutil.which("tesseract") is None:
-        return "tesseract not installed"
+    """Why the `scanned` class cannot be measured, or None."""
     if importlib.util.find_spec("pipeline.parsers.ocr") is None:
         return "pipeline.parsers.ocr not present"
+    try:
+        from pipeline.parsers import ocr
+    except Exception as exc:
+        return f"pipeline.parsers.ocr does not import: {type(exc).__name__}"
+    if not ocr.available():
+        return "Tesseract not installed (or PIPELINE_TESSERACT=none)"
     return None
 
 
@@ -392,6 +408,7 @@ def summary_rows(results: list[Result], classes: list[str], skipped: dict[str, s
                 "precision": _mean(r.precision for r in ok),
                 "intact": _mean(r.intact for r in ok),
                 "order": _mean(r.order for r in ok),
+                "next": _mean(r.next for r in ok),
                 "seconds": _mean(r.seconds for r in group),
             }
             if failed:
@@ -403,17 +420,17 @@ def summary_rows(results: list[Result], classes: list[str], skipped: dict[str, s
 
 
 def print_table(rows: list[dict]) -> None:
-    print("| class | engine | n | recall | prec | intact % | order τ | s/doc |")
-    print("|---|---|--:|--:|--:|--:|--:|--:|")
+    print("| class | engine | n | recall | prec | intact % | order τ | next % | s/doc |")
+    print("|---|---|--:|--:|--:|--:|--:|--:|--:|")
     for row in rows:
         if row.get("na") and not row["n"]:
-            print(f"| {row['class']} | {row['engine']} | 0 | n/a ({row['na']}) | | | | |")
+            print(f"| {row['class']} | {row['engine']} | 0 | n/a ({row['na']}) | | | | | |")
             continue
         n = str(row["n"]) + (f" (+{row['failed']} failed)" if row.get("failed") else "")
         print(
             f"| {row['class']} | {row['engine']} | {n} | {_fmt(row['recall'])} | "
             f"{_fmt(row['precision'])} | {_fmt(row['intact'], True)} | {_fmt(row['order'])} | "
-            f"{row['seconds']:.3f} |"
+            f"{_fmt(row['next'], True)} | {row['seconds']:.3f} |"
         )
 
 
@@ -426,13 +443,13 @@ def print_variants(results: list[Result], engine: str) -> None:
     if not groups:
         return
     print(f"\n{engine} by variant:\n")
-    print("| class | variant | n | recall | intact % | order τ |")
-    print("|---|---|--:|--:|--:|--:|")
+    print("| class | variant | n | recall | intact % | order τ | next % |")
+    print("|---|---|--:|--:|--:|--:|--:|")
     for (cls, variant), group in groups.items():
         print(
             f"| {cls} | {variant} | {len(group)} | {_fmt(_mean(r.recall for r in group))} | "
             f"{_fmt(_mean(r.intact for r in group), True)} | "
-            f"{_fmt(_mean(r.order for r in group))} |"
+            f"{_fmt(_mean(r.order for r in group))} | {_fmt(_mean(r.next for r in group), True)} |"
         )
 
 
@@ -512,8 +529,9 @@ def main() -> None:
     )
     print(
         "- intact % = reference sentences of >= 4 words found as contiguous words; "
-        "order τ = Kendall tau over reference lines of >= 3 words found (1 = same order, "
-        "~0.5 = two columns interleaved, ~0 = swapped/random); s/doc = wall seconds per file"
+        "order τ = Kendall tau over reference lines placed unambiguously (1 = same order, "
+        "~0.5 = two columns interleaved, ~0 = swapped/random); next % = consecutive reference "
+        "lines still consecutive; s/doc = wall seconds per file"
     )
     for note in notes:
         print(f"- {note}")
@@ -528,7 +546,7 @@ def main() -> None:
         args.json.write_text(
             json.dumps(
                 {
-                    "config": {**vars(args), "json": str(args.json), "keep": str(args.keep)},
+                    "config": vars(args),
                     "summary": rows,
                     "documents": [asdict(r) for r in results],
                     "notes": notes,

@@ -141,10 +141,13 @@ def pdf_image_only(path: Path) -> Path:
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
+    """An image-only page with no readable text (a photo-like block of shapes): there is no
+    text layer, and OCR finds nothing either."""
     image = Image.new("RGB", (850, 1100), "white")
     draw = ImageDraw.Draw(image)
-    for i in range(12):
-        draw.text((60, 60 + 30 * i), "Python PyTorch scikit-learn AWS experience", fill="black")
+    for i in range(6):
+        draw.ellipse((80 + 90 * i, 200, 160 + 90 * i, 420 + 40 * i), fill=(90, 120, 160))
+    draw.rectangle((60, 600, 790, 900), fill=(200, 180, 140))
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     buffer.seek(0)

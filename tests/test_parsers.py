@@ -231,6 +231,9 @@ def test_every_reason_code_is_tested():
         "encrypted_pdf",
         "corrupt_pdf",
         "no_text_layer",
+        "no_text_layer_ocr_unavailable",  # tests/test_ocr.py
+        "corrupt_document",  # tests/test_formats.py
+        "converter_unavailable",  # tests/test_formats.py
         "corrupt_docx",
         "unsafe_archive",
         "no_text",

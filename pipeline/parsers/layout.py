@@ -29,28 +29,103 @@ def order_page(words: Sequence[Word]) -> list[Line]:
         return [_line([w for chunk in row for w in chunk]) for row in chunked]
     g0, g1 = gutter
     lines: list[Line] = []
-    left: list[Line] = []
-    right: list[Line] = []
-
-    def flush() -> None:
-        lines.extend(left)
-        lines.extend(right)
-        left.clear()
-        right.clear()
-
+    band: list[tuple[list[Word], list[Word]]] = []  # rows between full-width rows, split
     for row in chunked:
         if any(chunk[0].x0 < g0 and chunk[-1].x1 > g1 for chunk in row):
-            flush()
+            lines.extend(_read_band(band))
+            band = []
             lines.append(_line([w for chunk in row for w in chunk]))
             continue
         left_words = [w for chunk in row if chunk[-1].x1 <= g1 for w in chunk]
         right_words = [w for chunk in row if chunk[-1].x1 > g1 for w in chunk]
-        if left_words:
-            left.append(_line(left_words))
-        if right_words:
-            right.append(_line(right_words))
-    flush()
+        band.append((left_words, right_words))
+    lines.extend(_read_band(band))
     return lines
+
+
+def _read_band(band: list[tuple[list[Word], list[Word]]]) -> list[Line]:
+    """Two columns: the left one, then the right one. But when the left side is a column of
+    row labels (the dates of a date | description table), each right-hand paragraph or cell
+    is read with the labels beside it, labels first."""
+    blocks = _right_blocks(band)
+    if not _label_column(band, blocks):
+        left = [_line(left) for left, _ in band if left]
+        return left + [_line(right) for _, right in band if right]
+    out: list[Line] = []
+    group_left: list[Line] = []
+    group_right: list[Line] = []
+    current = None
+    for (left, right), block in zip(band, blocks, strict=True):
+        if block != current or block is None:
+            out.extend(group_left + group_right)
+            group_left, group_right = [], []
+            current = block
+        if left:
+            group_left.append(_line(left))
+        if right:
+            group_right.append(_line(right))
+    return out + group_left + group_right
+
+
+def _right_blocks(band: list[tuple[list[Word], list[Word]]]) -> list[int | None]:
+    """For each row, the number of the right-hand paragraph or cell it belongs to (None for
+    rows without right text). A block ends at a row without right text or at a vertical gap
+    wider than about half a line."""
+    blocks: list[int | None] = []
+    number = -1
+    previous: list[Word] | None = None
+    for _, right in band:
+        if not right:
+            blocks.append(None)
+            previous = None
+            continue
+        if previous is None:
+            number += 1
+        else:
+            gap = min(w.top for w in right) - max(w.bottom for w in previous)
+            if gap > 0.45 * max(max(w.size for w in right), 4.0):
+                number += 1
+        blocks.append(number)
+        previous = right
+    return blocks
+
+
+def _label_column(band: list[tuple[list[Word], list[Word]]], blocks: list[int | None]) -> bool:
+    """Is the left side a column of row labels? Its lines are short, and several right-hand
+    blocks have labels beside them, aligned with the block's first or last row."""
+    left_rows = [i for i, (left, _) in enumerate(band) if left]
+    if len(left_rows) < 2 or len(left_rows) >= sum(bool(right) for _, right in band):
+        return False
+    if sum(len(band[i][0]) <= 6 for i in left_rows) < 0.8 * len(left_rows):
+        return False
+    rows_of: dict[int, list[int]] = {}
+    for i, block in enumerate(blocks):
+        if block is not None:
+            rows_of.setdefault(block, []).append(i)
+    labelled = 0
+    aligned = 0
+    beside = 0  # label lines beside blocks of several rows
+    tall_rows = 0  # rows of those blocks
+    for rows in rows_of.values():
+        with_left = [i for i in rows if band[i][0]]
+        if not with_left:
+            continue
+        labelled += 1
+        contiguous = with_left == list(range(with_left[0], with_left[-1] + 1))
+        aligned += contiguous and (with_left[0] == rows[0] or with_left[-1] == rows[-1])
+        if len(rows) > 1:
+            beside += len(with_left)
+            tall_rows += len(rows)
+    # Labels sit at the top (or bottom) of their block and leave most of its rows empty (a
+    # date beside a title and its bullets); a sidebar's lines run on beside most rows, or
+    # on rows of their own (only headings stand alone in a label column).
+    alone = sum(1 for i in left_rows if blocks[i] is None)
+    return (
+        labelled >= 2
+        and aligned >= 0.8 * labelled
+        and beside <= 0.6 * tall_rows
+        and alone <= max(3, 0.35 * len(left_rows))
+    )
 
 
 def _rows(words: Sequence[Word]) -> list[list[Word]]:
@@ -64,7 +139,9 @@ def _rows(words: Sequence[Word]) -> list[list[Word]]:
             rows[-1].append(word)
             continue
         rows.append([word])
-        half = max((word.bottom - word.top) / 2, 0.5)
+        # At least a share of the font size: OCR boxes are tight, and a bullet's or an
+        # x-height word's box would leave words with descenders out of the row.
+        half = max((word.bottom - word.top) / 2, 0.4 * word.size, 0.5)
         band_top, band_bottom = centre - half * 0.8, centre + half * 0.8
     for row in rows:
         row.sort(key=lambda w: w.x0)
@@ -120,6 +197,13 @@ def _find_gutter(rows: list[list[list[Word]]]) -> tuple[float, float] | None:
         j = i
         while j < len(cover) and cover[j] <= limit:
             j += 1
+        # The strip may reach into a short column's text (few rows there); keep its core,
+        # the part crossed by the fewest rows, when that is wide enough.
+        least = min(cover[i:j])
+        core = [k for k in range(i, j) if cover[k] == least]
+        a, b = _longest_run(core)
+        if b - a >= MIN_GUTTER:
+            i, j = a, b
         width = j - i
         if width >= MIN_GUTTER:
             g0, g1 = origin + i, origin + j
@@ -133,16 +217,35 @@ def _find_gutter(rows: list[list[list[Word]]]) -> tuple[float, float] | None:
     return best
 
 
+def _longest_run(indexes: list[int]) -> tuple[int, int]:
+    """[start, end) of the longest run of consecutive integers in a sorted list."""
+    best = (indexes[0], indexes[0] + 1)
+    start = previous = indexes[0]
+    for k in indexes[1:]:
+        if k != previous + 1:
+            start = k
+        previous = k
+        if k + 1 - start > best[1] - best[0]:
+            best = (start, k + 1)
+    return best
+
+
 def _aligned_field(rows: list[list[list[Word]]], g1: float) -> bool:
-    """True when the text right of the gutter is a right-aligned field (dates), not a column."""
-    starts = [c[0].x0 for row in rows for c in row if c[0].x0 >= g1 - 1]
-    ends = [c[-1].x1 for row in rows for c in row if c[0].x0 >= g1 - 1]
-    if len(starts) < 3:
+    """True when the text right of the gutter is a right-aligned field (dates), not a column:
+    right-aligned, and either ragged on the left or made of short chunks with digits (date
+    ranges of equal width start at the same x too)."""
+    chunks = [c for row in rows for c in row if c[0].x0 >= g1 - 1]
+    if len(chunks) < 3:
         return False
+    starts = [c[0].x0 for c in chunks]
+    ends = [c[-1].x1 for c in chunks]
     mid_start, right_edge = median(starts), max(ends)
     left_aligned = sum(abs(x - mid_start) <= 3 for x in starts) / len(starts)
     right_aligned = sum(right_edge - x <= 3 for x in ends) / len(ends)
-    return right_aligned >= 0.7 and left_aligned < 0.5
+    if right_aligned < 0.7:
+        return False
+    dates = sum(len(c) <= 5 and any(ch.isdigit() for w in c for ch in w.text) for c in chunks)
+    return left_aligned < 0.5 or dates >= 0.8 * len(chunks)
 
 
 def _line(words: list[Word]) -> Line:
