@@ -277,3 +277,29 @@ def test_extract_json_shows_document_understanding(tmp_path):
     assert skills["python"]["months"] == 46
     # Contact details never reach the matcher.
     assert all(m["section"] != "header" for s in record["skills"] for m in s["mentions"])
+
+
+# --------------------------------------------------------------------- text normalisation
+
+
+def test_normalisation_zero_width_ligatures_mojibake(tmp_path, shipped_lexicon):
+    from pipeline.matcher import SkillMatcher
+
+    body = (
+        "EXPERIENCE\n"
+        "Data scientist, Example Corp, 2019 \u00e2\u20ac\u201c 2023\n"  # "–" read as cp1252
+        "\u2022 Built Py\u200bthon services and de\u00adployed them with Dock\u200cer\n"
+        "\u2022 Ran e\ufb03cient work\ufb02ows in \uff33\uff31\uff2c\n"  # ligatures, full width
+    )
+    path = tmp_path / "cv.txt"
+    path.write_text(body, encoding="utf-8")
+    doc = parse(path)
+    assert doc.lines[1].text == "Data scientist, Example Corp, 2019 – 2023"
+    assert doc.lines[2].text == "• Built Python services and deployed them with Docker"
+    assert doc.lines[3].text == "• Ran efficient workflows in SQL"
+    found = {m.skill_id for m in SkillMatcher(shipped_lexicon).find(doc.text)}
+    assert {"python", "docker", "sql"} <= found
+    profile = build_profile(
+        doc, SkillMatcher(shipped_lexicon), shipped_lexicon, "t", date(2024, 1, 1)
+    )
+    assert profile.years_experience == 5.0
