@@ -90,7 +90,10 @@ def build_profile(
         parser_version=parser_version,
         model_version=model.version if model is not None else "none",
         contacts=extract_contacts(lines, layout.line_sections).to_dict(),
-        timeline=tuple(job.to_dict() for job in jobs),
+        timeline=tuple(
+            job.to_dict()
+            for job in sorted(jobs, key=lambda j: (j.end or "9999-99", j.start), reverse=True)
+        ),
         education=tuple(e.to_dict() for e in education_entries(lines, layout.line_sections)),
         ocr=document.ocr,
         ocr_pages=document.ocr_pages,

@@ -306,3 +306,102 @@ def test_reason_unsafe_archive(tmp_path):
         return data + b" " * (30 * 1024 * 1024) if name == "word/styles.xml" else data
 
     assert _reason(_rewrite_docx(good, tmp_path / "ratio.docx", ratio)) == "unsafe_archive"
+
+
+# ------------------------------------------------------------- reading order: more layouts
+
+
+def _table_pdf(path):
+    """A name, a heading, a date | description table (cells aligned at the bottom, as
+    reportlab does by default), then an education row."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+    from reportlab.platypus import Table
+
+    c = canvas.Canvas(str(path), pagesize=letter, invariant=1)
+    c.setFont("Helvetica-Bold", 16)
+    c.drawCentredString(306, 740, "Sam Example")
+    c.setFont("Helvetica-Bold", 12)
+    c.drawString(60, 710, "Experience")
+    rows = [
+        [
+            f"{2020 - 2 * k} – {2022 - 2 * k}",
+            f"Data Engineer, Company {k}\n- Built pipeline {k} with Python and SQL.\n"
+            f"- Cut the cost of service {k} by a third.",
+        ]
+        for k in range(3)
+    ]
+    table = Table(rows, colWidths=[110, 382])
+    table.wrap(492, 600)
+    table.drawOn(c, 60, 540)
+    c.setFont("Helvetica-Bold", 12)
+    c.drawString(60, 510, "Education")
+    c.setFont("Helvetica", 10)
+    c.drawString(66, 490, "2012")
+    c.drawString(176, 490, "BSc Physics, Example University")
+    c.save()
+    return path
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+def test_table_rows_are_read_row_by_row(tmp_path, engine):
+    lines = [line.text for line in parse(_table_pdf(tmp_path / "t.pdf"), pdf_engine=engine).lines]
+    expected = ["Sam Example", "Experience"]
+    for k in range(3):
+        expected += [
+            f"{2020 - 2 * k} – {2022 - 2 * k}",
+            f"Data Engineer, Company {k}",
+            f"- Built pipeline {k} with Python and SQL.",
+            f"- Cut the cost of service {k} by a third.",
+        ]
+    expected += ["Education", "2012", "BSc Physics, Example University"]
+    assert lines == expected
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+def test_right_aligned_dates_of_equal_width_stay_on_their_line(tmp_path, engine):
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "dates.pdf"
+    c = canvas.Canvas(str(path), pagesize=letter, invariant=1)
+    c.setFont("Helvetica", 10)
+    y = 740
+    expected = []
+    for k in range(4):
+        c.drawString(60, y, f"Data Engineer, Company {k}")
+        c.drawRightString(552, y, f"{2020 - 2 * k} – {2022 - 2 * k}")
+        expected.append(f"Data Engineer, Company {k} {2020 - 2 * k} – {2022 - 2 * k}")
+        for b in range(3):
+            y -= 14
+            c.drawString(60, y, f"• Built pipeline {k}.{b} with Python and SQL for the team.")
+            expected.append(f"• Built pipeline {k}.{b} with Python and SQL for the team.")
+        y -= 20
+    c.save()
+    assert [line.text for line in parse(path, pdf_engine=engine).lines] == expected
+
+
+def test_tight_ocr_boxes_stay_on_one_row():
+    """OCR gives tight boxes: a bullet is 3 pt tall and "coverage" sits lower than "test"."""
+    from pipeline.parsers.layout import order_page
+    from pipeline.records import Word
+
+    def word(text, x0, top, x1, bottom):
+        return Word(text, x0, top, x1, bottom, 11.2, 0)
+
+    words = [
+        word("•", 43.2, 244.1, 47, 247.4),
+        word("raising", 373, 241.9, 405, 252.2),
+        word("test", 407.8, 242.6, 426, 250.1),
+        word("coverage", 428.9, 243.8, 474, 252.2),
+        word("to", 476.6, 242.6, 487, 250.1),
+    ]
+    assert [line.text for line in order_page(words)] == ["• raising test coverage to"]
+
+
+@pytest.mark.parametrize("row_drawn", [True, False])
+def test_short_column_beside_a_long_one(tmp_path, row_drawn):
+    left = [("Left line %d " % i + "word " * (i % 3 * 2)).strip() for i in range(10)]
+    right = [f"Right column line number {i}" for i in range(45)]
+    path = pdf_two_column(tmp_path / "short.pdf", left, right, row_drawn=row_drawn)
+    assert [line.text for line in parse(path).lines] == left + right

@@ -6,6 +6,7 @@ and does not depend on the order text was written into the PDF content stream.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from itertools import accumulate, pairwise
 from statistics import median
@@ -16,6 +17,7 @@ MIN_GUTTER = 9.0  # points; narrower gaps are word spacing or tab stops
 CHUNK_GAP_EM = 1.2  # a horizontal gap wider than this many font sizes splits a row
 MAX_CROSSING = 0.12  # share of rows allowed to cross a gutter (full-width headings)
 MIN_ROWS_EACH_SIDE = 3
+_DATE = re.compile(r"\b(?:19|20)\d\d\b|'\d\d\b|\b(?:present|current|now)\b", re.I)
 
 
 def order_page(words: Sequence[Word]) -> list[Line]:
@@ -232,8 +234,8 @@ def _longest_run(indexes: list[int]) -> tuple[int, int]:
 
 def _aligned_field(rows: list[list[list[Word]]], g1: float) -> bool:
     """True when the text right of the gutter is a right-aligned field (dates), not a column:
-    right-aligned, and either ragged on the left or made of short chunks with digits (date
-    ranges of equal width start at the same x too)."""
+    right-aligned, and either ragged on the left or made of short chunks with a year in them
+    (date ranges of equal width start at the same x too)."""
     chunks = [c for row in rows for c in row if c[0].x0 >= g1 - 1]
     if len(chunks) < 3:
         return False
@@ -244,7 +246,7 @@ def _aligned_field(rows: list[list[list[Word]]], g1: float) -> bool:
     right_aligned = sum(right_edge - x <= 3 for x in ends) / len(ends)
     if right_aligned < 0.7:
         return False
-    dates = sum(len(c) <= 5 and any(ch.isdigit() for w in c for ch in w.text) for c in chunks)
+    dates = sum(len(c) <= 5 and bool(_DATE.search(" ".join(w.text for w in c))) for c in chunks)
     return left_aligned < 0.5 or dates >= 0.8 * len(chunks)
 
 
