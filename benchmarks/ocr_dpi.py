@@ -9,7 +9,7 @@ counted as a multiset against the drawn text. Seconds per page are the median of
 core (OMP_THREAD_LIMIT=1, as in the pipeline), rendering included.
 
 Prints figures; it is not a test. Needs the dev extras (reportlab, Pillow) and Tesseract.
-Run: python benchmarks/ocr_dpi.py [--scan-dpi 200 300] [--repeats 3]
+Run: python benchmarks/ocr_dpi.py [--scan-dpi 200 300] [--repeats 3] [--pages helvetica-7pt]
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline.parsers import ocr  # noqa: E402
 
 DPIS = (150, 200, 300, 400)
+PAGES = ["helvetica-8pt", "times-9pt", "helvetica-10pt", "times-12pt", "two-column"]
 CONFIDENCES = (0, 20, 40, 60, 80)
 
 SKILLS = [
@@ -170,10 +171,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scan-dpi", type=int, nargs="+", default=[200])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--pages", nargs="+", default=PAGES, help="two-column, or FONT-SIZEpt (helvetica, times)"
+    )
     args = parser.parse_args()
     if not ocr.available():
         sys.exit("Tesseract is not installed")
-    names = ["helvetica-8pt", "times-9pt", "helvetica-10pt", "times-12pt", "two-column"]
+    names = args.pages
     captured: list[str] = []
     run_tesseract = ocr._tesseract
 

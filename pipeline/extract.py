@@ -8,11 +8,11 @@ from datetime import date
 
 from .contacts import extract_contacts
 from .experience import date_ranges, total_years
-from .timeline import JobEntry, education_entries, job_entries, total_months
 from .lexicon import Lexicon
 from .matcher import SkillMatcher
 from .records import CompetencyEvidence, Document, Profile, SkillHit, SkillMention
 from .segment import analyse, mask_contacts
+from .timeline import JobEntry, education_entries, job_entries, total_months
 
 COMPETENCY_FULL_AT = 3  # distinct skills at which a competency's strength reaches 1.0
 

@@ -150,8 +150,6 @@ def _image_pdf(path: Path, images, text_pages=()) -> Path:
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory) -> dict[str, Path]:
-    from PIL import Image
-
     tmp = tmp_path_factory.mktemp("ocr")
     resume = _text_pdf(
         tmp / "resume-text.pdf",
@@ -171,9 +169,10 @@ def files(tmp_path_factory) -> dict[str, Path]:
         "tiff": tmp / "resume.tiff",
     }
     pages[0].save(out["png"], format="PNG", dpi=(SCAN_DPI, SCAN_DPI))
-    pages[0].save(out["tiff"], format="TIFF", save_all=True, append_images=pages[1:],
-                  dpi=(SCAN_DPI, SCAN_DPI))  # fmt: skip
-    assert isinstance(pages[0], Image.Image)
+    # Copies: Pillow 13 keeps a PNG save's encoder settings on the image and the TIFF
+    # writer then trips over them.
+    first, *rest = (page.copy() for page in pages)
+    first.save(out["tiff"], format="TIFF", save_all=True, append_images=rest, dpi=(200, 200))
     return out
 
 
@@ -308,17 +307,22 @@ def test_unreadable_image_header(tmp_path):
     assert info.value.reason == "corrupt_document"
 
 
+def test_image_tesseract_cannot_decode(tmp_path, tesseract):
+    path = tmp_path / "no-pixels.png"
+    path.write_bytes(_png(640, 480))  # a valid header, but no image data
+    assert _reason(path) == "corrupt_document"
+
+
 def test_ocr_timeout_kills_tesseract(files, tesseract, monkeypatch):
     monkeypatch.setattr(ocr, "PAGE_TIMEOUT", 0.05)
     assert _reason(files["scan"]) == "timeout"
 
 
-def test_ocr_words_are_in_pdf_points(files, tesseract):
-    """OCR boxes land where the text layer of the same page puts its words."""
+def _assert_where_drawn(files, ocr_words) -> None:
+    """OCR boxes land where the text layer of the same page puts its words (in points)."""
     from pipeline.parsers.pdf_pdfium import read_words
 
     text_words = read_words(files["text"])[0][0]
-    ocr_words = ocr.ocr_pdf_pages(files["scan"], [0])[0]
     assert all(w.page == 0 and not w.bold for w in ocr_words)
     for target in ("Northwind", "Pandas", "Alex"):
         drawn = next(w for w in text_words if w.text.startswith(target))
@@ -326,6 +330,15 @@ def test_ocr_words_are_in_pdf_points(files, tesseract):
         assert abs(read.x0 - drawn.x0) < 3 and abs(read.x1 - drawn.x1) < 4
         assert abs((read.top + read.bottom) / 2 - (drawn.top + drawn.bottom) / 2) < 4
         assert abs(read.size - drawn.size) <= 0.2 * drawn.size
+
+
+def test_ocr_words_are_in_pdf_points(files, tesseract):
+    _assert_where_drawn(files, ocr.ocr_pdf_pages(files["scan"], [0])[0])
+
+
+def test_image_words_use_the_header_resolution(files, tesseract):
+    assert ocr.image_info(files["png"].read_bytes()).dpi == pytest.approx(SCAN_DPI, abs=0.1)
+    _assert_where_drawn(files, ocr.ocr_image(files["png"]))
 
 
 # ------------------------------------------------------------------ units
@@ -347,41 +360,65 @@ def test_tesseract_lookup_follows_the_environment(tmp_path, monkeypatch):
     assert not ocr.available()
 
 
-def test_tesseract_command_line(tmp_path, monkeypatch):
+FAKE_TSV = (
+    "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight"
+    "\tconf\ttext\n"
+    "4\t1\t1\t1\t1\t0\t300\t600\t490\t50\t-1\t\n"
+    "5\t1\t1\t1\t1\t1\t300\t600\t250\t50\t96.1\tPython\n"
+    "5\t1\t1\t1\t1\t2\t600\t600\t90\t40\t12.0\t~~\n"
+    "5\t1\t1\t1\t1\t3\t700\t600\t90\t40\t91.0\t \n"
+)
+
+
+@pytest.fixture
+def fake_tesseract(tmp_path, monkeypatch) -> dict:
+    """Tesseract replaced by a recorder answering FAKE_TSV; returns what it was called with."""
     fake = tmp_path / "tess"
     fake.write_text("#!/bin/sh\nexit 0\n")
     fake.chmod(0o755)
     monkeypatch.setenv("PIPELINE_TESSERACT", str(fake))
     ocr.tesseract_binary.cache_clear()
-    seen = {}
+    seen: dict = {"binary": str(fake)}
 
     def fake_run(args, **kwargs):
         seen.update(kwargs, args=args)
-        tsv = (
-            "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight"
-            "\tconf\ttext\n"
-            "5\t1\t1\t1\t1\t1\t300\t600\t250\t50\t96.1\tPython\n"
-            "5\t1\t1\t1\t1\t2\t600\t600\t90\t40\t12.0\t~~\n"
-            "5\t1\t1\t1\t1\t3\t700\t600\t90\t40\t91.0\t \n"
-        )
-        return subprocess.CompletedProcess(args, 0, tsv.encode(), b"")
+        return subprocess.CompletedProcess(args, 0, FAKE_TSV.encode(), b"")
 
     monkeypatch.setattr(subprocess, "run", fake_run)
+    return seen
+
+
+def _pgm_size(data: bytes) -> tuple[int, int]:
+    width, height = (int(v) for v in data.split(b"\n")[1].split())
+    assert len(data) == len(b"P5\n%d %d\n255\n" % (width, height)) + width * height
+    return width, height
+
+
+def test_tesseract_command_line(tmp_path, fake_tesseract):
+    seen = fake_tesseract
     words = ocr.ocr_pdf_pages(files_text_pdf(tmp_path), [0])[0]
     args = seen["args"]
-    assert args[:3] == [str(fake), "stdin", "stdout"] and args[-1] == "tsv"
+    assert args[:3] == [seen["binary"], "stdin", "stdout"] and args[-1] == "tsv"
     assert args[args.index("-l") + 1] == "eng" and "--psm" in args
     assert args[args.index("--dpi") + 1] == str(ocr.OCR_DPI)
     assert seen["env"]["OMP_THREAD_LIMIT"] == "1" and not seen.get("shell")
     assert seen["timeout"] <= ocr.PAGE_TIMEOUT
     assert seen["input"].startswith(b"P5\n")  # a PGM made without Pillow
-    width, height = (int(v) for v in seen["input"].split(b"\n")[1].split())
-    assert len(seen["input"]) == len(b"P5\n%d %d\n255\n" % (width, height)) + width * height
+    assert _pgm_size(seen["input"]) == (round(8.5 * ocr.OCR_DPI), round(11 * ocr.OCR_DPI))
     # Only the confident, non-empty word survives, converted to points.
     assert [w.text for w in words] == ["Python"]
     k = 72 / ocr.OCR_DPI
     assert words[0].x0 == pytest.approx(300 * k) and words[0].bottom == pytest.approx(650 * k)
-    assert words[0].size == pytest.approx(50 * k / 0.73, abs=0.01)  # capital, no descender
+    assert words[0].size == pytest.approx(50 * k / 0.94, abs=0.01)  # ascender and descender
+
+
+def test_huge_pdf_page_is_rendered_coarser(tmp_path, fake_tesseract, monkeypatch):
+    monkeypatch.setattr(ocr, "MAX_PIXELS", 1_000_000)
+    words = ocr.ocr_pdf_pages(files_text_pdf(tmp_path), [0])[0]
+    width, height = _pgm_size(fake_tesseract["input"])
+    assert width * height <= 1_000_000 * 1.01 and width == pytest.approx(height * 8.5 / 11, 0.01)
+    dpi = int(fake_tesseract["args"][fake_tesseract["args"].index("--dpi") + 1])
+    assert dpi < ocr.OCR_DPI and words[0].x0 == pytest.approx(300 * 72 / dpi, rel=0.01)
 
 
 def files_text_pdf(tmp_path: Path) -> Path:
@@ -413,12 +450,15 @@ def _tiff(order: str, pages: list[tuple[int, int]], resolution: tuple[int, int] 
 @pytest.mark.parametrize("order", ["<", ">"])
 def test_tiff_header(order):
     info = ocr.image_info(_tiff(order, [(2550, 3300)], (400, 1)))
-    assert info.pixels == 2550 * 3300 and info.dpi == 400 and info.page_heights == [3300]
+    assert info.pixels == 2550 * 3300 and info.dpi == 400 and info.page_heights == (3300,)
     info = ocr.image_info(_tiff(order, [(2000, 3000), (2000, 3000), (1000, 1000)], None))
     assert info.pixels == 13_000_000 and info.dpi == ocr.ASSUMED_IMAGE_DPI
-    assert info.page_heights == [3000, 3000, 1000]
+    assert info.page_heights == (3000, 3000, 1000)
     info = ocr.image_info(_tiff(order, [(10_000, 4_000), (10_000, 4_000)], None))
     assert info.pixels > ocr.MAX_PIXELS  # pages add up
+    with pytest.raises(ParseError) as error:
+        ocr.image_info(_tiff(order, [(10, 10)] * (ocr.MAX_TIFF_PAGES + 1), None))
+    assert error.value.reason == "too_large"
 
 
 def test_tiff_directory_loop_is_corrupt():
@@ -460,16 +500,6 @@ def test_jpeg_header():
         with pytest.raises(ParseError) as info:
             ocr.image_info(broken)
         assert info.value.reason == "corrupt_document"
-
-
-def test_conftest_image_only_fixture_stays_without_text(tmp_path, tesseract):
-    """The shared `pdf_image_only` fixture (tiny bitmap-font text) must still fail as
-    no_text_layer with OCR on, as test_parsers and test_cli expect."""
-    from conftest import pdf_image_only
-
-    path = pdf_image_only(tmp_path / "scan.pdf")
-    for engine in PDF_ENGINES:
-        assert _reason(path, pdf_engine=engine) == "no_text_layer"
 
 
 def test_errors_carry_no_ocr_text(files, tesseract, monkeypatch):

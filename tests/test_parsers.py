@@ -401,7 +401,7 @@ def test_tight_ocr_boxes_stay_on_one_row():
 
 @pytest.mark.parametrize("row_drawn", [True, False])
 def test_short_column_beside_a_long_one(tmp_path, row_drawn):
-    left = [("Left line %d " % i + "word " * (i % 3 * 2)).strip() for i in range(10)]
+    left = [(f"Left line {i} " + "word " * (i % 3 * 2)).strip() for i in range(10)]
     right = [f"Right column line number {i}" for i in range(45)]
     path = pdf_two_column(tmp_path / "short.pdf", left, right, row_drawn=row_drawn)
     assert [line.text for line in parse(path).lines] == left + right

@@ -18,6 +18,7 @@ import struct
 import subprocess
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 
@@ -25,7 +26,7 @@ from ..errors import ParseError
 from ..records import Word
 
 # Render resolution of scanned PDF pages. TODO(measure): figures from benchmarks/ocr_dpi.py
-OCR_DPI = 300
+OCR_DPI = 200
 ASSUMED_IMAGE_DPI = 300  # an image whose header gives no resolution
 MAX_PIXELS = 60_000_000  # per OCR call: a letter page at 300 DPI is 8.4 Mpx
 PAGE_TIMEOUT = 30.0  # seconds of wall clock for one Tesseract run (one page or one image)
@@ -72,25 +73,33 @@ def ocr_pdf_pages(
     out: dict[int, list[Word]] = {}
     try:
         for index in indexes:
-            page = document[index]
             try:
-                width, height = page.get_size()
-                scale = dpi / 72.0
-                if width * height * scale * scale > MAX_PIXELS:  # huge page: render coarser
-                    scale = math.sqrt(MAX_PIXELS / (width * height))
-                bitmap = page.render(scale=scale, grayscale=True)
-                try:
-                    image = _pgm(bitmap)
-                finally:
-                    bitmap.close()
-            finally:
-                page.close()
+                image, scale = _render(document, index, dpi)
+            except pdfium.PdfiumError:
+                raise ParseError("corrupt_pdf", f"page {index + 1} could not be rendered") from None
             tsv = _tesseract(image, scale * 72.0, deadline, image_file=False)
             del image
-            out[index] = list(_words(tsv, 72.0 / (scale * 72.0), lambda _n, i=index: i))
+            out[index] = list(_words(tsv, 1.0 / scale, lambda _n, i=index: i))
     finally:
         document.close()
     return out
+
+
+def _render(document, index: int, dpi: float) -> tuple[bytes, float]:
+    """One page as PGM bytes, and the scale (pixels per point) it was rendered at."""
+    page = document[index]
+    try:
+        width, height = page.get_size()
+        scale = dpi / 72.0
+        if width * height * scale * scale > MAX_PIXELS:  # a huge page: render it coarser
+            scale = math.sqrt(MAX_PIXELS / (width * height))
+        bitmap = page.render(scale=scale, grayscale=True)
+        try:
+            return _pgm(bitmap), scale
+        finally:
+            bitmap.close()
+    finally:
+        page.close()
 
 
 def ocr_image(path: Path) -> list[Word]:
@@ -102,7 +111,7 @@ def ocr_image(path: Path) -> list[Word]:
         raise ParseError("too_large", f"{info.pixels} pixels > {MAX_PIXELS}")
     tsv = _tesseract(data, None, time.monotonic() + TOTAL_TIMEOUT, image_file=True)
     words = list(_words(tsv, 72.0 / info.dpi, lambda n: n - 1))
-    if info.page_heights and len(info.page_heights) > 1:
+    if len(info.page_heights) > 1:
         words = _stack_pages(words, [h * 72.0 / info.dpi for h in info.page_heights])
     return words
 
@@ -132,8 +141,10 @@ def _tesseract(image: bytes, dpi: float | None, deadline: float, image_file: boo
         raise ParseError("timeout", f"OCR of one page took over {timeout:.0f} s") from None
     except OSError as exc:
         raise ParseError("no_text_layer_ocr_unavailable", type(exc).__name__) from None
+    # stderr is not passed on: keep messages free of anything read from the file.
+    if done.returncode < 0:  # a signal: out of memory (RLIMIT_AS), CPU limit, killed
+        raise ParseError("internal_error", f"Tesseract ended by signal {-done.returncode}")
     if done.returncode != 0:
-        # stderr is not passed on: keep messages free of anything read from the file.
         if image_file:
             raise ParseError("corrupt_document", "Tesseract could not read the image")
         raise ParseError("internal_error", f"Tesseract exited with {done.returncode}")
@@ -165,6 +176,7 @@ def _words(tsv: str, points_per_pixel: float, page_of) -> Iterable[Word]:
         if len(fields) < 12 or fields[0] != "5":
             continue
         try:
+            page = int(fields[1])
             left, top, width, height = (int(v) for v in fields[6:10])
             conf = float(fields[10])
         except ValueError:
@@ -178,10 +190,10 @@ def _words(tsv: str, points_per_pixel: float, page_of) -> Iterable[Word]:
         if any(ch.isalnum() for ch in text):
             estimates.setdefault(key, []).append(_font_size(height, text))
         if conf >= MIN_CONFIDENCE:
-            rows.append((key, text, left, top, width, height))
+            rows.append((key, page, text, left, top, width, height))
     k = points_per_pixel
     sizes = {key: median(values) * k for key, values in estimates.items()}
-    for key, text, left, top, width, height in rows:
+    for key, page, text, left, top, width, height in rows:
         size = sizes[key] if key in sizes else _font_size(height, "x") * k
         yield Word(
             text=text,
@@ -190,7 +202,7 @@ def _words(tsv: str, points_per_pixel: float, page_of) -> Iterable[Word]:
             x1=(left + width) * k,
             bottom=(top + height) * k,
             size=round(size, 2),
-            page=page_of(int(key[0])),
+            page=page_of(page),
             bold=False,
         )
 
@@ -220,15 +232,18 @@ def _stack_pages(words: list[Word], heights: list[float]) -> list[Word]:
 # ---------------------------------------------------------------- image headers
 
 
+@dataclass(frozen=True, slots=True)
 class ImageInfo:
-    """Pixel count, resolution and page heights read from an image file's header."""
+    """What an image file's header says: pixels (all pages), resolution, page heights."""
 
-    __slots__ = ("dpi", "page_heights", "pixels")
+    pixels: int
+    dpi: float  # from the header when plausible, else ASSUMED_IMAGE_DPI
+    page_heights: tuple[int, ...]
 
-    def __init__(self, pixels: int, dpi: float | None, page_heights: list[int]) -> None:
-        self.pixels = pixels
-        self.dpi = dpi if dpi and 50 <= dpi <= 2400 else float(ASSUMED_IMAGE_DPI)
-        self.page_heights = page_heights
+
+def _info(pixels: int, dpi: float | None, page_heights: list[int]) -> ImageInfo:
+    plausible = dpi is not None and 50 <= dpi <= 2400
+    return ImageInfo(pixels, float(dpi if plausible else ASSUMED_IMAGE_DPI), tuple(page_heights))
 
 
 def _read_image(path: Path) -> bytes:
@@ -277,7 +292,7 @@ def _png_info(data: bytes) -> ImageInfo:
             if unit == 1:  # pixels per metre
                 dpi = ppu_x * 0.0254
         pos += 12 + length
-    return ImageInfo(width * height, dpi, [height])
+    return _info(width * height, dpi, [height])
 
 
 # SOF markers carry the frame size; C4 (DHT), C8 (JPG) and CC (DAC) are not frames.
@@ -307,7 +322,7 @@ def _jpeg_info(data: bytes) -> ImageInfo:
             _precision, height, width = struct.unpack_from(">BHH", body)
             if not width or not height:
                 raise ValueError("empty or DNL-sized frame")
-            return ImageInfo(width * height, dpi, [height])
+            return _info(width * height, dpi, [height])
         if marker == 0xE0 and body.startswith(b"JFIF\x00") and dpi is None:
             unit, density = body[7], struct.unpack_from(">H", body, 8)[0]
             dpi = density if unit == 1 else density * 2.54 if unit == 2 else None
@@ -325,7 +340,7 @@ def _tiff_info(data: bytes) -> ImageInfo:
     pixels = sum(width * height for width, height, _dpi in pages)
     if any(not width or not height for width, height, _dpi in pages):
         raise ValueError("empty page")
-    return ImageInfo(pixels, pages[0][2], [height for _w, height, _dpi in pages])
+    return _info(pixels, pages[0][2], [height for _w, height, _dpi in pages])
 
 
 def _tiff_ifds(data: bytes, first_only: bool) -> list[tuple[int, int, float | None]]:
@@ -337,8 +352,10 @@ def _tiff_ifds(data: bytes, first_only: bool) -> list[tuple[int, int, float | No
     pages: list[tuple[int, int, float | None]] = []
     seen: set[int] = set()
     while offset:
-        if offset in seen or len(pages) >= MAX_TIFF_PAGES:
-            raise ValueError("IFD loop or too many pages")
+        if offset in seen:
+            raise ValueError("IFD loop")
+        if len(pages) >= MAX_TIFF_PAGES:
+            raise ParseError("too_large", f"over {MAX_TIFF_PAGES} TIFF pages")
         seen.add(offset)
         (count,) = struct.unpack_from(order + "H", data, offset)
         tags: dict[int, tuple[int, int, int]] = {}
