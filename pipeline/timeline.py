@@ -771,8 +771,13 @@ def _institution_in(text: str) -> str | None:
     for part in _PART_SPLIT.split(text):
         part = _LEADING_PREP.sub("", part.strip(" :-"))
         if part and any(_norm_token(w) in INSTITUTION_WORDS for w in part.split()):
-            return part
+            # "Example University 2014", "Example College (2010 - 2014)": the years are the
+            # entry's dates, not part of the name.
+            return _TRAILING_YEARS.sub("", part).strip() or None
     return None
+
+
+_TRAILING_YEARS = re.compile(r"[\s,(]+(?:\(?\s*(?:19|20)\d\d\b[^A-Za-z]*)+$")
 
 
 def _end_year(text: str) -> tuple[int | None, bool]:

@@ -449,6 +449,10 @@ EDUCATION = [
         ("High School Diploma", "secondary", None, "Springfield High School", 2008),
     ),
     ("GED, 2005", ("GED", "secondary", None, None, 2005)),
+    (
+        "BSc Physics, Lakeshore Institute of Technology 2014",
+        ("BSc", "bachelor", "Physics", "Lakeshore Institute of Technology", 2014),
+    ),
 ]
 
 
