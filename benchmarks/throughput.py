@@ -126,6 +126,31 @@ def pool_figures(files: list[Path], repeats: int, rate, end_to_end) -> None:
     )
 
 
+def ocr_figures(directory: Path, pages: int, repeats: int) -> None:
+    """Seconds per OCR'd page, on generated one-page scans (excluded from the rates above)."""
+    import random
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from layout_fixtures import scanned
+
+    from pipeline.parsers import parse
+    from pipeline.parsers.ocr import OCR_DPI, available
+
+    if not available():
+        print("OCR: Tesseract is not installed; scanned pages not measured")
+        return
+    files = [scanned(directory / f"scan-{i}.pdf", random.Random(i)).path for i in range(pages)]
+    runs = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        ocr_pages = sum(parse(path).ocr_pages for path in files)
+        runs.append((time.perf_counter() - t0) / ocr_pages)
+    print(
+        f"OCR (Tesseract at {OCR_DPI} dpi, one thread), {pages} generated scanned pages: median "
+        f"{statistics.median(runs):.2f} s/page (runs: {', '.join(f'{r:.2f}' for r in runs)})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=200, help="PDFs for the end-to-end rate")
@@ -140,6 +165,9 @@ def main() -> None:
         default=200,
         help="PDFs for the isolated-worker comparison (0 to skip)",
     )
+    parser.add_argument(
+        "--ocr-pages", type=int, default=4, help="generated scanned pages to OCR (0 to skip)"
+    )
     args = parser.parse_args()
 
     from pipeline import Screener, load_job
@@ -147,7 +175,9 @@ def main() -> None:
 
     job = load_job(ROOT / "examples" / "jobs" / "ml-engineer.yaml")
     t0 = time.perf_counter()
-    screener = Screener(job)
+    # Text PDFs only: OCR is off here, so a PDF without a text layer fails fast instead of
+    # taking seconds; OCR is timed per page below.
+    screener = Screener(job, ocr=False)
     _ = screener.matcher  # lexicon + spaCy matcher, once per process
     print(
         f"startup: lexicon {screener.lexicon.version} ({len(screener.lexicon.skills)} skills) "
@@ -229,6 +259,8 @@ def main() -> None:
         )
     if args.workers_files:
         pool_figures(pdfs[: args.workers_files], args.repeats, rate, end_to_end)
+    if args.ocr_pages:
+        ocr_figures(Path(tmp.name), args.ocr_pages, args.repeats)
     print(f"machine: {os.cpu_count()} cores visible; python {sys.version.split()[0]}")
     tmp.cleanup()
 

@@ -120,13 +120,19 @@ def read_doc(path: Path) -> list[Line]:
         os.close(fd)
 
 
+def die_with_parent(args: list[str]) -> list[str]:
+    """Prefix a command with util-linux `setpriv --pdeathsig KILL` when it is installed, so a
+    converter or Tesseract dies with the worker that started it (a worker killed for a
+    timeout must not leave it running)."""
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "KILL", "--", *args] if setpriv else args
+
+
 def _run(args: list[str], timeout: float, fd: int) -> tuple[int, bytes, bytes]:
     """Run a converter that reads `fd`, in its own process group: the whole group is killed on
     timeout, and (with util-linux setpriv) the converter is killed if this process dies."""
     tool = Path(args[0]).name
-    setpriv = shutil.which("setpriv")
-    if setpriv:
-        args = [setpriv, "--pdeathsig", "KILL", "--", *args]
+    args = die_with_parent(args)
     proc = subprocess.Popen(
         args,
         stdin=subprocess.DEVNULL,
