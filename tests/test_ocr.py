@@ -259,8 +259,9 @@ def test_multipage_tiff_keeps_pages_in_order(files, tesseract):
     assert {w.page for w in words} == {0, 1}
     last_top_page_one = max(w.top for w in words if w.page == 0)
     assert min(w.top for w in words if w.page == 1) > last_top_page_one
-    text = parse(files["tiff"]).text
-    assert text.index("Alex Sample") < text.index("EDUCATION") < text.index("Certified")
+    doc = parse(files["tiff"])
+    assert doc.text.index("Alex Sample") < doc.text.index("EDUCATION") < doc.text.index("Certified")
+    assert doc.page_count == doc.ocr_pages == 2
 
 
 def test_blank_scanned_page_has_no_text_layer(files, tesseract):

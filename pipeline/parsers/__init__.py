@@ -85,10 +85,11 @@ def _read(kind: str, path: Path, data: bytes, pdf_engine: str, docx_engine: str,
 
         if not ocr or not ocr_module.available():
             return _Read([], "tesseract", ocr_missing=1)
-        words = ocr_module.ocr_image(path)
         from .layout import order_page
 
-        return _Read(order_page(words), "tesseract", ocr_pages=1)
+        words = ocr_module.ocr_image(path)  # pages of a TIFF stacked top to bottom
+        pages = max((w.page for w in words), default=0) + 1
+        return _Read(order_page(words), "tesseract", pages=pages, ocr_pages=pages)
     if kind == DOC:
         from .formats import read_doc
 
