@@ -303,3 +303,42 @@ def test_normalisation_zero_width_ligatures_mojibake(tmp_path, shipped_lexicon):
         doc, SkillMatcher(shipped_lexicon), shipped_lexicon, "t", date(2024, 1, 1)
     )
     assert profile.years_experience == 5.0
+
+
+# ------------------------------------------------------------------- shaded sidebar order
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+def test_shaded_sidebar_with_white_text_is_read_first_and_kept(tmp_path, engine):
+    """A dark sidebar with white text (visible, so not dropped), drawn after the main column
+    and on rows that do not line up with it."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    sidebar = ["CONTACT", "Lisbon", "SKILLS", "Python", "PyTorch", "Docker", "LANGUAGES", "English"]
+    main = [
+        "Casey Example",
+        "PROFILE",
+        "Machine learning engineer who ships ranking models.",
+        "EXPERIENCE",
+        "Machine Learning Engineer, Example Labs, 2020 - 2024",
+        "Trained ranking models in PyTorch and served them on AWS.",
+        "Cut inference cost by a third with quantisation.",
+        "EDUCATION",
+        "MSc Computer Science, Example University, 2019",
+    ]
+    path = tmp_path / "sidebar.pdf"
+    _, height = A4
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont("Helvetica", 10)
+    for i, line in enumerate(main):
+        c.drawString(200, height - 60 - 17 * i, line)
+    c.setFillColorRGB(0.12, 0.16, 0.3)
+    c.rect(0, 0, 170, height, fill=1, stroke=0)
+    c.setFillColorRGB(1, 1, 1)
+    for i, line in enumerate(sidebar):
+        c.drawString(20, height - 66 - 23 * i, line)
+    c.save()
+    doc = parse(path, pdf_engine=engine)
+    assert [line.text for line in doc.lines] == sidebar + main
+    assert doc.hidden_dropped == 0
