@@ -227,11 +227,29 @@ def test_keyword_stuffing_is_flagged(tmp_path, shipped_lexicon):
         Python Python Python Python Python Python machine learning Python
         """,
     )
+    header = "EXPERIENCE\nData scientist, Example Corp, 2019 - 2023\n"
+    varied = tmp_path / "varied.txt"  # a Python specialist: many mentions, all different
+    varied.write_text(
+        header + "".join(f"- Wrote Python service number {i} for team {i}.\n" for i in range(20))
+    )
+    repeated = tmp_path / "repeated.txt"  # the same sentence over and over
+    repeated.write_text(header + "- Expert in Python and machine learning.\n" * 20)
+    listing = tmp_path / "listing.txt"  # product names that all say AWS
+    listing.write_text(
+        header + "Environment: AWS Lambda, AWS CDK, AWS Glue, AWS Step Functions, "
+        "AWS CloudFormation, Amazon S3, Terraform, GitHub Actions, Docker\n"
+    )
     flags = {}
-    for path in (normal, stuffed):
+    for path in (normal, stuffed, varied, repeated, listing):
         profile = build_profile(parse(path), matcher, shipped_lexicon, "test", date(2024, 6, 1))
         flags[path.name] = profile.keyword_stuffing
-    assert flags == {"normal.txt": (), "stuffed.txt": ("python",)}
+    assert flags == {
+        "normal.txt": (),
+        "stuffed.txt": ("python",),
+        "varied.txt": (),
+        "repeated.txt": ("machine_learning", "python"),
+        "listing.txt": (),
+    }
 
 
 # ------------------------------------------------------------------------ extract --json
