@@ -360,3 +360,38 @@ def test_shaded_sidebar_with_white_text_is_read_first_and_kept(tmp_path, engine)
     doc = parse(path, pdf_engine=engine)
     assert [line.text for line in doc.lines] == sidebar + main
     assert doc.hidden_dropped == 0
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+def test_white_text_on_gradients_and_under_translucent_overlays_is_visible(tmp_path, engine):
+    from reportlab.lib.colors import Color
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "styled.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont("Helvetica", 11)
+    for i, line in enumerate(VISIBLE):
+        c.drawString(72, 760 - 16 * i, line)
+    # A black banner under a white overlay at 8% opacity, with white text on it.
+    c.setFillColorRGB(0, 0, 0)
+    c.rect(60, 600, 400, 60, fill=1, stroke=0)
+    c.saveState()
+    c.setFillColor(Color(1, 1, 1, alpha=0.08))
+    c.rect(70, 610, 380, 40, fill=1, stroke=0)
+    c.restoreState()
+    c.setFillColorRGB(1, 1, 1)
+    c.drawString(80, 625, "Banner text stays")
+    # A badge filled with a gradient, with white initials on it.
+    c.saveState()
+    badge = c.beginPath()
+    badge.rect(60, 500, 60, 60)
+    c.clipPath(badge, stroke=0, fill=0)
+    c.linearGradient(60, 500, 120, 560, (Color(0.1, 0.3, 0.9), Color(0.4, 0.1, 0.7)))
+    c.restoreState()
+    c.setFillColorRGB(1, 1, 1)
+    c.drawString(75, 525, "JS badge")
+    c.save()
+    doc = parse(path, pdf_engine=engine)
+    assert "Banner text stays" in doc.text and "JS badge" in doc.text
+    assert doc.hidden_dropped == 0

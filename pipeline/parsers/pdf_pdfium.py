@@ -97,7 +97,7 @@ class _Looks:
         """Three PDFium calls for an ordinary word (fill colour, render mode, size); shapes
         under the word are looked at only for light text."""
         raw = self.raw
-        r, g, b, a = self.channels
+        r, g, b, _ = self.channels
         if not raw.FPDFText_GetFillColor(self.textpage, index, *self.refs):
             return False
         color = (r.value, g.value, b.value)
@@ -114,8 +114,7 @@ class _Looks:
                 color = (r.value, g.value, b.value)  # stroked text shows its stroke colour
             backdrops = self._backdrops()
         box = (word.x0, word.top, word.x1, word.bottom)
-        alpha = a.value / 255
-        return hidden_reason(color, size, mode, box, self.size, backdrops, alpha) is not None
+        return hidden_reason(color, size, mode, box, self.size, backdrops) is not None
 
     def _backdrops(self) -> list[Backdrop]:
         if self.backdrops is not None:
@@ -129,7 +128,12 @@ class _Looks:
         for i in range(raw.FPDFPage_CountObjects(self.page)):
             obj = raw.FPDFPage_GetObject(self.page, i)
             kind = raw.FPDFPageObj_GetType(obj)
-            if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM):
+            if kind not in (
+                raw.FPDF_PAGEOBJ_PATH,
+                raw.FPDF_PAGEOBJ_IMAGE,
+                raw.FPDF_PAGEOBJ_FORM,
+                raw.FPDF_PAGEOBJ_SHADING,  # a gradient: no single colour (None)
+            ):
                 continue
             if not raw.FPDFPageObj_GetBounds(obj, *bounds_refs):
                 continue
@@ -139,9 +143,11 @@ class _Looks:
                 ok = raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke))
                 if not ok or fill_mode.value == 0:
                     continue
-                if not raw.FPDFPageObj_GetFillColor(obj, *self.refs):
-                    continue
-                color = tuple(c.value for c in self.channels[:3])
+                if raw.FPDFPageObj_GetFillColor(obj, *self.refs):
+                    if self.channels[3].value < 128:
+                        continue  # a translucent overlay, not a background
+                    color = tuple(c.value for c in self.channels[:3])
+                # else a pattern or gradient fill: no single colour (None, like an image)
             elif (right - left) * (top - bottom) >= 0.5 * width * height:
                 self.scanned = kind == raw.FPDF_PAGEOBJ_IMAGE or self.scanned
             out.append(Backdrop(left, height - top, right, height - bottom, color))

@@ -111,23 +111,32 @@ class _PageLooks:
         width, height = self.size
         shapes = []
         for obj in self.page.rects + self.page.curves:
-            color = to_rgb(obj.get("non_stroking_color")) if obj.get("fill") else None
-            if color is not None:
-                shapes.append((obj, color))
+            if obj.get("fill"):
+                # A pattern or gradient fill has no single colour: None, like an image.
+                shapes.append((obj, to_rgb(obj.get("non_stroking_color"))))
+        if _draws_shadings(self.page):
+            # pdfplumber does not report gradients (the `sh` operator) or where they are;
+            # assume one may be under any light text on such a page.
+            shapes.append(({"x0": 0, "top": 0, "x1": width, "bottom": height}, None))
         for image in self.page.images:
             shapes.append((image, None))
             area = (image["x1"] - image["x0"]) * (image["bottom"] - image["top"])
             self.scanned = self.scanned or area >= 0.5 * width * height
-        # pdfplumber keeps shapes in lists per kind, without their drawing order; larger
-        # shapes first approximates it (a page background before the boxes drawn on it).
-        shapes.sort(
-            key=lambda pair: -(pair[0]["x1"] - pair[0]["x0"]) * (pair[0]["bottom"] - pair[0]["top"])
-        )
         self.backdrops = [
             Backdrop(float(o["x0"]), float(o["top"]), float(o["x1"]), float(o["bottom"]), c)
             for o, c in shapes
         ]
         return self.backdrops
+
+
+def _draws_shadings(page) -> bool:
+    try:
+        resources = page.page_obj.resources or {}
+        from pdfminer.pdftypes import resolve1
+
+        return bool(resolve1(resources.get("Shading")))
+    except Exception:  # damaged resources: assume the worst, keep the text
+        return True
 
 
 _MODES_RECORDED = False

@@ -6,7 +6,9 @@ box), when it is smaller than MIN_VISIBLE_PT, or when it lies wholly off the pag
 are dropped and counted, so a keyword-stuffed resume neither gains from them nor goes unnoticed.
 
 Not handled: text clipped away by a clipping path, text covered by an opaque shape drawn after
-it, and colour against a photograph (text over an image always counts as visible).
+it, colour against a photograph (text over an image always counts as visible), and fill
+transparency: PDFium reports a fill alpha of 0 for text painted with a gradient, which is
+visible, so alpha is not used. Shapes more than half transparent are not backgrounds.
 """
 
 from __future__ import annotations
@@ -42,12 +44,9 @@ def same_colour(a: RGB, b: RGB) -> bool:
     return max(abs(x - y) for x, y in zip(a, b, strict=True)) <= MAX_INVISIBLE_DIFF
 
 
-def backdrop_at(x: float, y: float, backdrops: list[Backdrop]) -> Backdrop | None:
-    """The topmost (last drawn) backdrop under a point."""
-    for shape in reversed(backdrops):
-        if shape.x0 <= x <= shape.x1 and shape.top <= y <= shape.bottom:
-            return shape
-    return None
+def backdrops_at(x: float, y: float, backdrops: list[Backdrop]) -> list[Backdrop]:
+    """Every backdrop under a point."""
+    return [b for b in backdrops if b.x0 <= x <= b.x1 and b.top <= y <= b.bottom]
 
 
 def hidden_reason(
@@ -57,7 +56,6 @@ def hidden_reason(
     box: tuple[float, float, float, float],
     page_size: tuple[float, float],
     backdrops: list[Backdrop] | None,
-    alpha: float = 1.0,
 ) -> str | None:
     """Why a word is hidden ("invisible_mode", "tiny", "off_page", "background"), or None.
 
@@ -66,7 +64,7 @@ def hidden_reason(
     """
     x0, top, x1, bottom = box
     width, height = page_size
-    if render_mode in INVISIBLE_MODES or alpha <= 0.05:
+    if render_mode in INVISIBLE_MODES:
         return "invisible_mode"
     if x1 <= 0 or x0 >= width or bottom <= 0 or top >= height:
         return "off_page"
@@ -74,12 +72,14 @@ def hidden_reason(
         return "tiny"
     if color is None:
         return None
-    under = backdrop_at((x0 + x1) / 2, (top + bottom) / 2, backdrops or [])
-    if under is None:
+    under = backdrops_at((x0 + x1) / 2, (top + bottom) / 2, backdrops or [])
+    if not under:
         return "background" if same_colour(color, WHITE) else None
-    if under.color is None:
+    # Hidden only when the text matches everything under it: drawing order is not known to
+    # both engines, and dropping text a reader can see is worse than missing a trick.
+    if any(b.color is None or not same_colour(color, b.color) for b in under):
         return None
-    return "background" if same_colour(color, under.color) else None
+    return "background"
 
 
 def to_rgb(components) -> RGB | None:
