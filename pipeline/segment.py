@@ -181,13 +181,15 @@ _HEADING_KEYWORDS: dict[str, str] = {
     "volunteering": "other",
 }
 _KEYWORD = re.compile(r"[a-z]+")
+_SMALL_WORDS = frozenset({"&", "and", "of", "the", "/", "|", "-", "–"})
 
 
 def styled_heading(line: Line, body_size: float) -> str | None:
     """The section a line opens judging by its style and keywords, or None."""
     text = line.text.strip()
     words = text.split()
-    if not words or len(words) > 6 or text[-1:] in ".,;" or any(c.isdigit() for c in text):
+    content = [w for w in words if w.lower() not in _SMALL_WORDS]
+    if not content or len(content) > 4 or text[-1:] in ".,;" or any(c.isdigit() for c in text):
         return None
     larger = body_size > 0 and line.size >= body_size + 1.5
     capitals = sum(c.isupper() for c in text) >= 0.8 * sum(c.isalpha() for c in text) > 3

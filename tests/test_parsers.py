@@ -405,3 +405,57 @@ def test_short_column_beside_a_long_one(tmp_path, row_drawn):
     right = [f"Right column line number {i}" for i in range(45)]
     path = pdf_two_column(tmp_path / "short.pdf", left, right, row_drawn=row_drawn)
     assert [line.text for line in parse(path).lines] == left + right
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+def test_letter_spaced_headings_are_joined(tmp_path, engine):
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "spaced.pdf"
+    c = canvas.Canvas(str(path), pagesize=letter, invariant=1)
+    c.setFont("Helvetica-Bold", 11)
+    x = 60.0
+    for word in ("PROFESSIONAL", "SUMMARY"):
+        for ch in word:
+            c.drawString(x, 740, ch)
+            x += stringWidth(ch, "Helvetica-Bold", 11) + 3.5  # letter-spacing
+        x += 9  # a word space on top of it
+    c.setFont("Helvetica", 10)
+    c.drawString(60, 720, "Engineer who ships SQL and AWS systems.")
+    c.save()
+    doc = parse(path, pdf_engine=engine)
+    assert [line.text for line in doc.lines] == [
+        "PROFESSIONAL SUMMARY",
+        "Engineer who ships SQL and AWS systems.",
+    ]
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+def test_full_width_summary_above_a_sidebar_body(tmp_path, engine):
+    """A summary paragraph across the page, then a sidebar and a main column: the columns
+    are found below the paragraph even though its lines cross the gutter."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    summary = [
+        f"Summary line {i} runs right across the page from one margin to the other margin."
+        for i in range(8)
+    ]
+    side = ["SKILLS", "Python", "SQL", "Docker", "LANGUAGES", "English", "French"]
+    main = [f"Main column line {i} about the work done there" for i in range(14)]
+    path = tmp_path / "regions.pdf"
+    c = canvas.Canvas(str(path), pagesize=letter, invariant=1)
+    c.setFont("Helvetica", 10)
+    y = 740
+    for line in summary:
+        c.drawString(40, y, line)
+        y -= 14
+    y -= 10
+    for i, line in enumerate(side):
+        c.drawString(40, y - 19 * i, line)
+    for i, line in enumerate(main):
+        c.drawString(200, y - 3 - 14 * i, line)
+    c.save()
+    assert [line.text for line in parse(path, pdf_engine=engine).lines] == summary + side + main

@@ -17,6 +17,9 @@ MIN_GUTTER = 9.0  # points; narrower gaps are word spacing or tab stops
 CHUNK_GAP_EM = 1.2  # a horizontal gap wider than this many font sizes splits a row
 MAX_CROSSING = 0.12  # share of rows allowed to cross a gutter (full-width headings)
 MIN_ROWS_EACH_SIDE = 3
+MAX_DEPTH = 3  # regions within regions searched for their own gutter
+WIDE_ROW = 0.8  # a run of text this wide (share of the text's width) spans the columns
+_CAPITALS = re.compile(r"[A-Z&]+")
 _DATE = re.compile(r"\b(?:19|20)\d\d\b|'\d\d\b|\b(?:present|current|now)\b", re.I)
 
 
@@ -25,30 +28,72 @@ def order_page(words: Sequence[Word]) -> list[Line]:
     if not words:
         return []
     rows = _rows(words)
-    chunked = [_chunks(row) for row in rows]
-    gutter = _find_gutter(chunked)
+    return _order_rows([_chunks(row) for row in rows], MAX_DEPTH)
+
+
+def _order_rows(chunked: list[list[list[Word]]], depth: int) -> list[Line]:
+    """Find the page's (or region's) gutter; rows that cross it split the rest into bands read
+    column by column. A run of crossing rows is a region of its own and is searched again
+    for a gutter of its own (a header with a name beside contact details above a body with
+    a sidebar: the two split at different places)."""
+    if not chunked:
+        return []
+    gutter = _find_gutter(chunked) if depth > 0 else None
     if gutter is None:
+        if depth > 0:
+            regions = _split_at_wide_rows(chunked)
+            if len(regions) > 1:
+                return [line for region in regions for line in _order_rows(region, depth - 1)]
         return [_line([w for chunk in row for w in chunk]) for row in chunked]
     g0, g1 = gutter
     lines: list[Line] = []
-    band: list[tuple[list[Word], list[Word]]] = []  # rows between full-width rows, split
+    band: list[tuple[list[Word], list[Word]]] = []  # rows between crossing rows, split
+    crossing: list[list[list[Word]]] = []
     for row in chunked:
         if any(chunk[0].x0 < g0 and chunk[-1].x1 > g1 for chunk in row):
             lines.extend(_read_band(band))
             band = []
-            lines.append(_line([w for chunk in row for w in chunk]))
+            crossing.append(row)
             continue
+        if crossing:
+            lines.extend(_order_rows(crossing, depth - 1))
+            crossing = []
         left_words = [w for chunk in row if chunk[-1].x1 <= g1 for w in chunk]
         right_words = [w for chunk in row if chunk[-1].x1 > g1 for w in chunk]
         band.append((left_words, right_words))
     lines.extend(_read_band(band))
+    lines.extend(_order_rows(crossing, depth - 1))
     return lines
+
+
+def _split_at_wide_rows(chunked: list[list[list[Word]]]) -> list[list[list[list[Word]]]]:
+    """Split rows into regions at rows holding one wide run of text (a summary paragraph
+    above a sidebar and a main column); each wide row is a region of its own."""
+    x_min = min(chunk[0].x0 for row in chunked for chunk in row)
+    x_max = max(chunk[-1].x1 for row in chunked for chunk in row)
+    wide = WIDE_ROW * (x_max - x_min)
+    regions: list[list[list[list[Word]]]] = []
+    current: list[list[list[Word]]] = []
+    for row in chunked:
+        if any(chunk[-1].x1 - chunk[0].x0 >= wide for chunk in row):
+            if current:
+                regions.append(current)
+                current = []
+            regions.append([row])
+        else:
+            current.append(row)
+    if current:
+        regions.append(current)
+    return regions
 
 
 def _read_band(band: list[tuple[list[Word], list[Word]]]) -> list[Line]:
     """Two columns: the left one, then the right one. But when the left side is a column of
     row labels (the dates of a date | description table), each right-hand paragraph or cell
     is read with the labels beside it, labels first."""
+    tail = _tail_start(band)
+    if tail is not None:  # text below the end of the other column, after a gap
+        return _read_band(band[:tail]) + [_line(left or right) for left, right in band[tail:]]
     blocks = _right_blocks(band)
     if not _label_column(band, blocks):
         left = [_line(left) for left, _ in band if left]
@@ -67,6 +112,21 @@ def _read_band(band: list[tuple[list[Word], list[Word]]]) -> list[Line]:
         if right:
             group_right.append(_line(right))
     return out + group_left + group_right
+
+
+def _tail_start(band: list[tuple[list[Word], list[Word]]]) -> int | None:
+    """Where the rows below the end of the shorter column begin, when they begin after a
+    vertical gap (a heading under a two-column header), or None. Those rows are read after
+    both columns, not as the end of the longer one."""
+    last_left = max((i for i, (left, _) in enumerate(band) if left), default=-1)
+    last_right = max((i for i, (_, right) in enumerate(band) if right), default=-1)
+    end = min(last_left, last_right)
+    if end < 0 or end == len(band) - 1 or last_left == last_right:
+        return None
+    above = [w for w in band[end][0] + band[end][1]]
+    below = band[end + 1][0] or band[end + 1][1]
+    gap = min(w.top for w in below) - max(w.bottom for w in above)
+    return end + 1 if gap >= 0.8 * max(w.size for w in below) else None
 
 
 def _right_blocks(band: list[tuple[list[Word], list[Word]]]) -> list[int | None]:
@@ -147,7 +207,56 @@ def _rows(words: Sequence[Word]) -> list[list[Word]]:
         band_top, band_bottom = centre - half * 0.8, centre + half * 0.8
     for row in rows:
         row.sort(key=lambda w: w.x0)
-    return rows
+    return [_join_spaced_letters(row) for row in rows]
+
+
+def _join_spaced_letters(row: list[Word]) -> list[Word]:
+    """Undo letter-spacing ("P R O F E S S I O N A L  S U M M A R Y"): in a run of short
+    capital pieces, most of them single letters, pieces closer than about one and a half
+    letter gaps belong to one word."""
+    out: list[Word] = []
+    i = 0
+    while i < len(row):
+        j = i
+        while j < len(row) and len(row[j].text) <= 6 and _CAPITALS.fullmatch(row[j].text):
+            j += 1
+        run = row[i:j]
+        if len(run) >= 4 and sum(len(w.text) == 1 for w in run) * 2 >= len(run):
+            gaps = [b.x0 - a.x1 for a, b in pairwise(run)]
+            letter_gap = max(min(gaps), 0.0)
+            limit = 1.6 * letter_gap + 0.05 * max(w.size for w in run)
+            piece = [run[0]]
+            for gap, word in zip(gaps, run[1:], strict=True):
+                if gap <= limit:
+                    piece.append(word)
+                else:
+                    out.append(_joined(piece))
+                    piece = [word]
+            out.append(_joined(piece))
+            i = j
+        elif run:
+            out.extend(run)
+            i = j
+        else:
+            out.append(row[i])
+            i += 1
+    return out
+
+
+def _joined(words: list[Word]) -> Word:
+    if len(words) == 1:
+        return words[0]
+    first = words[0]
+    return Word(
+        "".join(w.text for w in words),
+        first.x0,
+        min(w.top for w in words),
+        words[-1].x1,
+        max(w.bottom for w in words),
+        first.size,
+        first.page,
+        first.bold,
+    )
 
 
 def _chunks(row: list[Word]) -> list[list[Word]]:
