@@ -290,11 +290,12 @@ _PREPOSITIONS = _words(
 )
 _ABBREVIATIONS = _words("inc. ltd. co. corp. llc. s.a. b.v. plc. gmbh. jr. sr. st.")
 _PART_SPLIT = re.compile(
-    r"[^\S\n]*(?:[,|·•;()\[\]\t]|[—–]|[^\S\n]-[^\S\n]|[^\S\n]{2,}|[^\S\n]+(?:at|@)[^\S\n]+)"
+    r"[^\S\n]*(?:[,|·•■▪◆♦●◦►▸∙⋅;()\[\]\t]|[—–]|[^\S\n]-[^\S\n]|[^\S\n]{2,}"
+    r"|[^\S\n]+(?:at|@)[^\S\n]+)"
     r"[^\S\n]*"
 )
-_LEFT_DELIM = re.compile(r"(?:[,|·•(\[:;/—–\-]|\t|[^\S\n]{2})[^\S\n]*$")
-_RIGHT_DELIM = re.compile(r"^[^\S\n]*(?:[,|·•)\]:;/—–\-]|\t|[^\S\n]{2})")
+_LEFT_DELIM = re.compile(r"(?:[,|·•■▪◆♦●◦►▸∙⋅(\[:;/—–\-]|\t|[^\S\n]{2})[^\S\n]*$")
+_RIGHT_DELIM = re.compile(r"^[^\S\n]*(?:[,|·•■▪◆♦●◦►▸∙⋅)\]:;/—–\-]|\t|[^\S\n]{2})")
 _TWO_DIGITS = re.compile(r"\d\d")
 MAX_HEADING_WORDS = 14  # words besides the date on a job line
 MAX_CONTEXT_WORDS = 10  # words on a title/organisation line next to the job line

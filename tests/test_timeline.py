@@ -564,3 +564,9 @@ def test_fast_enough_on_a_two_page_resume() -> None:
         job_entries(lines, sections, AS_OF)
         education_entries(lines, sections)
     assert (time.perf_counter() - t) / 20 < 0.05  # generous: ~1-2 ms on a quiet machine
+
+
+def test_square_bullet_separates_the_dates() -> None:
+    lines = ["EXPERIENCE", "Data Engineer — Example Freight, Memphis ■ Jul 2015 – Mar 2018", "x"]
+    (entry,) = job_entries(lines, ["experience"] * 3, date(2024, 1, 1))
+    assert (entry.start, entry.end, entry.months) == ("2015-07", "2018-03", 33)
