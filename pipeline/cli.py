@@ -218,13 +218,26 @@ def _summary(console, report: dict, rendered, out: Path) -> None:
     from .incremental import format_report
 
     table = Table(title=f"Shortlist: {escape(report['job']['title'])}")
-    for column in ("#", "file", "score", "missing"):
+    for column in ("#", "file", "score", "missing", "flags"):
         table.add_column(column, overflow="fold")
     for rank, row in rendered.shortlisted:
         table.add_row(
-            str(rank), escape(row.files[0]), f"{row.score:.1f}", escape(row.missing) or "-"
+            str(rank),
+            escape(row.files[0]),
+            f"{row.score:.1f}",
+            escape(row.missing) or "-",
+            escape(row.flags) or "-",
         )
     console.print(table)
+    flagged = sum(
+        "hidden_text_dropped" in row.flags or "keyword_stuffing" in row.flags
+        for _, row in rendered.shortlisted
+    )
+    if flagged:
+        console.print(
+            f"[yellow]{flagged} shortlisted resume(s) carry hidden text or keyword stuffing "
+            "flags: look at them before deciding[/yellow]"
+        )
     for f in report["failed"]:
         console.print(
             f"[yellow]failed[/yellow] {escape(f['file'])}: {f['reason']} "
