@@ -163,6 +163,7 @@ def test_hidden_words_are_flagged_in_profile_and_shortlist(tmp_path, shipped_lex
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
+    assert "hidden text or keyword stuffing" in " ".join(result.output.split())
     shortlist = json.loads((out / "shortlist.json").read_text())
     assert shortlist["candidates"][0]["flags"]["hidden_text_dropped"] == 13
     assert "hidden_text_dropped:13" in (out / "shortlist.csv").read_text()
