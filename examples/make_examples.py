@@ -605,6 +605,44 @@ RESUMES.append(dict(
     ],
 ))
 
+RESUMES.append(dict(
+    file="wendeline-osgood-data-engineer.html",
+    tier="partial",
+    fmt="html",
+    name="Wendeline Osgood",
+    title="Data Engineer",
+    email="w.osgood@example.net",
+    phone="+44 161 496 0732",
+    city="Manchester, UK",
+    summary=(
+        "Data engineer (5 years) building batch and streaming pipelines for retail analytics. "
+        "Python, SQL, Apache Spark and Airflow on AWS; I like tidy schemas and honest dashboards."
+    ),
+    experience=[
+        dict(role="Data Engineer", org="Larkspur Retail Analytics",
+             place="Manchester, UK", dates="Mar 2021 – Present", bullets=[
+                 "Built Spark jobs in Python that load 2 TB of sales events a day into Redshift.",
+                 "Moved 40 cron scripts to Airflow DAGs with tests and alerting.",
+                 "Prepared features in Pandas for the pricing team's scikit-learn models.",
+             ]),
+        dict(role="BI Developer", org="Cobblestone Logistics",
+             place="Leeds, UK", dates="Sep 2018 – Feb 2021", bullets=[
+                 "Wrote SQL models and Tableau dashboards for warehouse throughput.",
+             ]),
+    ],
+    education=[
+        dict(degree="BSc Computer Science", school="Pennine University", dates="2015 – 2018", note=""),
+    ],
+    skills=[
+        ("Languages", ["Python", "SQL"]),
+        ("Data", ["Apache Spark", "Airflow", "Pandas", "dbt"]),
+        ("Cloud", ["AWS S3", "Redshift", "Docker"]),
+    ],
+    # Keywords in white, 1 px text: a reader never sees them, so they are dropped and flagged.
+    hidden=("PyTorch TensorFlow deep learning NLP Kubernetes SageMaker machine learning "
+            "transformers BERT computer vision"),
+))
+
 # ----------------------------- unrelated ------------------------------------
 # These deliberately contain phrases that look like tech keywords to a naive
 # matcher: "Go to market plan", "R&D kitchen", "spark joy", "tableau",
@@ -1173,9 +1211,49 @@ def render_txt(r: dict, path: Path) -> None:
     path.write_text("\n".join(out), encoding="utf-8", newline="\n")
 
 
+def render_html(r: dict, path: Path) -> None:
+    """A single-page HTML resume, as exported by website builders."""
+    from html import escape
+
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{escape(r['name'])}</title>",
+        "<style>body{font-family:sans-serif;max-width:46em} .kw{color:#fff;font-size:1px}</style>",
+        "</head><body>",
+        f"<h1>{escape(r['name'])}</h1>",
+        f"<p>{escape(r['title'])}</p>",
+        f"<p>{escape(r['email'])} · {escape(r['phone'])} · {escape(r['city'])}</p>",
+        "<h2>Summary</h2>",
+        f"<p>{escape(r['summary'])}</p>",
+        "<h2>Experience</h2>",
+    ]
+    for job in r["experience"]:
+        out.append(f"<h3>{escape(job['role'])}, {escape(job['org'])} ({escape(job['place'])})</h3>")
+        out.append(f"<p>{escape(job['dates'])}</p><ul>")
+        out.extend(f"<li>{escape(b)}</li>" for b in job["bullets"])
+        out.append("</ul>")
+    out.append("<h2>Education</h2>")
+    for ed in r["education"]:
+        out.append(f"<p>{escape(ed['degree'])} – {escape(ed['school'])}, {escape(ed['dates'])}</p>")
+    out.append("<h2>Skills</h2><ul>")
+    out.extend(f"<li>{escape(cat)}: {escape(', '.join(items))}</li>" for cat, items in r["skills"])
+    out.append("</ul>")
+    if r.get("hidden"):
+        out.append(f'<p style="color:#ffffff;font-size:1px">{escape(r["hidden"])}</p>')
+    out.append("</body></html>")
+    path.write_text("\n".join(out) + "\n", encoding="utf-8", newline="\n")
+
+
 # ---------------------------------------------------------------------------
 
-RENDERERS = {"pdf": render_pdf, "twocol": render_twocol, "docx": render_docx, "txt": render_txt}
+RENDERERS = {
+    "pdf": render_pdf,
+    "twocol": render_twocol,
+    "docx": render_docx,
+    "txt": render_txt,
+    "html": render_html,
+}
 
 
 def main() -> None:
