@@ -357,11 +357,32 @@ def _title_case(part: str) -> bool:
     return words[0][:1].isupper()
 
 
+def _caps_then_name(part: str) -> list[str]:
+    """ "PRINCIPAL DATA ARCHITECT Wells Fargo" -> the title in capitals, then the name: designed
+    resumes often set the title in capitals with no separator before the employer."""
+    words = part.split()
+    caps = 0
+    while caps < len(words) and (
+        (len(words[caps]) > 1 and words[caps].isupper())
+        or not any(c.isalpha() for c in words[caps])  # "/" or "&" between title words
+    ):
+        caps += 1
+    rest = words[caps:]
+    if not (rest and rest[0][:1].isupper() and any(c.islower() for c in rest[0])):
+        return [part]
+    # Split after the last title word of the capitals: "LEAD CVS Health" keeps CVS with Health.
+    while caps and _norm_token(words[caps - 1]) not in TITLE_WORDS:
+        caps -= 1
+    if caps == 0:
+        return [part]
+    return [" ".join(words[:caps]), " ".join(words[caps:])]
+
+
 @lru_cache(maxsize=2048)
 def _parts(text: str) -> tuple[tuple[str, str], ...]:
     """Split a heading line into (part, kind); "City, ST" pairs are marked as places."""
     raw = [p.strip(" :-") for p in _PART_SPLIT.split(text)]
-    raw = [p for p in raw if p]
+    raw = [piece for p in raw if p for piece in _caps_then_name(p)]
     kinds = [_kind(p) for p in raw]
     for i in range(1, len(raw)):
         if is_region(raw[i]) and is_city_like(raw[i - 1]) and kinds[i - 1] == "other":

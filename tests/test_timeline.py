@@ -570,3 +570,20 @@ def test_square_bullet_separates_the_dates() -> None:
     lines = ["EXPERIENCE", "Data Engineer — Example Freight, Memphis ■ Jul 2015 – Mar 2018", "x"]
     (entry,) = job_entries(lines, ["experience"] * 3, date(2024, 1, 1))
     assert (entry.start, entry.end, entry.months) == ("2015-07", "2018-03", 33)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("PRINCIPAL DATA ARCHITECT Northwind Bank — Charlotte, NC ■ Feb 2021 – Present",
+         ("PRINCIPAL DATA ARCHITECT", "Northwind Bank")),
+        ("SENIOR DATA ENGINEER – LEAD Example CVS Health | Apr 2018 – Jan 2021",
+         ("SENIOR DATA ENGINEER", "Example CVS Health")),
+        ("DATA ANALYST / ETL DEVELOPER Example Consulting — Chicago, IL | 2013 – 2015",
+         ("DATA ANALYST / ETL DEVELOPER", "Example Consulting")),
+    ],
+)  # fmt: skip
+def test_title_in_capitals_then_employer_without_separator(line, expected) -> None:
+    lines = ["EXPERIENCE", line, "- Built things."]
+    (entry,) = job_entries(lines, ["experience"] * 3, date(2024, 1, 1))
+    assert (entry.title, entry.organisation) == expected
