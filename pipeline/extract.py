@@ -7,12 +7,11 @@ from dataclasses import replace
 from datetime import date
 
 from .contacts import extract_contacts
-from .experience import date_ranges, total_years
 from .lexicon import Lexicon
 from .matcher import SkillMatcher
 from .records import CompetencyEvidence, Document, Profile, SkillHit, SkillMention
 from .segment import analyse, mask_contacts
-from .timeline import JobEntry, education_entries, job_entries, total_months
+from .timeline import JobEntry, education_entries, job_entries, month_ranges, total_months
 
 COMPETENCY_FULL_AT = 3  # distinct skills at which a competency's strength reaches 1.0
 
@@ -63,7 +62,7 @@ def build_profile(
     as_of = as_of or date.today()
     lines = [line.text for line in document.lines]
     jobs = job_entries(lines, layout.line_sections, as_of)
-    usage = _SkillUsage(jobs, layout, as_of)
+    usage = _SkillUsage(jobs, layout)
     hits = [
         SkillHit(sid, lexicon.skills[sid].name, tuple(found), (), *usage.of(found))
         for sid, found in sorted(mentions.items())
@@ -113,11 +112,9 @@ def build_profile(
 class _SkillUsage:
     """Months of use and last year used of a skill, from the job entries that mention it."""
 
-    def __init__(self, jobs: list[JobEntry], layout, as_of: date) -> None:
+    def __init__(self, jobs: list[JobEntry], layout) -> None:
         self.layout = layout
         self.jobs = jobs
-        self.now = as_of.year * 12 + as_of.month - 1
-        self.first_lines = [job.first_line for job in jobs]
 
     def of(self, found: list[SkillMention]) -> tuple[int | None, int | None]:
         ranges = []
@@ -125,18 +122,10 @@ class _SkillUsage:
             line = bisect_right(self.layout.line_starts, mention.start) - 1
             for job in self.jobs:
                 if job.first_line <= line <= job.last_line:
-                    ranges.append(_month_range(job, self.now))
+                    ranges.append(job.span)
         if not ranges:
             return None, None
         return total_months(ranges), max(end for _, end in ranges) // 12
-
-
-def _month_range(job: JobEntry, now: int) -> tuple[int, int]:
-    def index(value: str) -> int:
-        year, month = value.split("-")
-        return int(year) * 12 + int(month) - 1
-
-    return index(job.start), now if job.end is None else index(job.end)
 
 
 def _stuffed(mentions: dict[str, list[SkillMention]], layout) -> tuple[str, ...]:
@@ -230,13 +219,12 @@ def _years(layout, jobs: list[JobEntry], as_of: date) -> float | None:
     """Years of experience: the union of the job entries' date ranges (overlaps count once);
     without entries, the union of every date range in the experience part."""
     if jobs:
-        now = as_of.year * 12 + as_of.month - 1
-        return round(total_months([_month_range(job, now) for job in jobs]) / 12, 1)
+        return round(total_months(jobs) / 12, 1)
     has_experience = "experience" in layout.line_sections
     chosen = []
     for start, section in zip(layout.line_starts, layout.line_sections, strict=True):
         if (section == "experience") if has_experience else section not in ("education",):
             end = layout.text.find("\n", start)
             chosen.append(layout.text[start : end if end >= 0 else len(layout.text)])
-    ranges = date_ranges("\n".join(chosen), as_of.year, as_of.month)
-    return total_years(ranges) if ranges else None
+    ranges = month_ranges("\n".join(chosen), as_of)
+    return round(total_months(ranges) / 12, 1) if ranges else None

@@ -1,7 +1,7 @@
 """Work and education timeline from a resume's lines: date ranges, job entries, degrees.
 
 Pure functions over the lines of one resume and the section of each line (see
-`segment.analyse`). Months are indexes ``year * 12 + month - 1`` as in `experience.py`; a range
+`segment.analyse`). Months are indexes ``year * 12 + month - 1``; a range
 covers its start and end months, so "2019 – 2021" is Jan 2019 … Dec 2021 (36 months).
 
 Date formats (case-insensitive): "Jan 2020", "January 2020", "Sept. 2020", "Jan-2020",
@@ -124,7 +124,7 @@ def find_date_ranges(text: str, as_of: date, *, singles: bool = False) -> list[D
 
 
 def month_ranges(text: str, as_of: date) -> list[tuple[int, int]]:
-    """(start, end) month indexes of the ranges in `text`; a drop-in for experience.py's."""
+    """(start, end) month indexes of every date range in `text`."""
     return [(r.start, r.end) for r in find_date_ranges(text, as_of)]
 
 
@@ -133,8 +133,7 @@ def total_months(items: Iterable[JobEntry | DateRange | tuple[int, int]]) -> int
     spans = []
     for item in items:
         if isinstance(item, JobEntry):
-            start = _index(item.start)
-            spans.append((start, start + item.months - 1))
+            spans.append(item.span)
         elif isinstance(item, DateRange):
             spans.append((item.start, item.end))
         else:
@@ -465,6 +464,12 @@ class JobEntry:
     months: int
     first_line: int
     last_line: int
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """First and last month as indexes (year*12 + month-1); a current job ends at as_of."""
+        start = _index(self.start)
+        return start, start + self.months - 1
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
