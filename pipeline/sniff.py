@@ -76,6 +76,26 @@ def _sniff_zip(path: Path) -> str:
     return kind
 
 
+def read_xml_part(archive: zipfile.ZipFile, name: str, reason: str):
+    """Parse one XML part of a DOCX or ODT archive that `sniff_bytes` has checked: no entity
+    expansion, no DTD, no network, and no part that inflates beyond MAX_ENTRY_BYTES. Raises
+    ParseError(reason) for an oversized part; damage surfaces as zipfile/lxml errors."""
+    from lxml import etree
+
+    size = archive.getinfo(name).file_size
+    if size > MAX_ENTRY_BYTES:
+        raise ParseError(reason, f"{name} inflates to {size} bytes")
+    parser = etree.XMLParser(  # one per call: lxml parsers are not shared between threads
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    return etree.fromstring(archive.read(name), parser)
+
+
 def _odt_mimetype(archive: zipfile.ZipFile, names: set[str]) -> bool:
     if "mimetype" not in names or archive.getinfo("mimetype").file_size > 100:
         return False

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..errors import ParseError
 from ..records import Line
+from ..sniff import read_xml_part
 from .visibility import MAX_INVISIBLE_DIFF
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -42,7 +43,6 @@ _OWN_RUNS = _LazyXPath(_own_runs_xpath)
 
 DOCX_ENGINES = ("lxml", "python-docx")
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_MAX_PART = 64 * 1024 * 1024  # inflated size of one XML part we are willing to parse
 
 
 def read_lines(path: Path, engine: str = "lxml") -> tuple[list[Line], int]:
@@ -93,19 +93,8 @@ def _parts_zip(path: Path):
 
     from lxml import etree
 
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-    )
-
     def load(archive: zipfile.ZipFile, name: str):
-        info = archive.getinfo(name)
-        if info.file_size > _MAX_PART:
-            raise ParseError("corrupt_docx", f"{name} inflates to {info.file_size} bytes")
-        return etree.fromstring(archive.read(name), parser)
+        return read_xml_part(archive, name, "corrupt_docx")
 
     try:
         with zipfile.ZipFile(path) as archive:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..errors import ParseError
 from ..records import Line
+from ..sniff import read_xml_part
 from .visibility import MIN_VISIBLE_PT, RGB, WHITE, same_colour
 
 # ----------------------------------------------------------------------------- shared
@@ -505,7 +506,6 @@ _ODT_FAMILY = {
     f"{_TEXT}a": "text",
     f"{_TABLE}table-cell": "table-cell",
 }
-_MAX_PART = 64 * 1024 * 1024
 
 
 def read_odt(path: Path) -> tuple[list[Line], int]:
@@ -516,19 +516,8 @@ def read_odt(path: Path) -> tuple[list[Line], int]:
 
     from lxml import etree
 
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-
     def load(archive: zipfile.ZipFile, name: str):
-        if archive.getinfo(name).file_size > _MAX_PART:
-            raise ParseError("corrupt_document", f"{name} is too large")
-        return etree.fromstring(archive.read(name), parser)
+        return read_xml_part(archive, name, "corrupt_document")
 
     try:
         with zipfile.ZipFile(path) as archive:
