@@ -257,8 +257,9 @@ def render_shortlist(
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
 
-    def row(*values: Any) -> None:
-        writer.writerow([_safe_cell(v) for v in values])
+    def row(**values: Any) -> None:
+        values.setdefault("shortlisted", "false")
+        writer.writerow([_safe_cell(values.get(column, "")) for column in CSV_COLUMNS])
 
     shortlisted = 0
     ranks: dict[str, tuple[int, bool, float]] = {}
@@ -281,51 +282,27 @@ def render_shortlist(
         )
         lines.append(head[:-1] + ", " + c.entry_json[1:])
         row(
-            rank,
-            c.files[0],
-            "scored",
-            f"{c.score:.1f}",
-            str(chosen).lower(),
-            str(c.disqualified).lower(),
-            c.met,
-            c.partial,
-            c.missing,
-            c.flags,
-            "",
-            c.candidate_id,
-            c.sha256,
+            rank=rank,
+            file=c.files[0],
+            status="scored",
+            score=f"{c.score:.1f}",
+            shortlisted=str(chosen).lower(),
+            disqualified=str(c.disqualified).lower(),
+            met=c.met,
+            partial=c.partial,
+            missing=c.missing,
+            flags=c.flags,
+            candidate_id=c.candidate_id,
+            sha256=c.sha256,
         )
     for f in failed_rows:
-        row(
-            "",
-            f["file"],
-            "failed",
-            "",
-            "false",
-            "",
-            "",
-            "",
-            "",
-            "",
-            f["reason"],
-            "",
-            f["sha256"] or "",
-        )
+        row(file=f["file"], status="failed", reason=f["reason"], sha256=f["sha256"] or "")
     for d in duplicate_rows:
         row(
-            "",
-            d["file"],
-            "duplicate",
-            "",
-            "false",
-            "",
-            "",
-            "",
-            "",
-            "",
-            f"duplicate_of:{d['duplicate_of']}",
-            "",
-            d["sha256"] or "",
+            file=d["file"],
+            status="duplicate",
+            reason=f"duplicate_of:{d['duplicate_of']}",
+            sha256=d["sha256"] or "",
         )
     counts = {
         "candidates": len(ranked),
