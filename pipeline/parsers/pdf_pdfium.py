@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import ParseError
 from ..records import Word
-from .visibility import INVISIBLE_MODES, Backdrop, hidden_reason, is_light
+from .visibility import Backdrop, PageLooks
 
 # A word: a run of non-space characters; PDFium writes a hyphen that ends a line as
 # \x02 or \ufffe, which ends the word too (its other half is on the next line).
@@ -80,22 +80,20 @@ def _page_words(raw, page_handle, textpage, page: int, size) -> tuple[list[Word]
     return words, dropped
 
 
-class _Looks:
-    """Render mode, colour and size of each text object, and the shapes under light text."""
+class _Looks(PageLooks):
+    """The visibility rule (pipeline/parsers/visibility.py) with PDFium's colours and shapes."""
 
     def __init__(self, raw, page_handle, textpage, size: tuple[float, float]) -> None:
+        super().__init__(size)
         self.raw = raw
         self.page = page_handle
         self.textpage = textpage
-        self.size = size
-        self.backdrops: list[Backdrop] | None = None
-        self.scanned = False  # a page-sized image: invisible text on it is an OCR layer
         self.channels = [ctypes.c_uint() for _ in range(4)]
         self.refs = [ctypes.byref(c) for c in self.channels]
 
     def hidden(self, word: Word, index: int) -> bool:
         """Three PDFium calls for an ordinary word (fill colour, render mode, size); shapes
-        under the word are looked at only for light text."""
+        under the word are looked at only for light or stroked text."""
         raw = self.raw
         r, g, b, _ = self.channels
         if not raw.FPDFText_GetFillColor(self.textpage, index, *self.refs):
@@ -104,23 +102,15 @@ class _Looks:
         obj = raw.FPDFText_GetTextObject(self.textpage, index)
         mode = raw.FPDFTextObj_GetTextRenderMode(obj) if obj else 0
         size = raw.FPDFText_GetFontSize(self.textpage, index)
-        backdrops = None  # dark text: only a white page is assumed under it
-        if mode in INVISIBLE_MODES:
-            self._backdrops()
-            if self.scanned:
-                return False  # the text layer an OCR program put over a scanned page
-        elif is_light(color) or mode in (1, 5):
-            if mode in (1, 5) and obj and raw.FPDFPageObj_GetStrokeColor(obj, *self.refs):
-                color = (r.value, g.value, b.value)  # stroked text shows its stroke colour
-            backdrops = self._backdrops()
+        stroked = mode in (1, 5)
+        if stroked and obj and raw.FPDFPageObj_GetStrokeColor(obj, *self.refs):
+            color = (r.value, g.value, b.value)  # stroked text shows its stroke colour
         box = (word.x0, word.top, word.x1, word.bottom)
-        return hidden_reason(color, size, mode, box, self.size, backdrops) is not None
+        return self.word_hidden(color, size, mode, box, stroked)
 
-    def _backdrops(self) -> list[Backdrop]:
-        if self.backdrops is not None:
-            return self.backdrops
+    def _load_backdrops(self) -> list[Backdrop]:
         raw = self.raw
-        width, height = self.size
+        height = self.size[1]
         out: list[Backdrop] = []
         bounds = [ctypes.c_float() for _ in range(4)]
         bounds_refs = [ctypes.byref(c) for c in bounds]
@@ -148,10 +138,8 @@ class _Looks:
                         continue  # a translucent overlay, not a background
                     color = tuple(c.value for c in self.channels[:3])
                 # else a pattern or gradient fill: no single colour (None, like an image)
-            elif (right - left) * (top - bottom) >= 0.5 * width * height:
-                self.scanned = kind == raw.FPDF_PAGEOBJ_IMAGE or self.scanned
-            out.append(Backdrop(left, height - top, right, height - bottom, color))
-        self.backdrops = out
+            image = kind == raw.FPDF_PAGEOBJ_IMAGE
+            out.append(Backdrop(left, height - top, right, height - bottom, color, image))
         return out
 
 

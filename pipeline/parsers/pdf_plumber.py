@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import ParseError
 from ..records import Word
-from .visibility import INVISIBLE_MODES, Backdrop, hidden_reason, is_light, to_rgb
+from .visibility import Backdrop, PageLooks, to_rgb
 
 # pdfminer writes glyphs it cannot map to Unicode as "(cid:N)"; 127 is the bullet that
 # Helvetica-style fonts use in WinAnsi (PDFium maps it to "•").
@@ -80,53 +80,40 @@ def read_words(path: Path) -> tuple[list[list[Word]], int]:
     return pages, hidden
 
 
-class _PageLooks:
-    """The same visibility rule as the PDFium engine, from pdfplumber's char and shape dicts."""
+class _PageLooks(PageLooks):
+    """The visibility rule (pipeline/parsers/visibility.py) with pdfplumber's char and shape
+    dicts."""
 
     def __init__(self, page) -> None:
+        super().__init__((float(page.width), float(page.height)))
         self.page = page
-        self.size = (float(page.width), float(page.height))
         self.modes = _char_render_modes(page)
-        self.backdrops: list[Backdrop] | None = None
-        self.scanned = False
 
     def hidden(self, word: Word, char: dict) -> bool:
         mode = self.modes.get(id(char), 0)
-        key = "stroking_color" if mode in (1, 5) else "non_stroking_color"
-        color = to_rgb(char.get(key))
-        backdrops = None
-        if mode in INVISIBLE_MODES:
-            self._backdrops()
-            if self.scanned:
-                return False
-        elif color is not None and is_light(color):
-            backdrops = self._backdrops()
+        stroked = mode in (1, 5)
+        color = to_rgb(char.get("stroking_color" if stroked else "non_stroking_color"))
         box = (word.x0, word.top, word.x1, word.bottom)
-        size = float(char.get("size", 0.0))
-        return hidden_reason(color, size, mode, box, self.size, backdrops) is not None
+        return self.word_hidden(color, float(char.get("size", 0.0)), mode, box, stroked)
 
-    def _backdrops(self) -> list[Backdrop]:
-        if self.backdrops is not None:
-            return self.backdrops
+    def _load_backdrops(self) -> list[Backdrop]:
         width, height = self.size
-        shapes = []
+        out = []
         for obj in self.page.rects + self.page.curves:
             if obj.get("fill"):
                 # A pattern or gradient fill has no single colour: None, like an image.
-                shapes.append((obj, to_rgb(obj.get("non_stroking_color"))))
+                out.append(_backdrop(obj, to_rgb(obj.get("non_stroking_color"))))
         if _draws_shadings(self.page):
             # pdfplumber does not report gradients (the `sh` operator) or where they are;
             # assume one may be under any light text on such a page.
-            shapes.append(({"x0": 0, "top": 0, "x1": width, "bottom": height}, None))
-        for image in self.page.images:
-            shapes.append((image, None))
-            area = (image["x1"] - image["x0"]) * (image["bottom"] - image["top"])
-            self.scanned = self.scanned or area >= 0.5 * width * height
-        self.backdrops = [
-            Backdrop(float(o["x0"]), float(o["top"]), float(o["x1"]), float(o["bottom"]), c)
-            for o, c in shapes
-        ]
-        return self.backdrops
+            out.append(Backdrop(0.0, 0.0, width, height, None))
+        out.extend(_backdrop(image, None, image=True) for image in self.page.images)
+        return out
+
+
+def _backdrop(obj: dict, color, image: bool = False) -> Backdrop:
+    box = (float(obj["x0"]), float(obj["top"]), float(obj["x1"]), float(obj["bottom"]))
+    return Backdrop(*box, color, image)
 
 
 def _draws_shadings(page) -> bool:

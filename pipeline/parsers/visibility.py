@@ -34,6 +34,7 @@ class Backdrop:
     x1: float
     bottom: float
     color: RGB | None  # None for images: colour unknown, any text over it counts as visible
+    image: bool = False
 
 
 def is_light(color: RGB) -> bool:
@@ -80,6 +81,43 @@ def hidden_reason(
     if any(b.color is None or not same_colour(color, b.color) for b in under):
         return None
     return "background"
+
+
+class PageLooks:
+    """The per-page half of the rule, shared by both PDF engines: which shapes to look at for
+    which word. An engine subclass reads the word's colour, size and render mode and lists the
+    page's shapes in `_load_backdrops`, which runs only when some word needs them."""
+
+    def __init__(self, size: tuple[float, float]) -> None:
+        self.size = size
+        self._backdrops: list[Backdrop] | None = None
+
+    def backdrops(self) -> list[Backdrop]:
+        if self._backdrops is None:
+            self._backdrops = self._load_backdrops()
+        return self._backdrops
+
+    def scanned(self) -> bool:
+        """A page-sized image: invisible text on it is the text layer an OCR program added."""
+        width, height = self.size
+        return any(
+            b.image and (b.x1 - b.x0) * (b.bottom - b.top) >= 0.5 * width * height
+            for b in self.backdrops()
+        )
+
+    def word_hidden(
+        self, color: RGB | None, size: float, render_mode: int, box, stroked: bool = False
+    ) -> bool:
+        backdrops = None  # dark text: only a white page is assumed under it
+        if render_mode in INVISIBLE_MODES:
+            if self.scanned():
+                return False
+        elif stroked or (color is not None and is_light(color)):
+            backdrops = self.backdrops()
+        return hidden_reason(color, size, render_mode, box, self.size, backdrops) is not None
+
+    def _load_backdrops(self) -> list[Backdrop]:
+        raise NotImplementedError
 
 
 def to_rgb(components) -> RGB | None:
