@@ -18,6 +18,7 @@ class Word:
     size: float
     page: int
     bold: bool = False
+    rotated: bool = False  # runs vertically (a label down the margin): read as its own block
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from ..records import Document, Line
 from ..sniff import DOC, DOCX, HTML, IMAGE, ODT, PDF, RTF, decode_text, sniff_bytes
 from ..textnorm import normalize_line
 
-PARSER_VERSION = "2"  # bump when parsing output changes: stored profiles key on it
+PARSER_VERSION = "3"  # bump when parsing output changes: stored profiles key on it
 PDF_ENGINES = ("pdfium", "pdfplumber")
 DOCX_ENGINES = ("lxml", "python-docx")
 MAX_BYTES = 25 * 1024 * 1024

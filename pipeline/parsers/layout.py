@@ -24,11 +24,26 @@ _DATE = re.compile(r"\b(?:19|20)\d\d\b|'\d\d\b|\b(?:present|current|now)\b", re.
 
 
 def order_page(words: Sequence[Word]) -> list[Line]:
-    """Return the page's text lines in reading order."""
-    if not words:
-        return []
-    rows = _rows(words)
-    return _order_rows([_chunks(row) for row in rows], MAX_DEPTH)
+    """Return the page's text lines in reading order. Rotated words (a label running down the
+    margin) are kept out of the rows and read after them, one line per label."""
+    upright = [w for w in words if not w.rotated]
+    lines = _order_rows([_chunks(row) for row in _rows(upright)], MAX_DEPTH) if upright else []
+    return lines + _rotated_lines([w for w in words if w.rotated])
+
+
+def _rotated_lines(words: list[Word]) -> list[Line]:
+    """Rotated words in the order they were drawn, one line per vertical strip (words whose
+    boxes overlap horizontally)."""
+    strips: list[list[Word]] = []
+    for word in words:
+        for strip in strips:
+            last = strip[-1]
+            if word.x0 < last.x1 and last.x0 < word.x1:
+                strip.append(word)
+                break
+        else:
+            strips.append([word])
+    return [_line(strip) for strip in strips]
 
 
 def _order_rows(chunked: list[list[list[Word]]], depth: int) -> list[Line]:

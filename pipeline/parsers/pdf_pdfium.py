@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import ctypes
+import math
 import re
 from pathlib import Path
 
+import numpy as np
+
 from ..errors import ParseError
 from ..records import Word
+from . import words
 from .visibility import Backdrop, PageLooks
 
-# A word: a run of non-space characters; PDFium writes a hyphen that ends a line as
-# \x02 or \ufffe, which ends the word too (its other half is on the next line).
-_LINE_END_HYPHEN = "\x02\ufffe"
-_WORD = re.compile(r"[^\s\x00-\x1f\ufffe\u2000-\u200b]+[\x02\ufffe]?|[\x02\ufffe]")
-_LINE_BREAK = re.compile(r"[\r\n\x02\ufffe]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -55,29 +54,96 @@ def read_words(path: Path) -> tuple[list[list[Word]], int]:
 
 def _page_words(raw, page_handle, textpage, page: int, size) -> tuple[list[Word], int]:
     count = raw.FPDFText_CountChars(textpage)
-    chars = _page_chars(raw, textpage, count)
-    boxes = _BoxReader(raw, textpage, size[1])
-    looks = _Looks(raw, page_handle, textpage, size)
+    text = _page_chars(raw, textpage, count)
+    if not text:
+        return [], 0
     width, height = size
-    words: list[Word] = []
+    chars = _char_geometry(raw, textpage, text, height)
+    word_spans = words.spans(chars)
+    if not len(word_spans):
+        return [], 0
+    looks = _Looks(raw, page_handle, textpage, size)
+    starts = word_spans[:, 0]
+    ends = word_spans[:, 1]
+    last = ends - 1
+    x0 = chars.x0[starts]
+    x1 = np.maximum(chars.x1[last], x0)
+    top = np.minimum(chars.top[starts], chars.top[last])
+    bottom = np.maximum(chars.bottom[starts], chars.bottom[last])
+    # Font size and boldness are sampled once per line: a line break between two words, or
+    # a word on a new baseline.
+    breaks = np.cumsum(np.isin(chars.codes, (0x0A, 0x0D)))
+    new_line = np.r_[True, breaks[starts[1:]] > breaks[last[:-1]]]
+    blank = chars.blank
+    words_out: list[Word] = []
     dropped = 0
-    style: tuple[float, bool] | None = None  # font size and boldness, sampled once per line
-    previous_end = 0
-    for m in _WORD.finditer(chars):
-        start, end = m.span()
-        if style is None or _LINE_BREAK.search(chars, previous_end, start):
+    style: tuple[float, bool] = (0.0, False)
+    rotated = chars.rotated
+    for k, (start, end) in enumerate(word_spans.tolist()):
+        if new_line[k] or k == 0:
             style = _style(raw, textpage, start)
-        text = m.group()
-        if text[-1] in _LINE_END_HYPHEN:
-            text = text[:-1] + "-"  # keep the hyphen; the word goes on on the next line
-        word = boxes.word(text, start, end - 1, page, style)
+        piece = text[start:end]
+        if end - start > 1 and blank[start:end].any():
+            piece = "".join(c for c, b in zip(piece, blank[start:end], strict=True) if not b)
+        if chars.line_end[end - 1]:
+            piece = piece[:-1] + "-"  # keep the hyphen; the word goes on on the next line
+        word = Word(
+            piece,
+            float(x0[k]),
+            float(top[k]),
+            float(x1[k]),
+            float(bottom[k]),
+            style[0],
+            page,
+            style[1],
+            bool(rotated[start]),
+        )
         off_page = word.x1 <= 0 or word.x0 >= width or word.bottom <= 0 or word.top >= height
         if off_page or looks.hidden(word, start):
             dropped += 1
         else:
-            words.append(word)
-        previous_end = end
-    return words, dropped
+            words_out.append(word)
+    return words_out, dropped
+
+
+_LOOSE_BOX = None  # FPDFText_GetLooseCharBox with plain pointer arguments (a fast loop)
+
+
+def _loose_box_function(raw):
+    global _LOOSE_BOX
+    if _LOOSE_BOX is None:
+        import pypdfium2_raw.bindings as bindings
+
+        function = bindings._libs["pdfium"]["FPDFText_GetLooseCharBox"]  # a private copy
+        function.argtypes = (ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
+        function.restype = ctypes.c_int
+        _LOOSE_BOX = function
+    return _LOOSE_BOX
+
+
+def _char_geometry(raw, textpage, text: str, height: float) -> words.Chars:
+    """Every character's loose box (font ascent to descent, advance width), flipped to a
+    top-left origin; characters whose box runs vertically are checked for rotation."""
+    count = len(text)
+    boxes = np.zeros((count, 4), dtype=np.float32)  # FS_RECTF: left, top, right, bottom
+    get = _loose_box_function(raw)
+    handle = ctypes.cast(textpage, ctypes.c_void_p).value
+    address = boxes.ctypes.data
+    for i in range(count):
+        get(handle, i, address + 16 * i)
+    codes = words.codes_of(text)
+    blank, line_end = words.blank_mask(codes)
+    left = boxes[:, 0].astype(np.float64)
+    right = boxes[:, 2].astype(np.float64)
+    top = height - boxes[:, 1].astype(np.float64)
+    bottom = height - boxes[:, 3].astype(np.float64)
+    rotated = np.zeros(count, dtype=bool)
+    # A rotated glyph's loose box is its advance tall and its font size wide: wider than
+    # tall, which upright glyphs almost never are. Only those are asked for their angle.
+    for i in np.flatnonzero(~blank & ((right - left) > 1.05 * (bottom - top))).tolist():
+        angle = raw.FPDFText_GetCharAngle(textpage, i)
+        rotated[i] = 0.05 < angle % (2 * math.pi) < 2 * math.pi - 0.05
+    return words.Chars(codes, left, right, top, bottom, blank, line_end, rotated)
 
 
 class _Looks(PageLooks):
@@ -101,7 +167,7 @@ class _Looks(PageLooks):
         color = (r.value, g.value, b.value)
         obj = raw.FPDFText_GetTextObject(self.textpage, index)
         mode = raw.FPDFTextObj_GetTextRenderMode(obj) if obj else 0
-        size = raw.FPDFText_GetFontSize(self.textpage, index)
+        size = word.size
         stroked = mode in (1, 5)
         if stroked and obj and raw.FPDFPageObj_GetStrokeColor(obj, *self.refs):
             color = (r.value, g.value, b.value)  # stroked text shows its stroke colour
@@ -143,40 +209,6 @@ class _Looks(PageLooks):
         return out
 
 
-class _BoxReader:
-    """Loose boxes (font ascent to descent, so every glyph on a line gets the same height) of a
-    word's first and last characters, flipped to a top-left origin. Tight glyph boxes put
-    "on" and "them" at different heights and split one visual line into two rows."""
-
-    def __init__(self, raw, textpage, height: float) -> None:
-        self.raw = raw
-        self.textpage = textpage
-        self.height = height
-        self.rect = raw.FS_RECTF()
-        self.ref = ctypes.byref(self.rect)
-
-    def word(self, text: str, first: int, last: int, page: int, style) -> Word:
-        rect = self.rect
-        get = self.raw.FPDFText_GetLooseCharBox
-        get(self.textpage, first, self.ref)
-        x0, y_top, y_bottom = rect.left, rect.top, rect.bottom
-        if last != first:
-            get(self.textpage, last, self.ref)
-            y_top = max(y_top, rect.top)
-            y_bottom = min(y_bottom, rect.bottom)
-        size, bold = style
-        return Word(
-            text,
-            x0,
-            self.height - y_top,
-            max(rect.right, x0),
-            self.height - y_bottom,
-            size,
-            page,
-            bold,
-        )
-
-
 def _page_chars(raw, textpage, count: int) -> str:
     """The page's characters as one string whose index i is PDFium's char index i."""
     if count <= 0:
@@ -198,9 +230,21 @@ def _chr(code: int) -> str:
 _BOLD_BY_FONT: dict[int, bool] = {}  # font handle -> bold, for the open document
 
 
+_MATRIX = None
+
+
 def _style(raw, textpage, index: int) -> tuple[float, bool]:
-    """Font size and boldness of one character (fonts' boldness cached by font handle)."""
+    """Font size on the page (the font's size times the scale of its text and page matrices,
+    as pdfplumber reports it) and boldness of one character (fonts' boldness cached by font
+    handle)."""
+    global _MATRIX
+    if _MATRIX is None:
+        _MATRIX = raw.FS_MATRIX()
     size = raw.FPDFText_GetFontSize(textpage, index)
+    if raw.FPDFText_GetMatrix(textpage, index, ctypes.byref(_MATRIX)):
+        m = _MATRIX
+        size *= math.sqrt(abs(m.a * m.d - m.b * m.c))
+    size = round(size, 3)
     text_object = raw.FPDFText_GetTextObject(textpage, index)
     if not text_object:
         return size, False

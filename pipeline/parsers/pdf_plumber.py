@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
+
 from ..errors import ParseError
 from ..records import Word
+from . import words as words_model
 from .visibility import Backdrop, PageLooks, to_rgb
 
 # pdfminer writes glyphs it cannot map to Unicode as "(cid:N)"; 127 is the bullet that
@@ -42,27 +45,9 @@ def read_words(path: Path) -> tuple[list[list[Word]], int]:
     hidden = 0
     try:
         for number, page in enumerate(pdf.pages):
-            # Not extra_attrs: it splits a word where the font changes ("Ph.D." bold + ",").
-            raw_words = page.extract_words(
-                keep_blank_chars=False, use_text_flow=False, return_chars=True
-            )
             looks = _PageLooks(page)
             words = []
-            for w in raw_words:
-                text = _uncid(w["text"])
-                if not text:
-                    continue
-                first = w["chars"][0]
-                word = Word(
-                    text,
-                    float(w["x0"]),
-                    float(w["top"]),
-                    float(w["x1"]),
-                    float(w["bottom"]),
-                    float(first.get("size", 0.0)),
-                    number,
-                    "bold" in str(first.get("fontname", "")).lower(),
-                )
+            for word, first in _page_words(page.chars, number):
                 if looks.hidden(word, first):
                     hidden += 1
                 else:
@@ -78,6 +63,43 @@ def read_words(path: Path) -> tuple[list[list[Word]], int]:
     finally:
         pdf.close()
     return pages, hidden
+
+
+def _page_words(chars: list[dict], number: int):
+    """(Word, its first char dict) for each word of a page: pdfplumber's chars through the
+    shared word model (pipeline/parsers/words.py), in the order they were drawn."""
+    if not chars:
+        return
+    texts = [_uncid(c["text"]) for c in chars]
+    # One code per char: a "(cid:N)" that maps to nothing counts as blank, longer ones by
+    # their first character.
+    codes = np.array([ord(t[0]) if t else 0x20 for t in texts], dtype=np.uint32)
+    blank, _ = words_model.blank_mask(codes)
+    geometry = np.array(
+        [(c["x0"], c["x1"], c["top"], c["bottom"]) for c in chars], dtype=np.float64
+    )
+    rotated = np.array([not c.get("upright", True) for c in chars], dtype=bool)
+    model = words_model.Chars(
+        codes, *geometry.T, blank=blank, line_end=np.zeros(len(chars), bool), rotated=rotated
+    )
+    for start, end in words_model.spans(model).tolist():
+        text = "".join(texts[i] for i in range(start, end) if not blank[i])
+        if not text:
+            continue
+        members = chars[start:end]
+        first = members[0]
+        word = Word(
+            text,
+            float(min(c["x0"] for c in members)),
+            float(min(c["top"] for c in members)),
+            float(max(c["x1"] for c in members)),
+            float(max(c["bottom"] for c in members)),
+            float(first.get("size", 0.0)),
+            number,
+            "bold" in str(first.get("fontname", "")).lower(),
+            bool(rotated[start]),
+        )
+        yield word, first
 
 
 class _PageLooks(PageLooks):
