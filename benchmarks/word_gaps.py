@@ -10,9 +10,10 @@ word boundaries:
 - extra:  a boundary we have and pdftotext does not (split words, "PyT orch").
 
 SPLIT_EM, BASE_QUANTILE and BASE_CAP_EM are searched on a grid, JOIN_EM and MIN_SAMPLES one at
-a time around the module's values. Values are tuned on the even-numbered files and reported on the odd-numbered ones (held out),
-per producer (/Producer of the PDF). Prints figures; it is not a test. Needs pdftotext
-(Debian's poppler-utils). Run: python benchmarks/word_gaps.py [--livecareer N]
+a time around the module's values. Values are tuned on the even-numbered files and reported
+on the odd-numbered ones (held out), per producer (/Producer of the PDF). Prints figures; it
+is not a test. Needs pdftotext (Debian's poppler-utils).
+Run: python benchmarks/word_gaps.py [--livecareer N]
 """
 
 from __future__ import annotations

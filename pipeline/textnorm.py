@@ -21,9 +21,27 @@ def fix_mojibake(text: str) -> str:
     if not _MOJIBAKE.search(text):
         return text
     try:
-        return text.encode("cp1252").decode("utf-8")
+        return _cp1252_bytes(text).decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
         return text
+
+
+def _cp1252_bytes(text: str) -> bytes:
+    """The bytes a cp1252 decoder turned into `text`. Bytes cp1252 leaves undefined (0x81,
+    0x8D, 0x8F, 0x90, 0x9D) and C1 controls come back through Latin-1: "â\x80¢" is a
+    bullet's UTF-8 read by a decoder that kept 0x80 as a control character."""
+    try:
+        return text.encode("cp1252")
+    except UnicodeEncodeError:
+        out = bytearray()
+        for ch in text:
+            try:
+                out += ch.encode("cp1252")
+            except UnicodeEncodeError:
+                if ord(ch) > 0xFF:
+                    raise
+                out.append(ord(ch))
+        return bytes(out)
 
 
 def normalize_line(text: str) -> str:

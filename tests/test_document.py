@@ -396,3 +396,15 @@ def test_white_text_on_gradients_and_under_translucent_overlays_is_visible(tmp_p
     doc = parse(path, pdf_engine=engine)
     assert "Banner text stays" in doc.text and "JS badge" in doc.text
     assert doc.hidden_dropped == 0
+
+
+def test_mojibake_with_a_kept_c1_control_byte():
+    """A bullet's UTF-8 bytes read by a decoder that kept 0x80 as a control character
+    ("\u00e2\x80\u00a2", common in resumes exported from web forms) becomes the bullet."""
+    from pipeline.textnorm import normalize_line
+
+    assert (
+        normalize_line("Skills: \u00e2\x80\u00a2 Python \u00e2\x80\u00a2 SQL")
+        == "Skills: • Python • SQL"
+    )
+    assert normalize_line("caf\u00e9 \u2192 bar") == "café → bar"  # nothing to undo
