@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 OUT ?= out/demo
 
-.PHONY: demo test lint bench examples clean
+.PHONY: demo test lint bench examples golden clean
 
 $(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(PY) benchmarks/throughput.py
+
+golden: $(VENV)/.dev  # after an intended change of output only
+	$(PY) tests/golden/regenerate.py
 
 examples: $(VENV)/.dev
 	$(PY) examples/make_examples.py

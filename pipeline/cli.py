@@ -55,10 +55,30 @@ OcrOption = Annotated[
     ),
 ]
 
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="The date 'Present' and 'current' mean, YYYY-MM-DD, for years of experience and "
+        "months of skill use [default: today]. Fix it to reproduce a run exactly.",
+    ),
+]
+
 PdfEngineOption = Annotated[
     PdfEngine,
     typer.Option("--pdf-engine", help="PDF text engine: pdfium (fast, default) or pdfplumber."),
 ]
+
+
+def _as_of(value: str | None):
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"--as-of must be a date like 2026-12-01, not {value!r}") from None
 
 
 def _console(quiet: bool):
@@ -118,6 +138,7 @@ def screen(
     pdf_engine: PdfEngineOption = PdfEngine.pdfium,
     docx_engine: DocxEngineOption = DocxEngine.lxml,
     ocr: OcrOption = True,
+    as_of: AsOfOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Rank every resume in INPUT_DIR against --job; write shortlist.csv and shortlist.json.
@@ -136,6 +157,7 @@ def screen(
     from .store import Store
 
     console = _console(quiet)
+    as_of_date = _as_of(as_of)
     if not input_dir.is_dir():
         raise _fail(f"input folder not found: {input_dir}")
     try:
@@ -160,12 +182,19 @@ def screen(
         out.mkdir(parents=True, exist_ok=True, mode=0o700)
         db = Store(store_path)
         screener = Screener(
-            job_def, pdf_engine=pdf_engine.value, docx_engine=docx_engine.value, top=top, ocr=ocr
+            job_def,
+            pdf_engine=pdf_engine.value,
+            docx_engine=docx_engine.value,
+            top=top,
+            ocr=ocr,
+            as_of=as_of_date,
         )
         from .workers import Limits, WorkerConfig, WorkerPool
 
         pool = None
-        config = WorkerConfig(None, "default", pdf_engine.value, docx_engine.value, None, ocr=ocr)
+        config = WorkerConfig(
+            None, "default", pdf_engine.value, docx_engine.value, as_of, ocr=ocr
+        )
         limits = Limits(memory_mb=memory_mb, cpu_seconds=max(1, int(timeout)), timeout=timeout)
         count = (os.cpu_count() or 1) if workers is None else workers
         if backend == "dask":
@@ -261,6 +290,7 @@ def extract(
     pdf_engine: PdfEngineOption = PdfEngine.pdfium,
     docx_engine: DocxEngineOption = DocxEngine.lxml,
     ocr: OcrOption = True,
+    as_of: AsOfOption = None,
 ) -> None:
     """Print the skills, competencies, sections, contacts, job timeline and education found in
     each file, with evidence, per-skill months of use and flags (OCR, hidden text, stuffing)."""
@@ -275,7 +305,9 @@ def extract(
             files.append(path)
         else:
             raise _fail(f"no such file or folder: {path}")
-    screener = Screener(pdf_engine=pdf_engine.value, docx_engine=docx_engine.value, ocr=ocr)
+    screener = Screener(
+        pdf_engine=pdf_engine.value, docx_engine=docx_engine.value, ocr=ocr, as_of=_as_of(as_of)
+    )
     failed = 0
     for path in files:
         record = outcome_record(screener.extract(path))
