@@ -71,7 +71,7 @@ def producer(path: Path) -> str:
 
 
 def normalise(text: str) -> str:
-    from pipeline.textnorm import normalize_line
+    from pipeline.text.normalize import normalize_line
 
     lines = (normalize_line(line) for line in text.splitlines())
     return "\n".join(line for line in lines if line)

@@ -59,9 +59,9 @@ def seed(folder: Path, store_path: Path, count: int) -> None:
     import hashlib
 
     from pipeline import Screener, load_job
-    from pipeline.incremental import IncrementalRun
-    from pipeline.parsers import PARSER_VERSION
-    from pipeline.store import Store, Versions
+    from pipeline.read import PARSER_VERSION
+    from pipeline.run.incremental import IncrementalRun
+    from pipeline.run.store import Store, Versions
 
     job = load_job(ROOT / "examples" / "jobs" / "ml-engineer.yaml")
     screener = Screener(job)
@@ -116,8 +116,8 @@ def seed(folder: Path, store_path: Path, count: int) -> None:
 
 def nightly(folder: Path, out: Path, store_path: Path) -> tuple[float, float, int, dict]:
     from pipeline import Screener, load_job
-    from pipeline.incremental import IncrementalRun, RunLock
-    from pipeline.store import Store
+    from pipeline.run.incremental import IncrementalRun, RunLock
+    from pipeline.run.store import Store
 
     began = time.perf_counter()
     with RunLock(store_path):

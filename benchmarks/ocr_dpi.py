@@ -3,7 +3,7 @@
 Fictional resume pages (8-12 pt Helvetica and Times, one page in two columns) are drawn with
 reportlab, rasterised with pypdfium2 at a scanner's resolution (200 DPI grey by default), given
 a slight skew, a grey paper tone, Gaussian noise and specks, and embedded as the only content of
-an image PDF. Each page is then OCRed by `pipeline.parsers.ocr.ocr_pdf_pages` at 150, 200, 300
+an image PDF. Each page is then OCRed by `pipeline.read.ocr.ocr_pdf_pages` at 150, 200, 300
 and 400 DPI. Word recall is strict: whitespace-separated tokens, punctuation and case kept,
 counted as a multiset against the drawn text. Seconds per page are the median of 3 runs on one
 core (OMP_THREAD_LIMIT=1, as in the pipeline), rendering included.
@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.parsers import ocr  # noqa: E402
+from pipeline.read import ocr  # noqa: E402
 
 DPIS = (150, 200, 300, 400)
 PAGES = ["helvetica-8pt", "times-9pt", "helvetica-10pt", "times-12pt", "two-column"]

@@ -68,7 +68,7 @@ PAIR_MIN_JACCARD = 0.8  # token-multiset Jaccard above which a PDF and a DOCX ar
 
 
 def _parse_lines(path: Path, **kwargs) -> list[str]:
-    from pipeline.parsers import parse
+    from pipeline.read import parse
 
     return [line.text for line in parse(path, **kwargs).lines]
 
@@ -327,12 +327,12 @@ class Result:
 
 def ocr_unavailable() -> str | None:
     """Why the `scanned` class cannot be measured, or None."""
-    if importlib.util.find_spec("pipeline.parsers.ocr") is None:
-        return "pipeline.parsers.ocr not present"
+    if importlib.util.find_spec("pipeline.read.ocr") is None:
+        return "pipeline.read.ocr not present"
     try:
-        from pipeline.parsers import ocr
+        from pipeline.read import ocr
     except Exception as exc:
-        return f"pipeline.parsers.ocr does not import: {type(exc).__name__}"
+        return f"pipeline.read.ocr does not import: {type(exc).__name__}"
     if not ocr.available():
         return "Tesseract not installed (or PIPELINE_TESSERACT=none)"
     return None

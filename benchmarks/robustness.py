@@ -95,9 +95,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from pipeline import Screener, load_job
-    from pipeline.incremental import IncrementalRun, RunLock
-    from pipeline.store import Store
-    from pipeline.workers import Limits, WorkerConfig, WorkerPool
+    from pipeline.run.incremental import IncrementalRun, RunLock
+    from pipeline.run.store import Store
+    from pipeline.run.workers import Limits, WorkerConfig, WorkerPool
 
     tmp = Path(tempfile.mkdtemp(prefix="robustness-"))
     folder = tmp / "in"

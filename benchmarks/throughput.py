@@ -90,7 +90,7 @@ def rate(fn, files: list[Path], repeats: int) -> tuple[float, list[float]]:
 def pool_figures(files: list[Path], repeats: int, rate, end_to_end) -> None:
     """Parsing in isolated workers: 1 worker vs all cores, against in-process parsing.
     Worker start-up (imports, lexicon, model: once per batch) is timed separately."""
-    from pipeline.workers import WorkerConfig, WorkerPool
+    from pipeline.run.workers import WorkerConfig, WorkerPool
 
     config = WorkerConfig(None, "default", "pdfium", "lxml", None)
     cores = os.cpu_count() or 1
@@ -133,8 +133,8 @@ def ocr_figures(directory: Path, pages: int, repeats: int) -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from layout_fixtures import scanned
 
-    from pipeline.parsers import parse
-    from pipeline.parsers.ocr import OCR_DPI, available
+    from pipeline.read import parse
+    from pipeline.read.ocr import OCR_DPI, available
 
     if not available():
         print("OCR: Tesseract is not installed; scanned pages not measured")
@@ -171,7 +171,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from pipeline import Screener, load_job
-    from pipeline.parsers.pdf_plumber import read_words as plumber_words
+    from pipeline.read.pdf_plumber import read_words as plumber_words
 
     job = load_job(ROOT / "examples" / "jobs" / "ml-engineer.yaml")
     t0 = time.perf_counter()

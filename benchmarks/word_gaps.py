@@ -63,7 +63,7 @@ def pages_of(path: Path):
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
-    from pipeline.parsers import pdf_pdfium
+    from pipeline.read import pdf_pdfium
 
     document = pdfium.PdfDocument(str(path))
     out = []
@@ -88,7 +88,7 @@ def pages_of(path: Path):
 
 
 def our_words(text: str, chars) -> list[str]:
-    from pipeline.parsers import words
+    from pipeline.read import words
 
     out = []
     for start, end in words.spans(chars).tolist():
@@ -117,7 +117,7 @@ def compare(ours: list[str], reference: list[str]) -> tuple[int, int, int]:
 
 
 def evaluate(files, cache, settings) -> dict[str, list[int]]:
-    from pipeline.parsers import words
+    from pipeline.read import words
 
     for name, value in settings.items():
         setattr(words, name, value)
@@ -150,7 +150,7 @@ def main() -> None:
     cache = {path: (producer(path), pages_of(path)) for path in files}
     tune = files[0::2]
     held = files[1::2]
-    from pipeline.parsers import words
+    from pipeline.read import words
 
     defaults = {name: getattr(words, name) for name in GRID}
     print(f"{len(files)} files: {len(tune)} for tuning, {len(held)} held out")

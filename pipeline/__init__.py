@@ -16,23 +16,23 @@ from typing import TYPE_CHECKING
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "Screener": "screener",
-    "Shortlist": "screener",
-    "list_inputs": "screener",
-    "parse": "parsers",
-    "PDF_ENGINES": "parsers",
-    "load_job": "job",
-    "job_from_dict": "job",
-    "JobDefinition": "job",
-    "load_lexicon": "lexicon",
-    "default_lexicon": "lexicon",
-    "Lexicon": "lexicon",
-    "SkillMatcher": "matcher",
-    "build_profile": "extract",
-    "score_profile": "rank",
-    "rank": "rank",
-    "write_shortlist": "report",
-    "outcome_record": "report",
+    "Screener": "run.screener",
+    "Shortlist": "run.screener",
+    "list_inputs": "run.screener",
+    "parse": "read",
+    "PDF_ENGINES": "read",
+    "load_job": "score.job",
+    "job_from_dict": "score.job",
+    "JobDefinition": "score.job",
+    "load_lexicon": "skills.lexicon",
+    "default_lexicon": "skills.lexicon",
+    "Lexicon": "skills.lexicon",
+    "SkillMatcher": "skills.matcher",
+    "build_profile": "skills.profile",
+    "score_profile": "score.rank",
+    "rank": "score.rank",
+    "write_shortlist": "run.report",
+    "outcome_record": "run.report",
     "Document": "records",
     "Profile": "records",
     "SkillHit": "records",
@@ -82,12 +82,7 @@ __all__ = [
 
 if TYPE_CHECKING:  # pragma: no cover
     from .errors import REASONS, JobDefinitionError, LexiconError, ParseError, PipelineError
-    from .extract import build_profile
-    from .job import JobDefinition, job_from_dict, load_job
-    from .lexicon import Lexicon, default_lexicon, load_lexicon
-    from .matcher import SkillMatcher
-    from .parsers import PDF_ENGINES, parse
-    from .rank import rank, score_profile
+    from .read import PDF_ENGINES, parse
     from .records import (
         Document,
         FileOutcome,
@@ -97,8 +92,13 @@ if TYPE_CHECKING:  # pragma: no cover
         SkillHit,
         SkillMention,
     )
-    from .report import outcome_record, write_shortlist
-    from .screener import Screener, Shortlist, list_inputs
+    from .run.report import outcome_record, write_shortlist
+    from .run.screener import Screener, Shortlist, list_inputs
+    from .score.job import JobDefinition, job_from_dict, load_job
+    from .score.rank import rank, score_profile
+    from .skills.lexicon import Lexicon, default_lexicon, load_lexicon
+    from .skills.matcher import SkillMatcher
+    from .skills.profile import build_profile
 
 
 def __getattr__(name: str):

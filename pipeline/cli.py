@@ -151,10 +151,10 @@ def screen(
     75 another run holds the store.
     """
     from .errors import JobDefinitionError, LexiconError
-    from .incremental import EX_TEMPFAIL, STORE_NAME, IncrementalRun, RunLock, StoreLocked
-    from .job import load_job
-    from .screener import Screener
-    from .store import Store
+    from .run.incremental import EX_TEMPFAIL, STORE_NAME, IncrementalRun, RunLock, StoreLocked
+    from .run.screener import Screener
+    from .run.store import Store
+    from .score.job import load_job
 
     console = _console(quiet)
     as_of_date = _as_of(as_of)
@@ -189,16 +189,14 @@ def screen(
             ocr=ocr,
             as_of=as_of_date,
         )
-        from .workers import Limits, WorkerConfig, WorkerPool
+        from .run.workers import Limits, WorkerConfig, WorkerPool
 
         pool = None
-        config = WorkerConfig(
-            None, "default", pdf_engine.value, docx_engine.value, as_of, ocr=ocr
-        )
+        config = WorkerConfig(None, "default", pdf_engine.value, docx_engine.value, as_of, ocr=ocr)
         limits = Limits(memory_mb=memory_mb, cpu_seconds=max(1, int(timeout)), timeout=timeout)
         count = (os.cpu_count() or 1) if workers is None else workers
         if backend == "dask":
-            from .dask_backend import DaskPool
+            from .run.dask_backend import DaskPool
 
             pool = DaskPool(scheduler, config, limits)
         elif count > 0:
@@ -244,7 +242,7 @@ def _summary(console, report: dict, rendered, out: Path) -> None:
     from rich.table import Table
 
     from .errors import REASONS
-    from .incremental import format_report
+    from .run.incremental import format_report
 
     table = Table(title=f"Shortlist: {escape(report['job']['title'])}")
     for column in ("#", "file", "score", "missing", "flags"):
@@ -294,8 +292,8 @@ def extract(
 ) -> None:
     """Print the skills, competencies, sections, contacts, job timeline and education found in
     each file, with evidence, per-skill months of use and flags (OCR, hidden text, stuffing)."""
-    from .report import outcome_record
-    from .screener import Screener, list_inputs
+    from .run.report import outcome_record
+    from .run.screener import Screener, list_inputs
 
     files: list[Path] = []
     for path in paths:
@@ -380,14 +378,14 @@ def forget(
     reports; the database is rewritten and the WAL truncated so nothing of theirs
     remains in either file. Logs only applicant ids.
     """
-    from .incremental import (
+    from .run.incremental import (
         EX_TEMPFAIL,
         RunLock,
         StoreLocked,
         regenerate_outputs,
         retention_cutoff,
     )
-    from .store import Store
+    from .run.store import Store
 
     if not (sha256 or file or retention_days is not None):
         raise _fail("give --sha256, --file or --retention-days")
@@ -422,8 +420,8 @@ def forget(
 
 
 def _screener_for_run(run: dict):
-    from .job import job_from_stored
-    from .screener import Screener
+    from .run.screener import Screener
+    from .score.job import job_from_stored
 
     return Screener(job_from_stored(run["job"]), top=run["top"])
 
@@ -437,8 +435,8 @@ def report(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Print the report of the last finished run kept in a store."""
-    from .incremental import format_report
-    from .store import Store
+    from .run.incremental import format_report
+    from .run.store import Store
 
     if not store.is_file():
         raise _fail(f"no store at {store}")
@@ -477,11 +475,11 @@ def train(
     version: Annotated[str, typer.Option("--version", help="Model version to record.")] = "1.0.0",
 ) -> None:
     """Train the competency classifier on your own labelled sentences."""
-    from .classify import ModelError
-    from .lexicon import default_lexicon
-    from .modelcard import write_card
-    from .train import CANDIDATES
-    from .train import train as run_training
+    from .skills.classify import ModelError
+    from .skills.lexicon import default_lexicon
+    from .skills.modelcard import write_card
+    from .skills.train import CANDIDATES
+    from .skills.train import train as run_training
 
     if kind is not None and kind not in CANDIDATES:
         raise _fail(f"--kind must be one of {', '.join(CANDIDATES)}")
@@ -510,10 +508,10 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
 ) -> None:
     """Per-competency precision, recall and F1 of a model (and of the matcher alone)."""
-    from .classify import ModelError, load_model
-    from .lexicon import default_lexicon
-    from .train import evaluate as run_evaluation
-    from .train import metrics_table
+    from .skills.classify import ModelError, load_model
+    from .skills.lexicon import default_lexicon
+    from .skills.train import evaluate as run_evaluation
+    from .skills.train import metrics_table
 
     try:
         loaded = load_model(model)

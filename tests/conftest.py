@@ -67,21 +67,21 @@ def write_lexicon(
 
 @pytest.fixture(scope="session")
 def tiny_lexicon(tmp_path_factory):
-    from pipeline.lexicon import load_lexicon
+    from pipeline.skills.lexicon import load_lexicon
 
     return load_lexicon(write_lexicon(tmp_path_factory.mktemp("lexicon")))
 
 
 @pytest.fixture(scope="session")
 def tiny_matcher(tiny_lexicon):
-    from pipeline.matcher import SkillMatcher
+    from pipeline.skills.matcher import SkillMatcher
 
     return SkillMatcher(tiny_lexicon)
 
 
 @pytest.fixture(scope="session")
 def shipped_lexicon():
-    from pipeline.lexicon import default_lexicon
+    from pipeline.skills.lexicon import default_lexicon
 
     return default_lexicon()
 

@@ -11,12 +11,12 @@ import pytest
 from conftest import ROOT
 from typer.testing import CliRunner
 
-from pipeline.classify import ModelError, default_model_dir, load_model, read_labelled
 from pipeline.cli import app
-from pipeline.extract import build_profile
-from pipeline.lexicon import COMPETENCY_IDS
 from pipeline.records import Document, Line
-from pipeline.train import train
+from pipeline.skills.classify import ModelError, default_model_dir, load_model, read_labelled
+from pipeline.skills.lexicon import COMPETENCY_IDS
+from pipeline.skills.profile import build_profile
+from pipeline.skills.train import train
 
 runner = CliRunner()
 
@@ -107,7 +107,7 @@ def test_tampered_artifact_is_refused(tiny_model, tmp_path):
 
 
 def test_untrusted_type_is_refused(tiny_model, tmp_path, monkeypatch):
-    import pipeline.classify as classify
+    import pipeline.skills.classify as classify
 
     folder, _, _ = tiny_model
     monkeypatch.setattr(classify, "TRUSTED_TYPES", ["builtins.str"])

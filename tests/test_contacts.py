@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.contacts import Contacts, extract_contacts, find_place
-from pipeline.segment import heading_section, mask_contacts
+from pipeline.understand.contacts import Contacts, extract_contacts, find_place
+from pipeline.understand.segment import heading_section, mask_contacts
 
 
 def _sections(lines: list[str]) -> list[str]:

@@ -71,6 +71,7 @@ def test_local_path_does_not_import_dask(tmp_path):
         "assert r.exit_code == 0, r.output\n"
         # scikit-learn's array-API layer may import dask itself when it is installed;
         # our side must not load the distributed client or the Dask backend.
-        "assert 'distributed' not in sys.modules and 'pipeline.dask_backend' not in sys.modules\n"
+        "assert 'distributed' not in sys.modules\n"
+        "assert 'pipeline.run.dask_backend' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

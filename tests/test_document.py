@@ -11,9 +11,9 @@ from conftest import docx_resume, text_file
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.extract import build_profile
-from pipeline.parsers import PDF_ENGINES, parse
-from pipeline.segment import analyse
+from pipeline.read import PDF_ENGINES, parse
+from pipeline.skills.profile import build_profile
+from pipeline.understand.segment import analyse
 
 VISIBLE = [
     "EXPERIENCE",
@@ -145,7 +145,7 @@ def test_docx_hidden_white_and_tiny_runs(tmp_path, engine):
 
 
 def test_hidden_words_are_flagged_in_profile_and_shortlist(tmp_path, shipped_lexicon):
-    from pipeline.screener import Screener
+    from pipeline.run.screener import Screener
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -209,7 +209,7 @@ def test_styled_headings_open_sections_and_bold_titles_do_not(tmp_path):
 
 
 def test_keyword_stuffing_is_flagged(tmp_path, shipped_lexicon):
-    from pipeline.matcher import SkillMatcher
+    from pipeline.skills.matcher import SkillMatcher
 
     matcher = SkillMatcher(shipped_lexicon)
     normal = text_file(
@@ -302,7 +302,7 @@ def test_extract_json_shows_document_understanding(tmp_path):
 
 
 def test_normalisation_zero_width_ligatures_mojibake(tmp_path, shipped_lexicon):
-    from pipeline.matcher import SkillMatcher
+    from pipeline.skills.matcher import SkillMatcher
 
     body = (
         "EXPERIENCE\n"
@@ -401,7 +401,7 @@ def test_white_text_on_gradients_and_under_translucent_overlays_is_visible(tmp_p
 def test_mojibake_with_a_kept_c1_control_byte():
     """A bullet's UTF-8 bytes read by a decoder that kept 0x80 as a control character
     ("\u00e2\x80\u00a2", common in resumes exported from web forms) becomes the bullet."""
-    from pipeline.textnorm import normalize_line
+    from pipeline.text.normalize import normalize_line
 
     assert (
         normalize_line("Skills: \u00e2\x80\u00a2 Python \u00e2\x80\u00a2 SQL")

@@ -16,8 +16,8 @@ import pytest
 from conftest import docx_resume
 
 from pipeline.errors import ParseError
-from pipeline.parsers import formats, parse
-from pipeline.parsers.formats import read_html, read_rtf
+from pipeline.read import formats, parse
+from pipeline.read.formats import read_html, read_rtf
 
 
 def require_tool(name: str) -> str:
@@ -534,7 +534,7 @@ def test_converter_dies_with_a_killed_worker(tmp_path):
         "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}",
         formats.DOC_CONVERTER_ENV: "antiword",
     }
-    code = f"from pipeline.parsers import parse; parse({str(ole2_file(tmp_path / 'x.doc'))!r})"
+    code = f"from pipeline.read import parse; parse({str(ole2_file(tmp_path / 'x.doc'))!r})"
     worker = subprocess.Popen([sys.executable, "-c", code], env=env)
     try:
         deadline = time.monotonic() + 20

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 
 from pipeline.errors import JobDefinitionError
-from pipeline.extract import build_profile
-from pipeline.job import job_from_dict, load_job
-from pipeline.rank import rank, score_profile
 from pipeline.records import Document, Line
+from pipeline.score.job import job_from_dict, load_job
+from pipeline.score.rank import rank, score_profile
+from pipeline.skills.profile import build_profile
 
 JOB = {
     "title": "ML Engineer",

@@ -6,8 +6,8 @@ import pytest
 from conftest import TINY_COMPETENCIES, TINY_SKILLS, write_lexicon
 
 from pipeline.errors import LexiconError
-from pipeline.lexicon import COMPETENCY_IDS, load_lexicon
-from pipeline.matcher import SkillMatcher
+from pipeline.skills.lexicon import COMPETENCY_IDS, load_lexicon
+from pipeline.skills.matcher import SkillMatcher
 
 
 def test_shipped_lexicon_covers_the_guide(shipped_lexicon):

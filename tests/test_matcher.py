@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.matcher import SkillMatcher, flatten, to_original
+from pipeline.skills.matcher import SkillMatcher, flatten, to_original
 
 
 def ids(matcher: SkillMatcher, text: str) -> list[str]:
@@ -93,7 +93,7 @@ def test_longest_match_wins(tiny_matcher):
 def test_spacy_component(tiny_lexicon, tmp_path):
     import spacy
 
-    import pipeline.matcher  # noqa: F401  registers the factory
+    import pipeline.skills.matcher  # noqa: F401  registers the factory
 
     nlp = spacy.blank("en")
     nlp.add_pipe("skill_matcher", config={"lexicon_path": tiny_lexicon.path})

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import ParseError
-from pipeline.parsers import PDF_ENGINES, ocr, parse
+from pipeline.read import PDF_ENGINES, ocr, parse
 
 SCAN_DPI = 200
 
@@ -321,7 +321,7 @@ def test_ocr_timeout_kills_tesseract(files, tesseract, monkeypatch):
 
 def _assert_where_drawn(files, ocr_words) -> None:
     """OCR boxes land where the text layer of the same page puts its words (in points)."""
-    from pipeline.parsers.pdf_pdfium import read_words
+    from pipeline.read.pdf_pdfium import read_words
 
     text_words = read_words(files["text"])[0][0]
     assert all(w.page == 0 and not w.bold for w in ocr_words)

@@ -8,7 +8,7 @@ import pytest
 from conftest import docx_resume, pdf_image_only, pdf_single_column, pdf_two_column, text_file
 
 from pipeline.errors import REASONS, ParseError
-from pipeline.parsers import DOCX_ENGINES, PDF_ENGINES, parse
+from pipeline.read import DOCX_ENGINES, PDF_ENGINES, parse
 
 BODY = [
     "EXPERIENCE",
@@ -214,7 +214,7 @@ def test_reason_unreadable(tmp_path):
 
 
 def test_reason_too_large(tmp_path, monkeypatch):
-    import pipeline.parsers as parsers
+    import pipeline.read as parsers
 
     monkeypatch.setattr(parsers, "MAX_BYTES", 1000)
     path = text_file(tmp_path / "big.txt", "Python developer. " * 200)
@@ -383,7 +383,7 @@ def test_right_aligned_dates_of_equal_width_stay_on_their_line(tmp_path, engine)
 
 def test_tight_ocr_boxes_stay_on_one_row():
     """OCR gives tight boxes: a bullet is 3 pt tall and "coverage" sits lower than "test"."""
-    from pipeline.parsers.layout import order_page
+    from pipeline.read.layout import order_page
     from pipeline.records import Word
 
     def word(text, x0, top, x1, bottom):

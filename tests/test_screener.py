@@ -29,7 +29,7 @@ def test_library_screen(tmp_path, tiny_lexicon):
 def test_internal_error_is_contained_and_says_nothing_of_the_text(
     tmp_path, tiny_lexicon, monkeypatch, caplog
 ):
-    import pipeline.parsers as parsers
+    import pipeline.read as parsers
 
     def boom(path, **engines):
         raise RuntimeError("SECRET resume text: Jane Example, 42 Elm Street")
@@ -48,4 +48,4 @@ def test_internal_error_is_contained_and_says_nothing_of_the_text(
 def test_public_names_resolve():
     for name in pipeline.__all__:
         assert getattr(pipeline, name) is not None
-    assert callable(pipeline.parse) and pipeline.parse.__module__ == "pipeline.parsers"
+    assert callable(pipeline.parse) and pipeline.parse.__module__ == "pipeline.read"

@@ -16,8 +16,8 @@ from conftest import ROOT, text_file
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.incremental import IncrementalRun, RunLock
-from pipeline.store import Store
+from pipeline.run.incremental import IncrementalRun, RunLock
+from pipeline.run.store import Store
 
 JOB = ROOT / "examples" / "jobs" / "ml-engineer.yaml"
 runner = CliRunner()
@@ -153,12 +153,12 @@ def test_job_change_rescores_without_parsing(folder, tmp_path, monkeypatch):
     job2 = tmp_path / "job2.yaml"
     job2.write_text("title: Data Engineer\nrequired:\n  - skill: sql\n  - skill: docker\n")
 
-    import pipeline.parsers
+    import pipeline.read
 
     def no_parsing(*args, **kwargs):
         raise AssertionError("the parser must not run when only the job changed")
 
-    monkeypatch.setattr(pipeline.parsers, "parse", no_parsing)
+    monkeypatch.setattr(pipeline.read, "parse", no_parsing)
     result = screen(folder, out, job=job2)
     assert result.exit_code == 0, result.output
     report = json.loads((out / "run_report.json").read_text())

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from pipeline.segment import heading_section
-from pipeline.timeline import (
+from pipeline.understand.segment import heading_section
+from pipeline.understand.timeline import (
     DateRange,
     EducationEntry,
     JobEntry,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pipeline.parsers import PDF_ENGINES, parse, words
+from pipeline.read import PDF_ENGINES, parse, words
 
 BODY = "Project leadership, strong technical skills, analytical skills and customer service"
 

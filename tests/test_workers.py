@@ -12,7 +12,7 @@ from conftest import ROOT, docx_resume, text_file
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.workers import Limits, WorkerConfig, WorkerPool
+from pipeline.run.workers import Limits, WorkerConfig, WorkerPool
 
 JOB = ROOT / "examples" / "jobs" / "ml-engineer.yaml"
 runner = CliRunner()
@@ -61,7 +61,7 @@ def test_faulty_file_fails_and_others_are_scored(tmp_path, tiny_lexicon, fault, 
 def test_pool_results_match_in_process(tmp_path, pool, tiny_lexicon):
     from datetime import date
 
-    from pipeline.screener import Screener
+    from pipeline.run.screener import Screener
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -162,7 +162,7 @@ def test_workers_die_with_the_supervisor(tmp_path, tiny_lexicon):
     script = tmp_path / "supervisor.py"
     script.write_text(
         "import sys\n"
-        "from pipeline.workers import Limits, WorkerConfig, WorkerPool\n"
+        "from pipeline.run.workers import Limits, WorkerConfig, WorkerPool\n"
         "if __name__ == '__main__':\n"
         f"    config = WorkerConfig({tiny_lexicon.path!r}, None, 'pdfium', 'lxml', None,\n"
         "                          fault='cv-0.txt:hang,cv-1.txt:hang')\n"

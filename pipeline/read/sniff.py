@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from .errors import ParseError
+from ..errors import ParseError
 
 PDF = "pdf"
 DOCX = "docx"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..errors import ParseError
 from ..records import Line
-from ..sniff import read_xml_part
+from .sniff import read_xml_part
 from .visibility import MAX_INVISIBLE_DIFF
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

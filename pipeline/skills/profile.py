@@ -6,12 +6,18 @@ from bisect import bisect_right
 from dataclasses import replace
 from datetime import date
 
-from .contacts import extract_contacts
+from ..records import CompetencyEvidence, Document, Profile, SkillHit, SkillMention
+from ..understand.contacts import extract_contacts
+from ..understand.segment import analyse, mask_contacts
+from ..understand.timeline import (
+    JobEntry,
+    education_entries,
+    job_entries,
+    month_ranges,
+    total_months,
+)
 from .lexicon import Lexicon
 from .matcher import SkillMatcher
-from .records import CompetencyEvidence, Document, Profile, SkillHit, SkillMention
-from .segment import analyse, mask_contacts
-from .timeline import JobEntry, education_entries, job_entries, month_ranges, total_months
 
 COMPETENCY_FULL_AT = 3  # distinct skills at which a competency's strength reaches 1.0
 

@@ -5,9 +5,9 @@ the repo holds their ids, sha256 and labels (models/devset/). This module select
 reads a resume's text back from the shared folder and checks it is the file that was
 labelled.
 
-    python -m pipeline.devset select            # writes models/devset/resumes.csv
-    python -m pipeline.devset dump OUT_DIR      # one text file per resume, for labelling
-    python -m pipeline.devset units OUT_DIR     # sample real sentences/bullets for labelling
+    python -m pipeline.skills.devset select            # writes models/devset/resumes.csv
+    python -m pipeline.skills.devset dump OUT_DIR      # one text file per resume, for labelling
+    python -m pipeline.skills.devset units OUT_DIR     # sample real sentences/bullets for labelling
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository
 DEVSET_DIR = ROOT / "models" / "devset"
 FOLDS = 5
 PER_OTHER_CATEGORY = 3  # livecareer files from each category other than IT and engineering
@@ -159,9 +159,9 @@ class Texts:
         return self.document(entry).text
 
     def document(self, entry: Entry, check: bool = True):
-        from .parsers import parse
-        from .records import Document, Line
-        from .textnorm import normalize_line
+        from ..read import parse
+        from ..records import Document, Line
+        from ..text.normalize import normalize_line
 
         if entry.source == "kaggle-resumes":
             text = self.kaggle(entry.path.split("#", 1)[1])
@@ -205,7 +205,7 @@ def unit_digest(text: str) -> str:
 
 def document_units(document) -> list[tuple[int, int, str]]:
     """(start, end, text) of the units the competency classifier sees in a document."""
-    from .segment import analyse
+    from ..understand.segment import analyse
 
     layout = analyse(document)
     out = []

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..errors import ParseError
 from ..records import Line
-from ..sniff import read_xml_part
+from .sniff import read_xml_part
 from .visibility import MIN_VISIBLE_PT, RGB, WHITE, same_colour
 
 # ----------------------------------------------------------------------------- shared

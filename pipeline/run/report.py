@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import REASONS
-from .rank import rank_key
-from .records import FileOutcome
+from ..errors import REASONS
+from ..records import FileOutcome
+from ..score.rank import rank_key
 from .screener import Shortlist
 
 CSV_COLUMNS = (

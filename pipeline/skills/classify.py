@@ -28,7 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .errors import PipelineError
+from ..errors import PipelineError
 from .lexicon import COMPETENCY_IDS
 
 MODEL_NAME = "competency"
@@ -213,7 +213,7 @@ def default_model_dir() -> Path | None:
     env = os.environ.get("PIPELINE_MODEL")
     if env:
         return None if env.lower() == "none" else Path(env)
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the package folder
     for root in (here / "_data" / "models", here.parent / "models"):
         folder = root / MODEL_NAME
         if folder.is_dir():

@@ -21,8 +21,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .parsers import MAX_BYTES, PARSER_VERSION
-from .records import FileOutcome, profile_from_dict
+from ..read import MAX_BYTES, PARSER_VERSION
+from ..records import FileOutcome, profile_from_dict
 from .report import (
     CandidateRow,
     RenderedShortlist,
@@ -292,7 +292,7 @@ class IncrementalRun:
     def _rescore(self) -> int:
         """Score stored profiles that have no score for this job (the job changed): no parsing."""
         rows = self.store.unscored(self.versions, self.screener.job.sha256)
-        from .rank import score_profile
+        from ..score.rank import score_profile
 
         for start in range(0, len(rows), 500):
             with self.store.transaction() as db:

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import JobDefinitionError
-from .lexicon import Lexicon
+from ..errors import JobDefinitionError
+from ..skills.lexicon import Lexicon
 
 DEFAULT_WEIGHT = {"required": 2.0, "preferred": 1.0}
 _ENTRY_KEYS = {"skill", "competency", "any_of", "weight", "must", "label"}
@@ -84,7 +84,7 @@ def load_job(path: str | os.PathLike[str], lexicon: Lexicon | None = None) -> Jo
         where = f" line {mark.line + 1}" if mark is not None else ""
         raise JobDefinitionError(f"{path}:{where} invalid YAML") from None
     if lexicon is None:
-        from .lexicon import default_lexicon
+        from ..skills.lexicon import default_lexicon
 
         lexicon = default_lexicon()
     return job_from_dict(data, lexicon, source=str(path))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from .errors import LexiconError
+from ..errors import LexiconError
 
 COMPETENCY_IDS = (
     "programming",
@@ -108,7 +108,7 @@ def default_lexicon_dir() -> Path:
     env = os.environ.get("PIPELINE_LEXICON")
     if env:
         return Path(env)
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the package folder
     for candidate in (here / "_data" / "skill_lexicon", here.parent / "skill_lexicon"):
         if (candidate / "lexicon.yaml").is_file():
             return candidate

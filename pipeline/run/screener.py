@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .errors import ParseError
-from .records import FileOutcome, ScoredCandidate
+from ..errors import ParseError
+from ..records import FileOutcome, ScoredCandidate
 
 log = logging.getLogger("pipeline")
 
@@ -95,7 +95,7 @@ class Screener:
     @property
     def lexicon(self):
         if self._lexicon is None:
-            from .lexicon import default_lexicon
+            from ..skills.lexicon import default_lexicon
 
             self._lexicon = default_lexicon()
         return self._lexicon
@@ -103,7 +103,7 @@ class Screener:
     @property
     def matcher(self):
         if self._matcher is None:
-            from .matcher import SkillMatcher
+            from ..skills.matcher import SkillMatcher
 
             self._matcher = SkillMatcher(self.lexicon)
         return self._matcher
@@ -112,7 +112,7 @@ class Screener:
     def model(self):
         """The competency classifier (loaded on first use, once per process), or None."""
         if self._model == "default":
-            from .classify import default_model
+            from ..skills.classify import default_model
 
             self._model = default_model()
         return self._model
@@ -122,7 +122,7 @@ class Screener:
         """The model's version, read from its meta.json when it has not been loaded here
         (a supervisor whose workers do the parsing need not load the model at all)."""
         if self._model == "default":
-            from .classify import default_model_dir
+            from ..skills.classify import default_model_dir
 
             folder = default_model_dir()
             if folder is None:
@@ -134,8 +134,8 @@ class Screener:
 
     @property
     def versions(self) -> dict[str, str]:
-        from . import __version__
-        from .parsers import PARSER_VERSION
+        from .. import __version__
+        from ..read import PARSER_VERSION
 
         return {
             "package": __version__,
@@ -148,8 +148,8 @@ class Screener:
 
     def extract(self, path: str | os.PathLike[str]) -> FileOutcome:
         """Parse one file and build its profile; failures come back as outcomes, never raised."""
-        from .extract import build_profile
-        from .parsers import PARSER_VERSION, parse
+        from ..read import PARSER_VERSION, parse
+        from ..skills.profile import build_profile
 
         path = Path(path)
         name = display_name(path)
@@ -183,7 +183,7 @@ class Screener:
         return FileOutcome(name, document.sha256, "scored", profile=profile)
 
     def score(self, outcome: FileOutcome) -> FileOutcome:
-        from .rank import score_profile
+        from ..score.rank import score_profile
 
         if outcome.profile is None or self.job is None:
             return outcome
@@ -198,7 +198,7 @@ class Screener:
         progress: Callable[[FileOutcome], None] | None = None,
     ) -> Shortlist:
         """Extract and score every path; every path ends in the shortlist or in `failed`."""
-        from .rank import rank_key
+        from ..score.rank import rank_key
 
         if self.job is None:
             raise ValueError("Screener.screen needs a job definition")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from ..errors import ParseError
 from ..records import Document, Line
-from ..sniff import DOC, DOCX, HTML, IMAGE, ODT, PDF, RTF, decode_text, sniff_bytes
-from ..textnorm import normalize_line
+from ..text.normalize import normalize_line
+from .sniff import DOC, DOCX, HTML, IMAGE, ODT, PDF, RTF, decode_text, sniff_bytes
 
 PARSER_VERSION = "3"  # bump when parsing output changes: stored profiles key on it
 PDF_ENGINES = ("pdfium", "pdfplumber")

@@ -7,7 +7,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .records import Document, Line
+from ..records import Document, Line
 
 SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
     "summary": (

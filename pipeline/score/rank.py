@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..records import Profile, RequirementResult, ScoredCandidate
+from ..skills.lexicon import Lexicon
 from .job import JobDefinition, Requirement
-from .lexicon import Lexicon
-from .records import Profile, RequirementResult, ScoredCandidate
 
 COMPETENCY_MET_AT = 2  # distinct skills that fully meet a competency requirement; 1 is partial
 MAX_EVIDENCE = 2

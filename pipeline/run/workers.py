@@ -100,14 +100,14 @@ def screener_from_config(config: WorkerConfig):
 
     lexicon = None
     if config.lexicon_dir:
-        from .lexicon import load_lexicon
+        from ..skills.lexicon import load_lexicon
 
         lexicon = load_lexicon(config.lexicon_dir)
     model: Any = "default"
     if config.model_dir is None:
         model = None
     elif config.model_dir != "default":
-        from .classify import load_model
+        from ..skills.classify import load_model
 
         model = load_model(config.model_dir)
     return Screener(
@@ -173,7 +173,7 @@ def _fault(path: str, spec: str | None) -> None:
 
 
 def _failed(path: str, reason: str):
-    from .records import FileOutcome
+    from ..records import FileOutcome
     from .screener import display_name
 
     return FileOutcome(display_name(Path(path)), None, "failed", reason=reason)
