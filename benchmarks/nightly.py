@@ -116,7 +116,8 @@ def seed(folder: Path, store_path: Path, count: int) -> None:
 
 def nightly(folder: Path, out: Path, store_path: Path) -> tuple[float, float, int, dict]:
     from pipeline import Screener, load_job
-    from pipeline.run.incremental import IncrementalRun, RunLock
+    from pipeline.run.incremental import IncrementalRun
+    from pipeline.run.lock import RunLock
     from pipeline.run.store import Store
 
     began = time.perf_counter()

@@ -207,7 +207,7 @@ def main() -> None:
                     seconds = []
                     for _ in range(args.repeats):
                         start = time.perf_counter()
-                        words = ocr.ocr_pdf_pages(scan_pdf, [0], dpi=dpi)[0]
+                        words = ocr.ocr_pdf_pages(Path(scan_pdf).read_bytes(), [0], dpi=dpi)[0]
                         seconds.append(time.perf_counter() - start)
                     tsv[page.name, dpi] = captured[-1]
                     recall, precision = recall_precision(page.truth, [w.text for w in words])

@@ -95,7 +95,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from pipeline import Screener, load_job
-    from pipeline.run.incremental import IncrementalRun, RunLock
+    from pipeline.run.incremental import IncrementalRun
+    from pipeline.run.lock import RunLock
     from pipeline.run.store import Store
     from pipeline.run.workers import Limits, WorkerConfig, WorkerPool
 

@@ -13,10 +13,14 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from .version import __version__
 
 _EXPORTS = {
     "Screener": "run.screener",
+    "Screening": "run.nightly",
+    "run_nightly": "run.nightly",
+    "forget": "run.nightly",
+    "RunReport": "run.runreport",
     "Shortlist": "run.screener",
     "list_inputs": "run.screener",
     "parse": "read",
@@ -60,8 +64,10 @@ __all__ = [
     "PipelineError",
     "Profile",
     "RequirementResult",
+    "RunReport",
     "ScoredCandidate",
     "Screener",
+    "Screening",
     "Shortlist",
     "SkillHit",
     "SkillMatcher",
@@ -69,6 +75,7 @@ __all__ = [
     "__version__",
     "build_profile",
     "default_lexicon",
+    "forget",
     "job_from_dict",
     "list_inputs",
     "load_job",
@@ -76,6 +83,7 @@ __all__ = [
     "outcome_record",
     "parse",
     "rank",
+    "run_nightly",
     "score_profile",
     "write_shortlist",
 ]
@@ -92,7 +100,9 @@ if TYPE_CHECKING:  # pragma: no cover
         SkillHit,
         SkillMention,
     )
+    from .run.nightly import Screening, forget, run_nightly
     from .run.report import outcome_record, write_shortlist
+    from .run.runreport import RunReport
     from .run.screener import Screener, Shortlist, list_inputs
     from .score.job import JobDefinition, job_from_dict, load_job
     from .score.rank import rank, score_profile

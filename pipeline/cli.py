@@ -11,20 +11,52 @@ from typing import Annotated
 
 import typer
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+# Exit codes (sysexits.h where one fits). Cron and systemd alert on anything but 0.
+EXIT_OK = 0  # no file failed for the first time in this run
+EXIT_SOME_FAILED = 1  # finished, and some file failed for the first time
+EXIT_USAGE = 2  # usage or configuration error (bad job file, unknown skill, not a folder)
+EXIT_CANTCREAT = 73  # the output folder or files cannot be written
+EXIT_TEMPFAIL = 75  # another run holds the store; nothing was done
+EXIT_TERMINATED = 143  # stopped by SIGTERM; finished files are kept, the next run goes on
+
+FORMATS = "PDF (text or scanned), DOCX, DOC, RTF, ODT, HTML, PNG/JPEG/TIFF images and plain text"
 
 app = typer.Typer(
     name="resume-screening",
     help=(
-        "Screen PDF, DOCX and plain-text resumes against a job definition.\n\n"
-        "Every file ends either scored (with an explained score) or failed with a "
-        "reason code. Exit codes: 0 all files scored, 1 finished but some files "
-        "failed, 2 usage or configuration error."
+        f"Screen resumes ({FORMATS}) against a job definition and write a ranked, explained "
+        "shortlist.\n\n"
+        "Every file ends either scored (with an explained score) or failed with a reason "
+        "code.\n\n"
+        "Exit codes: 0 no file failed for the first time, 1 some file failed for the first "
+        "time, 2 usage or configuration error, 73 outputs cannot be written, 75 another run "
+        "holds the store, 143 stopped by SIGTERM."
     ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .version import __version__
+
+        print(f"resume-screening {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Screen resumes against a job definition."""
 
 
 class PdfEngine(StrEnum):
@@ -96,9 +128,13 @@ def _fail(message: str) -> typer.Exit:
 
 @app.command()
 def screen(
-    input_dir: Annotated[Path, typer.Argument(help="Folder of resumes (every entry is screened).")],
+    input_dir: Annotated[
+        Path, typer.Argument(help="Folder of resumes: every entry is screened (not recursive).")
+    ],
     job: Annotated[Path, typer.Option("--job", help="Job definition YAML (see examples/jobs/).")],
-    out: Annotated[Path, typer.Option("--out", help="Output folder for shortlist.csv/.json.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Output folder for the shortlist and run report.")
+    ],
     top: Annotated[
         int, typer.Option("--top", min=1, help="How many candidates to shortlist.")
     ] = 10,
@@ -106,7 +142,7 @@ def screen(
         Path | None,
         typer.Option(
             "--store",
-            help="SQLite store of applicants [default: OUT/screening.sqlite3]. "
+            help="SQLite store of applicants (default: OUT/screening.sqlite3). "
             "Files already in it are not parsed again.",
         ),
     ] = None,
@@ -118,8 +154,8 @@ def screen(
         typer.Option(
             "--workers",
             min=0,
-            help="Parsing processes, each isolated with memory, CPU "
-            "and time limits [default: one per core]; 0 parses in this process.",
+            help="Parsing processes, each isolated with memory, CPU and time limits "
+            "(default: one per core); 0 parses in this process.",
         ),
     ] = None,
     timeout: Annotated[
@@ -141,25 +177,31 @@ def screen(
     as_of: AsOfOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
-    """Rank every resume in INPUT_DIR against --job; write shortlist.csv and shortlist.json.
+    """Rank every resume in INPUT_DIR against --job; write shortlist.csv, shortlist.json and
+    run_report.json/.txt in --out.
 
-    Runs are incremental: applicants are kept in a SQLite store keyed by the file's
-    sha256, so a rerun parses only new files, re-scores stored profiles when the job
-    changed, and rebuilds the shortlist from the store. Also writes run_report.json/.txt
-    (new, unchanged, duplicates, failed, re-scored, new since last run).
-    Exit codes: 0 no file failed in this run, 1 some failed, 2 usage error,
-    75 another run holds the store.
+    Runs are incremental: applicants are kept in a SQLite store keyed by the file's sha256, so a
+    rerun parses only new files, re-scores stored profiles when the job changed, and rebuilds
+    the shortlist of the folder as it is now (a changed file supersedes its old version, a
+    removed file leaves the shortlist).
+
+    Exit codes: 0 no file failed for the first time, 1 some file failed for the first time,
+    2 usage error, 73 outputs cannot be written, 75 another run holds the store, 143 stopped
+    by SIGTERM.
     """
     from .errors import JobDefinitionError, LexiconError
-    from .run.incremental import EX_TEMPFAIL, STORE_NAME, IncrementalRun, RunLock, StoreLocked
-    from .run.screener import Screener
-    from .run.store import Store
+    from .run.incremental import Interrupted, OutputError
+    from .run.lock import StoreLocked
+    from .run.nightly import Screening
+    from .run.workers import Limits
     from .score.job import load_job
 
     console = _console(quiet)
     as_of_date = _as_of(as_of)
-    if not input_dir.is_dir():
+    if not input_dir.exists():
         raise _fail(f"input folder not found: {input_dir}")
+    if not input_dir.is_dir():
+        raise _fail(f"not a folder: {input_dir} (give the folder that holds the resumes)")
     try:
         job_def = load_job(job)
     except (JobDefinitionError, LexiconError) as exc:
@@ -168,51 +210,54 @@ def screen(
         raise _fail("--backend must be local or dask")
     if backend == "dask" and not scheduler:
         raise _fail("--backend dask needs --scheduler ADDRESS")
-    store_path = store if store is not None else out / STORE_NAME
+    limits = Limits(memory_mb=memory_mb, cpu_seconds=max(1, int(timeout)), timeout=timeout)
+    screening = Screening(
+        job_def,
+        out,
+        store=store,
+        top=top,
+        workers=workers,
+        limits=limits,
+        backend=backend,  # type: ignore[arg-type]
+        scheduler=scheduler,
+        pdf_engine=pdf_engine.value,
+        docx_engine=docx_engine.value,
+        ocr=ocr,
+        as_of=as_of_date,
+        retry_failed=retry_failed,
+    )
     try:
-        lock = RunLock(store_path).__enter__()
+        with screening:
+            report = _run_with_progress(console, quiet, screening, input_dir)
     except StoreLocked:
         _console(False).print(
-            f"[yellow]another screening run holds {store_path}; nothing was done[/yellow]"
+            f"[yellow]another screening run holds {screening.store_path}; nothing was done[/yellow]"
         )
-        raise typer.Exit(EX_TEMPFAIL) from None
-    except OSError as exc:
-        raise _fail(f"cannot use store folder {store_path.parent}: {type(exc).__name__}") from None
-    try:
-        out.mkdir(parents=True, exist_ok=True, mode=0o700)
-        db = Store(store_path)
-        screener = Screener(
-            job_def,
-            pdf_engine=pdf_engine.value,
-            docx_engine=docx_engine.value,
-            top=top,
-            ocr=ocr,
-            as_of=as_of_date,
+        raise typer.Exit(EXIT_TEMPFAIL) from None
+    except OutputError as exc:
+        _console(False).print(f"[red]error:[/red] {_escape(str(exc))}")
+        raise typer.Exit(EXIT_CANTCREAT) from None
+    except Interrupted as exc:
+        _console(False).print(
+            f"[yellow]stopped by SIGTERM: {_escape(str(exc))}; the next run goes on[/yellow]"
         )
-        from .run.workers import Limits, WorkerConfig, WorkerPool
-
-        pool = None
-        config = WorkerConfig(None, "default", pdf_engine.value, docx_engine.value, as_of, ocr=ocr)
-        limits = Limits(memory_mb=memory_mb, cpu_seconds=max(1, int(timeout)), timeout=timeout)
-        count = (os.cpu_count() or 1) if workers is None else workers
-        if backend == "dask":
-            from .run.dask_backend import DaskPool
-
-            pool = DaskPool(scheduler, config, limits)
-        elif count > 0:
-            pool = WorkerPool(config, count, limits)
-        runner = IncrementalRun(screener, db, out, retry_failed=retry_failed, pool=pool)
-        report = _run_with_progress(console, quiet, runner, input_dir)
-        db.close()
-    finally:
-        lock.__exit__(None, None, None)
-    _summary(console, report, runner.rendered, out)
-    raise typer.Exit(EXIT_SOME_FAILED if report["counts"]["failed"] else EXIT_OK)
+        raise typer.Exit(EXIT_TERMINATED) from None
+    except OSError as exc:  # the store's folder or file cannot be used
+        raise _fail(f"cannot use store {screening.store_path}: {exc.strerror or exc}") from None
+    assert screening.runner is not None and screening.runner.rendered is not None
+    _summary(console, report, screening.runner.rendered, out)
+    raise typer.Exit(EXIT_SOME_FAILED if report.counts.failed else EXIT_OK)
 
 
-def _run_with_progress(console, quiet, runner, input_dir):
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _run_with_progress(console, quiet, screening, input_dir):
     if quiet or not console.is_terminal:
-        return runner.run(input_dir)
+        return screening.run(input_dir)
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -230,30 +275,28 @@ def _run_with_progress(console, quiet, runner, input_dir):
         transient=True,
     ) as progress:
         task = progress.add_task("screen", total=None)
-        return runner.run(
+        return screening.run(
             input_dir,
             progress=lambda _name: progress.advance(task),
             on_total=lambda n: progress.update(task, total=n),
         )
 
 
-def _summary(console, report: dict, rendered, out: Path) -> None:
-    from rich.markup import escape
+def _summary(console, report, rendered, out: Path) -> None:
     from rich.table import Table
 
     from .errors import REASONS
-    from .run.incremental import format_report
 
-    table = Table(title=f"Shortlist: {escape(report['job']['title'])}")
+    table = Table(title=f"Shortlist: {_escape(report.job_title)}")
     for column in ("#", "file", "score", "missing", "flags"):
         table.add_column(column, overflow="fold")
     for rank, row in rendered.shortlisted:
         table.add_row(
             str(rank),
-            escape(row.files[0]),
+            _escape(row.files[0]),
             f"{row.score:.1f}",
-            escape(row.missing) or "-",
-            escape(row.flags) or "-",
+            _escape(row.missing) or "-",
+            _escape(row.flags) or "-",
         )
     console.print(table)
     flagged = sum(
@@ -265,18 +308,19 @@ def _summary(console, report: dict, rendered, out: Path) -> None:
             f"[yellow]{flagged} shortlisted resume(s) carry hidden text or keyword stuffing "
             "flags: look at them before deciding[/yellow]"
         )
-    for f in report["failed"]:
+    for f in report.failed:
+        known = "" if f.first_time else " (known from an earlier run)"
         console.print(
-            f"[yellow]failed[/yellow] {escape(f['file'])}: {f['reason']} "
-            f"({REASONS.get(f['reason'], '')})"
+            f"[yellow]failed[/yellow] {_escape(f.file)}: {f.reason} "
+            f"({REASONS.get(f.reason, '')}){known}"
         )
-    console.print(escape(format_report(report).split("New since last run")[0].rstrip()))
+    console.print(_escape(report.summary_text().rstrip()))
     if rendered.counts["disqualified"]:
         console.print(
             f"{rendered.counts['disqualified']} candidate(s) lack a must-have requirement and are "
             "ranked last (their scores and explanations are still in the files)"
         )
-    console.print(f"wrote {escape(str(out / 'shortlist.csv'))}, shortlist.json and run_report.txt")
+    console.print(f"wrote {_escape(str(out / 'shortlist.csv'))}, shortlist.json and run_report.txt")
 
 
 @app.command()
@@ -298,7 +342,10 @@ def extract(
     files: list[Path] = []
     for path in paths:
         if path.is_dir() and not path.is_symlink():
-            files.extend(list_inputs(path))
+            found = list_inputs(path)
+            if not found:
+                raise _fail(f"no files in folder {path}")
+            files.extend(found)
         elif path.exists() or path.is_symlink():
             files.append(path)
         else:
@@ -323,8 +370,11 @@ def _print_record(record: dict) -> None:
         print(f"{record['file']}: FAILED {record['reason']} ({record['message']})")
         return
     years = record["years_experience"]
+    named = sum(1 for s in record["skills"] if s["count"])
+    implied = len(record["skills"]) - named
     print(
-        f"{record['file']}: {len(record['skills'])} skills"
+        f"{record['file']}: {named} skills"
+        + (f" (+{implied} implied by them)" if implied else "")
         + (f", {years:g} years of experience" if years is not None else "")
     )
     present = [cid for cid, c in record["competencies"].items() if c["present"]]
@@ -360,70 +410,59 @@ def _print_record(record: dict) -> None:
 def forget(
     store: Annotated[Path, typer.Option("--store", help="The SQLite store to erase from.")],
     sha256: Annotated[
-        list[str] | None, typer.Option("--sha256", help="Applicant id (file sha256).")
+        list[str] | None,
+        typer.Option(
+            "--sha256",
+            "--id",
+            help="Applicant to erase: the candidate id printed in the shortlist, or the full "
+            "sha256 (a unique prefix). May be repeated.",
+        ),
     ] = None,
     file: Annotated[
-        list[str] | None, typer.Option("--file", help="A file name the applicant was seen under.")
+        list[str] | None,
+        typer.Option("--file", help="A file name the applicant was seen under. May be repeated."),
     ] = None,
     retention_days: Annotated[
         int | None,
         typer.Option(
-            "--retention-days", min=0, help="Also erase applicants first seen more than N days ago."
+            "--retention-days",
+            min=1,
+            help="Also erase applicants first seen more than N days ago (N >= 1).",
         ),
     ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what would be erased; erase nothing.")
+    ] = False,
 ) -> None:
-    """Erase applicants (right to erasure / retention) and rewrite the last outputs.
+    """Erase applicants (right to erasure, retention) and rewrite the last outputs without them.
 
-    Removes the applicant, every profile, score and file name, and their lines in run
-    reports; the database is rewritten and the WAL truncated so nothing of theirs
-    remains in either file. Logs only applicant ids.
+    Removes the applicant, every profile, score and file name, and their lines in run reports;
+    the database is rewritten and the WAL truncated so nothing of theirs remains in either
+    file. Prints exactly the ids erased. An id or file that matches nothing is an error (exit
+    2) and nothing is erased.
     """
-    from .run.incremental import (
-        EX_TEMPFAIL,
-        RunLock,
-        StoreLocked,
-        regenerate_outputs,
-        retention_cutoff,
-    )
-    from .run.store import Store
+    from .records import candidate_id
+    from .run.lock import StoreLocked
+    from .run.nightly import forget as erase
 
     if not (sha256 or file or retention_days is not None):
-        raise _fail("give --sha256, --file or --retention-days")
-    if not store.is_file():
-        raise _fail(f"no store at {store}")
+        raise _fail("give --sha256/--id, --file or --retention-days")
     try:
-        lock = RunLock(store).__enter__()
+        result = erase(store, sha256 or (), file or (), retention_days, dry_run)
+    except FileNotFoundError:
+        raise _fail(f"no store at {store}") from None
     except StoreLocked:
         _console(False).print(f"[yellow]another run holds {store}; nothing was done[/yellow]")
-        raise typer.Exit(EX_TEMPFAIL) from None
-    try:
-        db = Store(store)
-        doomed = set(sha256 or ())
-        for name in file or ():
-            found = db.sha_for_name(name)
-            if not found:
-                _console(False).print("[yellow]no applicant under that file name[/yellow]")
-            doomed.update(found)
-        if retention_days is not None:
-            doomed.update(db.applicants_older_than(retention_cutoff(retention_days)))
-        removed = db.forget(doomed)
-        out_dir = regenerate_outputs(db, _screener_for_run)
-        db.close()
-    finally:
-        lock.__exit__(None, None, None)
-    for sha in sorted(doomed):
-        print(f"erased {sha[:16]}")
-    message = f"{removed} applicant(s) erased"
-    if out_dir is not None:
-        message += f"; outputs in {out_dir} rewritten"
-    _console(False).print(message)
-
-
-def _screener_for_run(run: dict):
-    from .run.screener import Screener
-    from .score.job import job_from_stored
-
-    return Screener(job_from_stored(run["job"]), top=run["top"])
+        raise typer.Exit(EXIT_TEMPFAIL) from None
+    except (LookupError, ValueError) as exc:
+        raise _fail(f"{exc}; nothing was erased") from None
+    verb = "would erase" if result.dry_run else "erased"
+    for sha in result.erased:
+        print(f"{verb} {candidate_id(sha)}")
+    message = f"{len(result.erased)} applicant(s) {verb}"
+    if result.outputs_rewritten is not None:
+        message += f"; outputs in {result.outputs_rewritten} rewritten"
+    _console(False).print(_escape(message))
 
 
 @app.command()
@@ -435,7 +474,7 @@ def report(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Print the report of the last finished run kept in a store."""
-    from .run.incremental import format_report
+    from .run.runreport import RunReport
     from .run.store import Store
 
     if not store.is_file():
@@ -445,12 +484,13 @@ def report(
     db.close()
     if last is None or last["report"] is None:
         raise _fail("the store has no finished run yet")
-    data = last["report"]
+    run = RunReport.from_dict(last["report"])
     if as_json:
+        data = run.to_dict()
         payload = data["new_since_last_run"] if since_last_run else data
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     else:
-        sys.stdout.write(format_report(data, since_last_run_only=since_last_run))
+        sys.stdout.write(run.new_text() if since_last_run else run.text())
 
 
 @app.command()

@@ -27,6 +27,7 @@ REASONS: dict[str, str] = {
     "memory_limit": "parsing needed more memory than its limit",
     "worker_crashed": "the parsing worker crashed on this file",
     "worker_killed": "the parsing worker was killed (out of memory or by a signal)",
+    "changed_during_run": "the file changed while it was being read; it is read again next run",
 }
 
 

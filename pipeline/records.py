@@ -5,6 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+CANDIDATE_ID_LENGTH = 16  # hex digits of the sha256 shown as a candidate's id
+
+
+def candidate_id(sha256: str) -> str:
+    """The id a candidate is shown under everywhere: the first hex digits of its file's sha256."""
+    return sha256[:CANDIDATE_ID_LENGTH]
+
 
 @dataclass(frozen=True, slots=True)
 class Word:

@@ -16,8 +16,10 @@ import pytest
 from conftest import docx_resume
 
 from pipeline.errors import ParseError
-from pipeline.read import formats, parse
-from pipeline.read.formats import read_html, read_rtf
+from pipeline.read import doc as doc_reader
+from pipeline.read import parse
+from pipeline.read.html import read_html
+from pipeline.read.rtf import read_rtf
 
 
 def require_tool(name: str) -> str:
@@ -452,7 +454,7 @@ def test_libreoffice_exports_read_like_the_docx(tmp_path, target):
 @pytest.mark.parametrize("converter", ["antiword", "soffice"])
 def test_doc_lines_with_each_converter(word97, tmp_path, monkeypatch, converter):
     require_tool(converter)
-    monkeypatch.setenv(formats.DOC_CONVERTER_ENV, converter)
+    monkeypatch.setenv(doc_reader.DOC_CONVERTER_ENV, converter)
     path = tmp_path / "resume"  # no extension: sniffed as OLE2
     shutil.copyfile(word97, path)
     started = time.perf_counter()
@@ -469,10 +471,10 @@ def ole2_stub(tmp_path) -> Path:
 
 
 def test_reason_converter_unavailable(ole2_stub, monkeypatch, tmp_path):
-    monkeypatch.setenv(formats.DOC_CONVERTER_ENV, "none")
+    monkeypatch.setenv(doc_reader.DOC_CONVERTER_ENV, "none")
     assert _reason(ole2_stub).reason == "converter_unavailable"
     # Neither tool on PATH behaves the same when nothing is forced.
-    monkeypatch.delenv(formats.DOC_CONVERTER_ENV)
+    monkeypatch.delenv(doc_reader.DOC_CONVERTER_ENV)
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     assert _reason(ole2_stub).reason == "converter_unavailable"
 
@@ -480,7 +482,7 @@ def test_reason_converter_unavailable(ole2_stub, monkeypatch, tmp_path):
 @pytest.mark.parametrize("converter", ["antiword", "soffice"])
 def test_reason_corrupt_document_truncated_doc(word97, tmp_path, monkeypatch, converter):
     require_tool(converter)
-    monkeypatch.setenv(formats.DOC_CONVERTER_ENV, converter)
+    monkeypatch.setenv(doc_reader.DOC_CONVERTER_ENV, converter)
     path = tmp_path / "cut.doc"
     path.write_bytes(word97.read_bytes()[:6000])
     error = _reason(path)
@@ -492,7 +494,7 @@ def test_non_word_ole2_file_fails_cleanly(tmp_path, monkeypatch):
     """An OLE2 file that is not Word (a spreadsheet's "Workbook" stream) is no crash."""
     require_tool("antiword")
     require_tool("soffice")
-    monkeypatch.delenv(formats.DOC_CONVERTER_ENV, raising=False)
+    monkeypatch.delenv(doc_reader.DOC_CONVERTER_ENV, raising=False)
     error = _reason(ole2_file(tmp_path / "sheet.xls"))
     assert error.reason in ("corrupt_document", "not_a_resume_format")
 
@@ -511,8 +513,8 @@ def test_reason_timeout_kills_the_converter_process_group(tmp_path, monkeypatch)
     hang = f'"{sys.executable}" -c "import time; time.sleep(60)" &\necho $! > "{pid_file}"\nwait\n'
     _fake_tool(tmp_path / "bin", "antiword", hang)
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ.get('PATH', '')}")
-    monkeypatch.setenv(formats.DOC_CONVERTER_ENV, "antiword")
-    monkeypatch.setattr(formats, "ANTIWORD_TIMEOUT", 1)
+    monkeypatch.setenv(doc_reader.DOC_CONVERTER_ENV, "antiword")
+    monkeypatch.setattr(doc_reader, "ANTIWORD_TIMEOUT", 1)
     started = time.monotonic()
     assert _reason(ole2_file(tmp_path / "slow.doc")).reason == "timeout"
     assert time.monotonic() - started < 10
@@ -532,7 +534,7 @@ def test_converter_dies_with_a_killed_worker(tmp_path):
     env = {
         **os.environ,
         "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}",
-        formats.DOC_CONVERTER_ENV: "antiword",
+        doc_reader.DOC_CONVERTER_ENV: "antiword",
     }
     code = f"from pipeline.read import parse; parse({str(ole2_file(tmp_path / 'x.doc'))!r})"
     worker = subprocess.Popen([sys.executable, "-c", code], env=env)
@@ -566,7 +568,7 @@ def test_converter_output_never_reaches_the_error(tmp_path, monkeypatch):
         'echo "Jane Doe SECRETRESUME" ; echo "SECRETRESUME on stderr" >&2 ; exit 3\n',
     )
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ.get('PATH', '')}")
-    monkeypatch.setenv(formats.DOC_CONVERTER_ENV, "antiword")
+    monkeypatch.setenv(doc_reader.DOC_CONVERTER_ENV, "antiword")
     error = _reason(ole2_file(tmp_path / "x.doc"))
     assert error.reason == "corrupt_document"
     assert "SECRETRESUME" not in str(error) and "SECRETRESUME" not in error.detail

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import ParseError
-from pipeline.read import PDF_ENGINES, ocr, parse
+from pipeline.read import PDF_ENGINES, images, ocr, parse
+from pipeline.read.sandbox import die_with_parent
 
 SCAN_DPI = 200
 
@@ -255,7 +256,7 @@ def test_png_resume(files, tesseract):
 
 
 def test_multipage_tiff_keeps_pages_in_order(files, tesseract):
-    words = ocr.ocr_image(files["tiff"])
+    words = ocr.ocr_image(files["tiff"].read_bytes())
     assert {w.page for w in words} == {0, 1}
     last_top_page_one = max(w.top for w in words if w.page == 0)
     assert min(w.top for w in words if w.page == 1) > last_top_page_one
@@ -294,7 +295,7 @@ def test_oversized_png_is_refused_before_tesseract(tmp_path, monkeypatch):
 
     monkeypatch.setattr(subprocess, "run", no_run)
     with pytest.raises(ParseError) as info:
-        ocr.ocr_image(path)
+        ocr.ocr_image(path.read_bytes())
     assert info.value.reason == "too_large" and "10000000000 pixels" in info.value.detail
     if ocr.available():
         assert _reason(path) == "too_large"
@@ -304,7 +305,7 @@ def test_unreadable_image_header(tmp_path):
     path = tmp_path / "broken.png"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 7)
     with pytest.raises(ParseError) as info:
-        ocr.ocr_image(path)
+        ocr.ocr_image(path.read_bytes())
     assert info.value.reason == "corrupt_document"
 
 
@@ -323,7 +324,7 @@ def _assert_where_drawn(files, ocr_words) -> None:
     """OCR boxes land where the text layer of the same page puts its words (in points)."""
     from pipeline.read.pdf_pdfium import read_words
 
-    text_words = read_words(files["text"])[0][0]
+    text_words = read_words(files["text"].read_bytes())[0][0]
     assert all(w.page == 0 and not w.bold for w in ocr_words)
     for target in ("Northwind", "Pandas", "Alex"):
         drawn = next(w for w in text_words if w.text.startswith(target))
@@ -334,12 +335,12 @@ def _assert_where_drawn(files, ocr_words) -> None:
 
 
 def test_ocr_words_are_in_pdf_points(files, tesseract):
-    _assert_where_drawn(files, ocr.ocr_pdf_pages(files["scan"], [0])[0])
+    _assert_where_drawn(files, ocr.ocr_pdf_pages(files["scan"].read_bytes(), [0])[0])
 
 
 def test_image_words_use_the_header_resolution(files, tesseract):
-    assert ocr.image_info(files["png"].read_bytes()).dpi == pytest.approx(SCAN_DPI, abs=0.1)
-    _assert_where_drawn(files, ocr.ocr_image(files["png"]))
+    assert images.image_info(files["png"].read_bytes()).dpi == pytest.approx(SCAN_DPI, abs=0.1)
+    _assert_where_drawn(files, ocr.ocr_image(files["png"].read_bytes()))
 
 
 # ------------------------------------------------------------------ units
@@ -381,11 +382,11 @@ def fake_tesseract(tmp_path, monkeypatch) -> dict:
     ocr.tesseract_binary.cache_clear()
     seen: dict = {"binary": str(fake)}
 
-    def fake_run(args, **kwargs):
-        seen.update(kwargs, args=args)
-        return subprocess.CompletedProcess(args, 0, FAKE_TSV.encode(), b"")
+    def fake_run(args, timeout, fd=None, stdin=None, env=None):
+        seen.update(args=die_with_parent(args), timeout=timeout, input=stdin, env=env)
+        return 0, FAKE_TSV.encode(), b""
 
-    monkeypatch.setattr(subprocess, "run", fake_run)
+    monkeypatch.setattr(ocr, "run", fake_run)  # the sandboxed runner Tesseract goes through
     return seen
 
 
@@ -397,7 +398,7 @@ def _pgm_size(data: bytes) -> tuple[int, int]:
 
 def test_tesseract_command_line(tmp_path, fake_tesseract):
     seen = fake_tesseract
-    words = ocr.ocr_pdf_pages(files_text_pdf(tmp_path), [0])[0]
+    words = ocr.ocr_pdf_pages(files_text_pdf(tmp_path).read_bytes(), [0])[0]
     args = seen["args"]
     if args[0].endswith("setpriv"):  # Tesseract dies with the worker that started it
         assert args[1:4] == ["--pdeathsig", "KILL", "--"]
@@ -418,7 +419,7 @@ def test_tesseract_command_line(tmp_path, fake_tesseract):
 
 def test_huge_pdf_page_is_rendered_coarser(tmp_path, fake_tesseract, monkeypatch):
     monkeypatch.setattr(ocr, "MAX_PIXELS", 1_000_000)
-    words = ocr.ocr_pdf_pages(files_text_pdf(tmp_path), [0])[0]
+    words = ocr.ocr_pdf_pages(files_text_pdf(tmp_path).read_bytes(), [0])[0]
     width, height = _pgm_size(fake_tesseract["input"])
     assert width * height <= 1_000_000 * 1.01 and width == pytest.approx(height * 8.5 / 11, 0.01)
     dpi = int(fake_tesseract["args"][fake_tesseract["args"].index("--dpi") + 1])
@@ -453,15 +454,15 @@ def _tiff(order: str, pages: list[tuple[int, int]], resolution: tuple[int, int] 
 
 @pytest.mark.parametrize("order", ["<", ">"])
 def test_tiff_header(order):
-    info = ocr.image_info(_tiff(order, [(2550, 3300)], (400, 1)))
+    info = images.image_info(_tiff(order, [(2550, 3300)], (400, 1)))
     assert info.pixels == 2550 * 3300 and info.dpi == 400 and info.page_heights == (3300,)
-    info = ocr.image_info(_tiff(order, [(2000, 3000), (2000, 3000), (1000, 1000)], None))
-    assert info.pixels == 13_000_000 and info.dpi == ocr.ASSUMED_IMAGE_DPI
+    info = images.image_info(_tiff(order, [(2000, 3000), (2000, 3000), (1000, 1000)], None))
+    assert info.pixels == 13_000_000 and info.dpi == images.ASSUMED_IMAGE_DPI
     assert info.page_heights == (3000, 3000, 1000)
-    info = ocr.image_info(_tiff(order, [(10_000, 4_000), (10_000, 4_000)], None))
+    info = images.image_info(_tiff(order, [(10_000, 4_000), (10_000, 4_000)], None))
     assert info.pixels > ocr.MAX_PIXELS  # pages add up
     with pytest.raises(ParseError) as error:
-        ocr.image_info(_tiff(order, [(10, 10)] * (ocr.MAX_TIFF_PAGES + 1), None))
+        images.image_info(_tiff(order, [(10, 10)] * (images.MAX_TIFF_PAGES + 1), None))
     assert error.value.reason == "too_large"
 
 
@@ -469,18 +470,18 @@ def test_tiff_directory_loop_is_corrupt():
     data = bytearray(_tiff("<", [(100, 100)], None))
     data[-4:] = struct.pack("<I", 8)  # next IFD points back at the first one
     with pytest.raises(ParseError) as info:
-        ocr.image_info(bytes(data))
+        images.image_info(bytes(data))
     assert info.value.reason == "corrupt_document"
 
 
 def test_png_header_and_density():
     phys = struct.pack(">IIB", 11811, 11811, 1)  # 300 DPI in pixels per metre
     crc = struct.pack(">I", zlib.crc32(b"pHYs" + phys) & 0xFFFFFFFF)
-    info = ocr.image_info(_png(1700, 2200, struct.pack(">I", 9) + b"pHYs" + phys + crc))
+    info = images.image_info(_png(1700, 2200, struct.pack(">I", 9) + b"pHYs" + phys + crc))
     assert info.pixels == 1700 * 2200 and info.dpi == pytest.approx(300, abs=0.1)
-    assert ocr.image_info(_png(10, 10)).dpi == ocr.ASSUMED_IMAGE_DPI
+    assert images.image_info(_png(10, 10)).dpi == images.ASSUMED_IMAGE_DPI
     with pytest.raises(ParseError):
-        ocr.image_info(_png(0, 10))
+        images.image_info(_png(0, 10))
 
 
 def _jpeg(width: int, height: int, jfif: tuple[int, int] | None = (1, 200)) -> bytes:
@@ -495,14 +496,14 @@ def _jpeg(width: int, height: int, jfif: tuple[int, int] | None = (1, 200)) -> b
 
 
 def test_jpeg_header():
-    info = ocr.image_info(_jpeg(1700, 2200))
+    info = images.image_info(_jpeg(1700, 2200))
     assert info.pixels == 1700 * 2200 and info.dpi == 200
-    assert ocr.image_info(_jpeg(10, 10, (2, 100))).dpi == pytest.approx(254)
-    assert ocr.image_info(_jpeg(10, 10, (0, 1))).dpi == ocr.ASSUMED_IMAGE_DPI
-    assert ocr.image_info(_jpeg(65_535, 65_535)).pixels > ocr.MAX_PIXELS
+    assert images.image_info(_jpeg(10, 10, (2, 100))).dpi == pytest.approx(254)
+    assert images.image_info(_jpeg(10, 10, (0, 1))).dpi == images.ASSUMED_IMAGE_DPI
+    assert images.image_info(_jpeg(65_535, 65_535)).pixels > ocr.MAX_PIXELS
     for broken in (b"\xff\xd8\xff", b"\xff\xd8\xff\xda\x00\x02", b"\xff\xd8\x00\x00"):
         with pytest.raises(ParseError) as info:
-            ocr.image_info(broken)
+            images.image_info(broken)
         assert info.value.reason == "corrupt_document"
 
 

@@ -31,10 +31,10 @@ def test_internal_error_is_contained_and_says_nothing_of_the_text(
 ):
     import pipeline.read as parsers
 
-    def boom(path, **engines):
+    def boom(source, **engines):
         raise RuntimeError("SECRET resume text: Jane Example, 42 Elm Street")
 
-    monkeypatch.setattr(parsers, "parse", boom)
+    monkeypatch.setattr(parsers, "parse_source", boom)
     caplog.set_level(logging.DEBUG, logger="pipeline")
     good = text_file(
         tmp_path / "a.txt", "Python developer with PyTorch experience and more text.\n"

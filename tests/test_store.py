@@ -16,7 +16,8 @@ from conftest import ROOT, text_file
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.run.incremental import IncrementalRun, RunLock
+from pipeline.run.incremental import IncrementalRun
+from pipeline.run.lock import RunLock
 from pipeline.run.store import Store
 
 JOB = ROOT / "examples" / "jobs" / "ml-engineer.yaml"
@@ -122,7 +123,7 @@ def test_new_files_only_are_parsed(folder, tmp_path, shipped_lexicon):
         second = IncrementalRun(Screener(job), store, out)
         report = second.run(folder)
         assert second.parsed == 1
-        assert [r["file"] for r in report["new_since_last_run"]] == ["cv-new.txt"]
+        assert [r.file for r in report.new_since_last_run] == ["cv-new.txt"]
 
 
 def test_duplicate_upload_is_one_applicant_with_two_names(folder, tmp_path):
@@ -159,6 +160,7 @@ def test_job_change_rescores_without_parsing(folder, tmp_path, monkeypatch):
         raise AssertionError("the parser must not run when only the job changed")
 
     monkeypatch.setattr(pipeline.read, "parse", no_parsing)
+    monkeypatch.setattr(pipeline.read, "parse_source", no_parsing)
     result = screen(folder, out, job=job2)
     assert result.exit_code == 0, result.output
     report = json.loads((out / "run_report.json").read_text())
@@ -193,8 +195,9 @@ def test_second_run_exits_75_and_writes_nothing(folder, tmp_path):
 
 
 def _cli(*args: str, env: dict | None = None) -> subprocess.Popen:
+    """The CLI in a child process, with the faults of tests/faults.py when `env` asks."""
     return subprocess.Popen(
-        [sys.executable, "-m", "pipeline", *args],
+        [sys.executable, str(ROOT / "tests" / "faults.py"), *args],
         cwd=ROOT,
         env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
@@ -226,7 +229,7 @@ def test_kill_9_mid_run_then_rerun_equals_uninterrupted(folder, tmp_path):
         "--out",
         str(out),
         "-q",
-        env={"PIPELINE_TEST_DELAY": "0.4"},
+        env={"FAULT_DELAY": "0.4"},
     )
     deadline = time.monotonic() + 60
     while _scored(store) < 3 and time.monotonic() < deadline:
@@ -246,8 +249,9 @@ def test_kill_9_mid_run_then_rerun_equals_uninterrupted(folder, tmp_path):
 
 def test_file_that_kills_the_run_twice_becomes_poison(folder, tmp_path):
     out = tmp_path / "out"
-    args = ("screen", str(folder), "--job", str(JOB), "--out", str(out), "-q")
-    crash = {"PIPELINE_TEST_CRASH_ON": "cv-04.txt"}
+    # In this process (--workers 0), so the file in flight when the run dies is the one named.
+    args = ("screen", str(folder), "--job", str(JOB), "--out", str(out), "-q", "--workers", "0")
+    crash = {"FAULT_CRASH_ON": "cv-04.txt"}
     assert _cli(*args, env=crash).wait() == -signal.SIGKILL
     assert _cli(*args, env=crash).wait() == -signal.SIGKILL  # retried once
     assert _cli(*args, env=crash).wait() == 0  # then given up on; the rest is finished

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
 
 from ..errors import ParseError
 from ..records import Line
@@ -45,7 +45,7 @@ DOCX_ENGINES = ("lxml", "python-docx")
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 
 
-def read_lines(path: Path, engine: str = "lxml") -> tuple[list[Line], int]:
+def read_lines(data: bytes, engine: str = "lxml") -> tuple[list[Line], int]:
     """Lines of headers, then the body, then footers; and the number of hidden words dropped
     (runs marked hidden, white, or under 4 pt).
 
@@ -55,9 +55,9 @@ def read_lines(path: Path, engine: str = "lxml") -> tuple[list[Line], int]:
     walk the same XML, so they give the same lines.
     """
     if engine == "python-docx":
-        headers, body, footers = _parts_python_docx(path)
+        headers, body, footers = _parts_python_docx(data)
     else:
-        headers, body, footers = _parts_zip(path)
+        headers, body, footers = _parts_zip(data)
     lines: list[Line] = []
     hidden = [0]
     for root in (*headers, body, *footers):
@@ -65,12 +65,12 @@ def read_lines(path: Path, engine: str = "lxml") -> tuple[list[Line], int]:
     return lines, hidden[0]
 
 
-def _parts_python_docx(path: Path):
+def _parts_python_docx(data: bytes):
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
         raise ParseError("corrupt_docx", type(exc).__name__) from None
     except Exception as exc:  # lxml XMLSyntaxError, zipfile errors, …
@@ -88,7 +88,7 @@ def _parts_python_docx(path: Path):
     )
 
 
-def _parts_zip(path: Path):
+def _parts_zip(data: bytes):
     import zipfile
 
     from lxml import etree
@@ -97,7 +97,7 @@ def _parts_zip(path: Path):
         return read_xml_part(archive, name, "corrupt_docx")
 
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             document = load(archive, "word/document.xml")
             body = document.find(f"{_W}body")
             if body is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ctypes
 import math
 import re
-from pathlib import Path
 
 import numpy as np
 
@@ -17,13 +16,13 @@ from .visibility import Backdrop, PageLooks
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def read_words(path: Path) -> tuple[list[list[Word]], int]:
+def read_words(data: bytes) -> tuple[list[list[Word]], int]:
     """Return the visible words of each page, and how many hidden words were dropped."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
     try:
-        document = pdfium.PdfDocument(str(path))
+        document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
             raise ParseError("encrypted_pdf") from None

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import io
 import re
-from pathlib import Path
 
 import numpy as np
 
@@ -23,7 +23,7 @@ def _uncid(text: str) -> str:
     return _CID.sub(lambda m: "•" if m.group(1) == "127" else "", text)
 
 
-def read_words(path: Path) -> tuple[list[list[Word]], int]:
+def read_words(data: bytes) -> tuple[list[list[Word]], int]:
     """Return the visible words of each page, and how many hidden words were dropped."""
     import pdfplumber
 
@@ -32,7 +32,7 @@ def read_words(path: Path) -> tuple[list[list[Word]], int]:
     from pdfminer.pdfparser import PDFSyntaxError
 
     try:
-        pdf = pdfplumber.open(str(path))
+        pdf = pdfplumber.open(io.BytesIO(data))
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise ParseError("encrypted_pdf") from None
     except PDFSyntaxError:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
+import io
 import zipfile
-from pathlib import Path
 
 from ..errors import ParseError
 
@@ -23,9 +24,10 @@ _HTML_MARKERS = (b"<!doctype html", b"<html", b"<body", b"<head")
 _HEAD = 8192
 
 
-def sniff_bytes(head: bytes, path: Path | None = None) -> str:
+def sniff(data: bytes) -> str:
     """Return the format (PDF, DOCX, DOC, RTF, ODT, HTML, IMAGE or TEXT) of a file from its
-    leading bytes, or raise ParseError."""
+    bytes, or raise ParseError. Only the first 8 KiB are looked at, and a ZIP's directory."""
+    head = data[:_HEAD]
     if not head:
         raise ParseError("empty_file")
     if b"%PDF-" in head[:1024]:
@@ -40,9 +42,7 @@ def sniff_bytes(head: bytes, path: Path | None = None) -> str:
     if any(marker in stripped[:1024].lower() for marker in _HTML_MARKERS):
         return HTML
     if head.startswith(b"PK\x03\x04"):
-        if path is None:
-            raise ParseError("not_a_resume_format", "ZIP archive")
-        return _sniff_zip(path)
+        return _sniff_zip(data)
     if _looks_like_text(head):
         return TEXT
     raise ParseError("not_a_resume_format", "binary content")
@@ -55,9 +55,9 @@ MAX_TOTAL_BYTES = 256 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed, for parts over 1 MiB
 
 
-def _sniff_zip(path: Path) -> str:
+def _sniff_zip(data: bytes) -> str:
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
             names = {info.filename for info in infos}
             if "word/document.xml" in names:
@@ -77,7 +77,7 @@ def _sniff_zip(path: Path) -> str:
 
 
 def read_xml_part(archive: zipfile.ZipFile, name: str, reason: str):
-    """Parse one XML part of a DOCX or ODT archive that `sniff_bytes` has checked: no entity
+    """Parse one XML part of a DOCX or ODT archive that `sniff` has checked: no entity
     expansion, no DTD, no network, and no part that inflates beyond MAX_ENTRY_BYTES. Raises
     ParseError(reason) for an oversized part; damage surfaces as zipfile/lxml errors."""
     from lxml import etree
@@ -138,12 +138,23 @@ def _looks_like_text(head: bytes) -> bool:
     return printable >= 0.95 * max(len(text), 1)
 
 
-def decode_text(data: bytes) -> str:
-    """Decode a plain-text resume: BOMs, then UTF-8, then cp1252."""
+def codec_name(name: str) -> str | None:
+    """Python's name for a declared charset or code page, or None when unknown."""
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_text(data: bytes, declared: str | None = None) -> str:
+    """Decode text: BOMs, then a `declared` charset (an HTML <meta>), then UTF-8, then cp1252."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
+    codec = codec_name(declared) if declared else None
+    if codec and not codec.startswith("utf-16"):
+        return data.decode(codec, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

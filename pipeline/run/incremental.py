@@ -1,76 +1,96 @@
-"""Incremental screening over a store: parse only what is new, re-score when the job changes.
+"""One incremental run of a folder against a job, recorded in a store: parse only what is new,
+re-score when the job changes, and rebuild the shortlist of the folder as it is now.
 
-Safe to kill at any moment: each finished file is one transaction, a file left
-in flight is retried once on the next run and then marked `poison_file`, and
-the shortlist is rebuilt from the store, so a rerun after a crash ends where an
-uninterrupted run would have.
+Semantics (README, "Nightly runs"):
+- each entry of the folder appears once in the outputs: ranked, failed or a duplicate;
+- a file whose content changed under the same name supersedes its earlier version ("updated"),
+  and a file gone from the folder leaves the shortlist ("removed"); the store keeps both
+  applicants until `forget` or retention;
+- among byte-identical files the one seen first (earliest run, then name order) stays the
+  primary, and each other copy is listed once as its duplicate;
+- a failure is reported as new (and makes the exit code 1) only the first time it is seen.
+
+Safe to kill at any moment: each finished file is one transaction, a file left in flight by a
+dead run is retried once on the next run and then marked `poison_file`, and the outputs are
+rebuilt from the store. A stop request (SIGTERM) finishes the file in hand, gives the others
+back, and raises `Interrupted`.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
 import os
-import stat
+import threading
 import time
-from collections.abc import Callable
-from dataclasses import asdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-from ..read import MAX_BYTES, PARSER_VERSION
-from ..records import FileOutcome, profile_from_dict
+from ..errors import ParseError
+from ..read import PARSER_VERSION
+from ..read.source import check_entry
+from ..records import FileOutcome, candidate_id, profile_from_dict
+from ..score.rank import score_profile
 from .report import (
     CandidateRow,
+    FailedRow,
     RenderedShortlist,
     candidate_entry,
-    flag_text_of_entry,
     render_shortlist,
+    write_run_report,
     write_shortlist,
+)
+from .runreport import (
+    Duplicate,
+    Failure,
+    NewCandidate,
+    Removed,
+    RunCounts,
+    RunReport,
+    Updated,
 )
 from .screener import Screener, display_name, list_inputs
 from .store import Store, Versions
 
 log = logging.getLogger("pipeline")
 
-EX_TEMPFAIL = 75
 STORE_NAME = "screening.sqlite3"
 
 
-class StoreLocked(Exception):
-    """Another run holds the store's lock."""
+class Interrupted(Exception):
+    """The run was asked to stop (SIGTERM); what was finished is committed."""
 
 
-class RunLock:
-    """An exclusive kernel lock (flock) on a file next to the store; released on exit or death."""
+class OutputError(Exception):
+    """The shortlist or the report could not be written; the store is intact."""
 
-    def __init__(self, store_path: Path) -> None:
-        self.path = store_path.with_name(store_path.name + ".lock")
-        self.fd: int | None = None
-
-    def __enter__(self) -> RunLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            raise StoreLocked(str(self.path)) from None
-        self.fd = fd
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.fd is not None:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
-            os.close(self.fd)
-            self.fd = None
+    def __init__(self, path: Path, error: OSError) -> None:
+        super().__init__(f"cannot write {path}: {error.strerror or type(error).__name__}")
+        self.path = path
 
 
 def utc_now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def retention_cutoff(days: int, now: datetime | None = None) -> str:
+    now = now or datetime.now(UTC)
+    return (now - timedelta(days=days)).replace(microsecond=0).isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One entry of the folder as this run saw it."""
+
+    path: Path
+    name: str
+    sha256: str | None  # None when refused before reading
+    reason: str | None = None  # why it was refused
+    cache_key: tuple = ()  # (path, size, mtime_ns, inode) for the hash cache
+    from_cache: bool = False
 
 
 class IncrementalRun:
@@ -86,15 +106,24 @@ class IncrementalRun:
         clock: Callable[[], str] = utc_now,
         pool=None,
     ) -> None:
+        if screener.job is None:
+            raise ValueError("an incremental run needs a Screener with a job")
         self.screener = screener
+        self.job = screener.job
         self.store = store
         self.out_dir = Path(out_dir)
         self.retry_failed = retry_failed
         self.clock = clock
-        self.pool = pool  # a workers.WorkerPool, or None to parse in this process
+        self.pool = pool  # a workers.WorkerPool (or DaskPool), or None to parse in this process
         self.versions = Versions(PARSER_VERSION, screener.lexicon.version, screener.model_version)
         self.parsed = 0  # files handed to the parser in this run (tests and benchmarks read it)
         self.parse_seconds = 0.0  # time spent parsing and profiling those files
+        self.rendered: RenderedShortlist | None = None
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        """Ask the run to stop after the file in hand (safe from a signal handler)."""
+        self._stop.set()
 
     # ------------------------------------------------------------------ main
 
@@ -103,119 +132,81 @@ class IncrementalRun:
         input_dir: str | os.PathLike[str],
         progress: Callable[[str], None] | None = None,
         on_total: Callable[[int], None] | None = None,
-    ) -> dict[str, Any]:
-        job = self.screener.job
+    ) -> RunReport:
+        """Screen the folder; write shortlist.csv/.json and run_report.json/.txt. Raises
+        `Interrupted` on a stop request and `OutputError` when the outputs cannot be written
+        (the run is then recorded, and its applicants stay new for the next report)."""
         store = self.store
         started = self.clock()
         run_id = store.start_run(
-            started, job.sha256, job.to_dict(), str(self.out_dir), self.screener.top
+            started, self.job.sha256, self.job.to_dict(), str(self.out_dir), self.screener.top
         )
         poisoned = self._retire_poison(started)
+        previous = store.folder_state()
         paths = list_inputs(input_dir)
         if on_total:
             on_total(len(paths))
-        seen: dict[str, str] = {}  # sha256 -> first file name in this run
-        new: list[dict[str, Any]] = []
-        duplicates: list[dict[str, Any]] = []
-        failed: list[dict[str, Any]] = []
-        rejected: list[dict[str, Any]] = []
-        unchanged = retried = 0
-        todo_files: list[tuple[Path, str, str, tuple]] = []
-        for path in paths:
-            name = display_name(path)
-            sha, reason, info, from_cache = self._hash(path)
-            if sha is None:
-                rejected.append({"file": name, "sha256": None, "reason": reason})
-                log.info("rejected entry: %s", reason)
+        entries = [self._entry(path) for path in paths]
+        first_seen = self._first_seen(entries, started)
+        primary = _primaries(entries, first_seen)
+        counts: dict[str, int] = {"unchanged": 0, "retried": 0}
+        todo: list[Entry] = []
+        for entry in entries:
+            if entry.sha256 is None:
                 if progress:
-                    progress(name)
+                    progress(entry.name)
                 continue
-            if sha in seen:
-                duplicates.append({"file": name, "duplicate_of": seen[sha], "sha256": sha})
-                with store.transaction() as db:
-                    store.add_name(db, sha, name, started, run_id)
+            if primary[entry.sha256] != entry.name or not self._needs_parsing(entry, counts):
+                self._record_seen(entry, started, run_id)
                 if progress:
-                    progress(name)
+                    progress(entry.name)
                 continue
-            seen[sha] = name
-            state = store.profile_state(sha, self.versions)
-            todo = (
-                state is None
-                or state[0] == "in_flight"
-                or (state[0] == "failed" and self.retry_failed and state[1] != "poison_file")
-            )
-            if not todo:
-                unchanged += 1
-                known = store.names(sha)
-                if name not in known or not from_cache:  # write only what is new
-                    with store.transaction() as db:
-                        store.add_name(db, sha, name, started, run_id)
-                        store.remember_file(db, *info, sha)
-                if known and name not in known:
-                    duplicates.append({"file": name, "duplicate_of": known[0], "sha256": sha})
-                if progress:
-                    progress(name)
-                continue
-            retried += state is not None
-            todo_files.append((path, name, sha, info))
-        for (_path, name, sha, _info), outcome in self._process_all(todo_files, started, run_id):
+            todo.append(entry)
+        new: list[Entry] = []
+        changed: list[Entry] = []
+        parse_failed: dict[str, str] = {}
+        for entry, outcome in self._process_all(todo, started, run_id):
             if outcome.status == "scored":
-                new.append({"sha256": sha, "candidate_id": sha[:16], "file": name})
+                new.append(entry)
+            elif outcome.reason == "changed_during_run":
+                changed.append(entry)
             else:
-                failed.append(
-                    {
-                        "file": name,
-                        "sha256": sha,
-                        "reason": outcome.reason,
-                        "candidate_id": sha[:16],
-                    }
-                )
+                parse_failed[entry.sha256] = outcome.reason or "internal_error"
             if progress:
-                progress(name)
-        rescored = self._rescore()
-        document = self._shortlist(rejected)
-        self.rendered = document
-        write_shortlist(document, self.out_dir)
+                progress(entry.name)
+        rescored = self._rescore({e.sha256 for e in entries if e.sha256 and e not in changed})
+        present = [e for e in entries if e not in changed]
+        failures = self._failures(present, previous, parse_failed)
+        with store.transaction() as db:
+            store.save_folder(db, [_folder_row(e, failures) for e in present], started, run_id)
+        rendered = self._shortlist(present, primary, failures)
+        self.rendered = rendered
         report = self._report(
-            run_id,
-            started,
-            input_dir,
-            document,
-            new,
-            duplicates,
-            failed,
-            rejected,
-            unchanged,
-            retried,
-            rescored,
-            poisoned,
-            len(paths),
-        )
-        store.finish_run(run_id, self.clock(), report)
-        write_report(report, self.out_dir)
+            run_id, started, input_dir, entries, present, previous, primary, failures, rendered,
+            new=len(new), rescored=rescored, poisoned=poisoned, **counts,
+        )  # fmt: skip
+        store.finish_run(run_id, self.clock(), report.to_dict())
+        self._write_outputs(rendered, report)
+        store.outputs_written(run_id)
         return report
 
-    # ------------------------------------------------------------- per file
+    # ------------------------------------------------------------ per entry
 
-    def _hash(self, path: Path) -> tuple[str | None, str | None, tuple, bool]:
-        """sha256 of a regular file's bytes, cached by (path, size, mtime, inode) like git's index;
-        returns (sha256 or None, reason when None, cache key, whether it came from the cache)."""
+    def _entry(self, path: Path) -> Entry:
+        """Check an entry and hash its bytes; the hash is cached by (path, size, mtime, inode)
+        like git's index, so an unchanged file is not read again."""
+        name = display_name(path)
         try:
-            info = os.lstat(path)
-        except OSError:
-            return None, "unreadable", (), False
-        if not stat.S_ISREG(info.st_mode):
-            return None, "not_a_regular_file", (), False
-        if info.st_size == 0:
-            return None, "empty_file", (), False
-        if info.st_size > MAX_BYTES:
-            return None, "too_large", (), False
+            info = check_entry(path)
+        except ParseError as exc:
+            log.info("rejected entry: %s", exc.reason)
+            return Entry(path, name, None, exc.reason)
         # The path as valid UTF-8 text (undecodable bytes as \\xNN) so SQLite can store it.
         where = os.fsencode(os.path.abspath(path)).decode("utf-8", errors="backslashreplace")
         key = (where, info.st_size, info.st_mtime_ns, info.st_ino)
         cached = self.store.cached_hash(*key)
         if cached:
-            return cached, None, key, True
+            return Entry(path, name, cached, cache_key=key, from_cache=True)
         digest = hashlib.sha256()
         try:
             fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
@@ -223,223 +214,313 @@ class IncrementalRun:
                 for block in iter(lambda: handle.read(1 << 20), b""):
                     digest.update(block)
         except OSError:
-            return None, "unreadable", (), False
-        return digest.hexdigest(), None, key, False
+            return Entry(path, name, None, "unreadable")
+        return Entry(path, name, digest.hexdigest(), cache_key=key)
 
-    def _process_all(self, todo, now: str, run_id: int):
+    def _first_seen(self, entries: list[Entry], now: str) -> dict[tuple[str, str], str]:
+        """(sha256, name) -> when that name was first seen with those bytes (now if never)."""
+        out: dict[tuple[str, str], str] = {}
+        for sha in {e.sha256 for e in entries if e.sha256}:
+            for name, when in self.store.name_first_seen(sha).items():
+                out[(sha, name)] = when
+        for e in entries:
+            if e.sha256:
+                out.setdefault((e.sha256, e.name), now)
+        return out
+
+    def _needs_parsing(self, entry: Entry, counts: dict[str, int]) -> bool:
+        state = self.store.profile_state(entry.sha256, self.versions)
+        todo = (
+            state is None
+            or state[0] == "in_flight"
+            or (state[0] == "failed" and self.retry_failed and state[1] != "poison_file")
+        )
+        if todo:
+            counts["retried"] += state is not None
+        else:
+            counts["unchanged"] += 1
+        return todo
+
+    def _record_seen(self, entry: Entry, now: str, run_id: int) -> None:
+        """Remember a name and the hash of an entry that is not parsed (write only what is new)."""
+        known = self.store.name_first_seen(entry.sha256)
+        if entry.name in known and entry.from_cache:
+            return
+        with self.store.transaction() as db:
+            self.store.add_name(db, entry.sha256, entry.name, now, run_id)
+            if entry.cache_key:
+                self.store.remember_file(db, *entry.cache_key, entry.sha256)
+
+    def _process_all(self, todo: list[Entry], now: str, run_id: int) -> Iterator:
         """Parse new files, in isolated workers when the run has a pool, else in this process.
-        Each file is marked in flight (committed) before it starts and saved when it ends."""
+        Each file is marked in flight (committed) before it starts and saved when it ends; on a
+        stop request the files not finished are given back and `Interrupted` is raised."""
         store = self.store
+        started: set[int] = set()
 
         def start(index: int) -> None:
-            _path, name, sha, _info = todo[index]
-            with store.transaction() as db:
-                store.add_name(db, sha, name, now, run_id)
-                store.mark_in_flight(db, sha, self.versions, now)
-            _test_hook(name)
+            self._started(todo[index], now, run_id)
+            started.add(index)
 
-        if self.pool is None:
-            outcomes = self._in_process(todo, start)
-        else:
-            outcomes = self.pool.map([str(t[0]) for t in todo], on_start=start)
+        outcomes = self._in_process(todo, start) if self.pool is None else self.pool.map(
+            [str(e.path) for e in todo], on_start=start
+        )  # fmt: skip
+        finished: set[int] = set()
         began = time.perf_counter()
-        for index, raw in outcomes:
-            _path, name, sha, info = todo[index]
-            self.parsed += 1
-            outcome = self.screener.score(_named(raw, name, sha))
+        try:
+            for index, raw in outcomes:
+                entry = todo[index]
+                finished.add(index)
+                self.parsed += 1
+                outcome = self._saved(entry, raw, now)
+                yield entry, outcome
+                if self._stop.is_set():
+                    break
+        finally:
+            if hasattr(outcomes, "close"):
+                outcomes.close()  # stops the workers
+            self.parse_seconds += time.perf_counter() - began
+        if self._stop.is_set():
             with store.transaction() as db:
-                if outcome.status == "scored" and outcome.profile is not None:
-                    profile_json = json.dumps(outcome.profile.to_dict(), sort_keys=True)
-                    store.save_profile(db, sha, self.versions, "scored", None, profile_json, now)
-                    self._save_score(db, sha, outcome)
-                else:
-                    store.save_profile(db, sha, self.versions, "failed", outcome.reason, None, now)
-                store.remember_file(db, *info, sha)
-            log.info(
-                "applicant %s: %s%s",
-                sha[:12],
-                outcome.status,
-                f" ({outcome.reason})" if outcome.reason else "",
-            )
-            yield todo[index], outcome
-        self.parse_seconds += time.perf_counter() - began
+                for index in sorted(started - finished):
+                    store.abandon(db, todo[index].sha256, self.versions)
+            raise Interrupted(f"stopped after {len(finished)} of {len(todo)} new files")
 
-    def _in_process(self, todo, start):
-        for index, (path, _name, _sha, _info) in enumerate(todo):
+    def _started(self, entry: Entry, now: str, run_id: int) -> None:
+        with self.store.transaction() as db:
+            self.store.add_name(db, entry.sha256, entry.name, now, run_id)
+            self.store.mark_in_flight(db, entry.sha256, self.versions, now)
+
+    def _in_process(self, todo: list[Entry], start: Callable[[int], None]):
+        for index, entry in enumerate(todo):
+            if self._stop.is_set():
+                return
             start(index)
-            yield index, self.screener.extract(path)
+            yield index, self.screener.extract(entry.path)
+
+    def _saved(self, entry: Entry, raw: FileOutcome, now: str) -> FileOutcome:
+        """Score and store one parsed file. The profile is kept under the hash of the bytes
+        that were parsed: when they are not the bytes hashed when the folder was listed, the
+        file changed meanwhile and is left for the next run."""
+        store = self.store
+        sha = entry.sha256
+        if raw.sha256 is not None and raw.sha256 != sha:
+            with store.transaction() as db:
+                store.abandon(db, sha, self.versions)
+            log.info("applicant %s: changed while it was read", sha[:12])
+            return FileOutcome(entry.name, sha, "failed", reason="changed_during_run")
+        outcome = self.screener.score(_named(raw, entry.name, sha))
+        with store.transaction() as db:
+            if outcome.status == "scored" and outcome.profile is not None:
+                profile_json = json.dumps(outcome.profile.to_dict(), sort_keys=True)
+                store.save_profile(db, sha, self.versions, "scored", None, profile_json, now)
+                self._save_score(db, sha, outcome)
+            else:
+                store.save_profile(db, sha, self.versions, "failed", outcome.reason, None, now)
+            if entry.cache_key:
+                store.remember_file(db, *entry.cache_key, sha)
+        log.info(
+            "applicant %s: %s%s",
+            sha[:12],
+            outcome.status,
+            f" ({outcome.reason})" if outcome.reason else "",
+        )
+        return outcome
 
     def _save_score(self, db, sha: str, outcome: FileOutcome) -> None:
         entry = candidate_entry(outcome)
-        entry["sha256"] = sha
-        entry["candidate_id"] = sha[:16]
         row = CandidateRow.from_entry(entry, ())
-        self.store.save_score(db, sha, self.versions, self.screener.job.sha256, row)
+        self.store.save_score(db, sha, self.versions, self.job.sha256, row)
 
     def _retire_poison(self, now: str) -> list[str]:
         """Files that were in flight twice (two crashed runs) fail for good as poison_file."""
-        rows = self.store.db.execute(
-            "SELECT sha256 FROM profiles WHERE status='in_flight' AND attempts>=2 "
-            "AND parser_version=? AND lexicon_version=? AND model_version=?",
-            self.versions.key(),
-        ).fetchall()
-        for (sha,) in rows:
+        shas = self.store.poisoned(self.versions)
+        for sha in shas:
             with self.store.transaction() as db:
                 self.store.save_profile(db, sha, self.versions, "failed", "poison_file", None, now)
             log.warning("applicant %s: poison_file", sha[:12])
-        return [sha for (sha,) in rows]
+        return shas
 
-    def _rescore(self) -> int:
-        """Score stored profiles that have no score for this job (the job changed): no parsing."""
-        rows = self.store.unscored(self.versions, self.screener.job.sha256)
-        from ..score.rank import score_profile
-
+    def _rescore(self, present: set[str]) -> int:
+        """Score stored profiles of the folder's files that have no score for this job (the
+        job changed): no parsing."""
+        rows = [r for r in self.store.unscored(self.versions, self.job.sha256) if r[0] in present]
         for start in range(0, len(rows), 500):
             with self.store.transaction() as db:
                 for sha, profile_json in rows[start : start + 500]:
                     profile = profile_from_dict(json.loads(profile_json))
-                    scored = score_profile(profile, self.screener.job, self.screener.lexicon)
+                    scored = score_profile(profile, self.job, self.screener.lexicon)
                     outcome = FileOutcome(profile.source, sha, "scored", profile, scored=scored)
                     self._save_score(db, sha, outcome)
         return len(rows)
 
     # -------------------------------------------------------------- outputs
 
-    def _shortlist(self, rejected: list[dict[str, Any]]) -> RenderedShortlist:
+    def _failures(
+        self,
+        present: list[Entry],
+        previous: dict[str, tuple[str | None, str | None]],
+        parse_failed: dict[str, str],
+    ) -> dict[str, Failure]:
+        """name -> Failure for every failed entry of the folder; known when an earlier run
+        already reported this entry with the same content and reason."""
+        stored = {sha: reason for sha, reason, _name in self.store.failed_rows(self.versions)}
+        out: dict[str, Failure] = {}
+        for e in present:
+            reason = e.reason if e.sha256 is None else parse_failed.get(e.sha256)
+            if reason is None and e.sha256 is not None:
+                reason = stored.get(e.sha256)
+            if reason is None:
+                continue
+            before = previous.get(e.name)
+            first_time = not (before and before == (e.sha256, reason)) or (
+                e.sha256 is not None and e.sha256 in parse_failed
+            )
+            if reason == "poison_file":
+                first_time = False  # the two runs it killed have already alerted
+            out[e.name] = Failure(e.name, e.sha256, reason, first_time)
+        return out
+
+    def _shortlist(
+        self, present: list[Entry], primary: dict[str, str], failures: dict[str, Failure]
+    ) -> RenderedShortlist:
+        files: dict[str, list[str]] = {}
+        for e in present:
+            if e.sha256 and e.name not in failures:
+                files.setdefault(e.sha256, []).append(e.name)
         candidates = []
-        duplicates = []
-        rows = self.store.shortlist_rows(self.versions, self.screener.job.sha256)
-        for sha, score, disqualified, met, partial, missing, entry, names in rows:
-            files = tuple(names.split("\0")) if names else (sha[:16],)
+        for (
+            sha,
+            score,
+            disqualified,
+            met,
+            partial,
+            missing,
+            entry,
+            _names,
+        ) in self.store.shortlist_rows(self.versions, self.job.sha256):
+            if sha not in files:
+                continue
+            names = [primary[sha]] + sorted(n for n in files[sha] if n != primary[sha])
             candidates.append(
-                CandidateRow(
-                    files,
-                    sha[:16],
-                    sha,
-                    score,
-                    bool(disqualified),
-                    met,
-                    partial,
-                    missing,
-                    flag_text_of_entry(entry),
-                    entry,
+                CandidateRow.stored(
+                    tuple(names), sha, score, bool(disqualified), met, partial, missing, entry
                 )
             )
-            duplicates.extend(
-                {"file": f, "duplicate_of": files[0], "sha256": sha} for f in files[1:]
-            )
-        failed = [
-            {"file": name, "sha256": sha, "reason": reason}
-            for sha, reason, name in self.store.failed_rows(self.versions)
+        failed = [FailedRow(f.file, f.sha256, f.reason) for f in failures.values()]
+        duplicates = [
+            Duplicate(e.name, primary[e.sha256], e.sha256)
+            for e in present
+            if e.sha256 and e.name not in failures and primary[e.sha256] != e.name
         ]
-        versions = self.screener.versions
         return render_shortlist(
-            self.screener.job.to_dict(),
-            versions,
-            self.screener.top,
-            candidates,
-            failed + rejected,
+            self.job.to_dict(), self.screener.versions, self.screener.top, candidates, failed,
             duplicates,
-        )
+        )  # fmt: skip
 
     def _report(
         self,
-        run_id,
-        started,
+        run_id: int,
+        started: str,
         input_dir,
-        document,
-        new,
-        duplicates,
-        failed,
-        rejected,
-        unchanged,
-        retried,
-        rescored,
-        poisoned,
-        entries,
-    ) -> dict[str, Any]:
+        entries: list[Entry],
+        present: list[Entry],
+        previous: dict[str, tuple[str | None, str | None]],
+        primary: dict[str, str],
+        failures: dict[str, Failure],
+        rendered: RenderedShortlist,
+        **counted: int | list[str],
+    ) -> RunReport:
+        names = {e.name: e for e in present}
+        updated = tuple(
+            Updated(name, names[name].sha256, sha)
+            for name, (sha, _reason) in sorted(previous.items())
+            if name in names and sha and names[name].sha256 and names[name].sha256 != sha
+        )
+        removed = tuple(
+            Removed(name, sha) for name, (sha, _reason) in sorted(previous.items())
+            if name not in names
+        )  # fmt: skip
+        since = self.store.last_written_run()
+        first_runs = self.store.first_runs()
         new_rows = []
-        for item in new:
-            ranked = document.ranks.get(item["candidate_id"])
-            if ranked is not None:
+        for sha, name in sorted(primary.items()):
+            ranked = rendered.ranks.get(candidate_id(sha))
+            if ranked is not None and first_runs.get(sha, 0) > since:
                 rank, chosen, score = ranked
-                new_rows.append(
-                    {
-                        "candidate_id": item["candidate_id"],
-                        "sha256": item["sha256"],
-                        "file": item["file"],
-                        "rank": rank,
-                        "score": score,
-                        "shortlisted": chosen,
-                    }
-                )
-        new_rows.sort(key=lambda r: r["rank"])
-        previous = self.store.last_run()
-        return {
-            "run": run_id,
-            "started": started,
-            "previous_run": None
-            if previous is None
-            else {"run": previous["id"], "finished": previous["finished"]},
-            "input_dir": os.fsdecode(os.path.abspath(input_dir)),
-            "job": {"title": self.screener.job.title, "sha256": self.screener.job.sha256},
-            "versions": asdict(self.versions),
-            "counts": {
-                "entries": entries,
-                "new": len(new),
-                "unchanged": unchanged,
-                "duplicates": len(duplicates),
-                "failed": len(failed) + len(rejected),
-                "retried": retried,
-                "rescored": rescored,
-                "poison": len(poisoned),
-                "candidates_in_store": document.counts["candidates"],
-                "shortlisted": document.counts["shortlisted"],
-            },
-            "new_since_last_run": new_rows,
-            "duplicates": duplicates,
-            "failed": sorted(failed + rejected, key=lambda f: f["file"]),
-            "poison": [{"sha256": sha, "candidate_id": sha[:16]} for sha in poisoned],
-        }
+                new_rows.append(NewCandidate(candidate_id(sha), sha, name, rank, score, chosen))
+        new_rows.sort(key=lambda r: r.rank)
+        failed = tuple(sorted(failures.values(), key=lambda f: f.file))
+        poisoned = counted.pop("poisoned")
+        assert isinstance(poisoned, list)
+        previous_run = self.store.last_run()
+        duplicates = tuple(rendered.duplicates)
+        counts = RunCounts(
+            entries=len(entries),
+            updated=len(updated),
+            removed=len(removed),
+            duplicates=len(duplicates),
+            failed=sum(f.first_time for f in failed),
+            known_failures=sum(not f.first_time for f in failed),
+            poison=len(poisoned),
+            candidates=rendered.counts["candidates"],
+            candidates_in_store=self.store.count_scored(self.versions, self.job.sha256),
+            shortlisted=rendered.counts["shortlisted"],
+            **{k: v for k, v in counted.items() if isinstance(v, int)},
+        )
+        return RunReport(
+            run=run_id,
+            started=started,
+            input_dir=os.fsdecode(os.path.abspath(input_dir)),
+            job_title=self.job.title,
+            job_sha256=self.job.sha256,
+            versions={"parser": self.versions.parser, "lexicon": self.versions.lexicon,
+                      "model": self.versions.model},
+            counts=counts,
+            previous_run=None if previous_run is None
+            else {"run": previous_run["id"], "finished": previous_run["finished"]},
+            new_since_last_run=tuple(new_rows),
+            updated=updated,
+            removed=removed,
+            duplicates=duplicates,
+            failed=failed,
+            poison=tuple(poisoned),
+        )  # fmt: skip
+
+    def _write_outputs(self, rendered: RenderedShortlist, report: RunReport) -> None:
+        try:
+            write_shortlist(rendered, self.out_dir)
+            write_run_report(report, self.out_dir)
+        except OSError as exc:
+            raise OutputError(self.out_dir, exc) from None
 
 
-def write_report(report: dict[str, Any], out_dir: Path) -> None:
-    """run_report.json for programs, run_report.txt for people."""
-    from .report import _atomic_write
-
-    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    _atomic_write(
-        out_dir / "run_report.json", json.dumps(report, indent=2, ensure_ascii=False) + "\n"
-    )
-    _atomic_write(out_dir / "run_report.txt", format_report(report))
-
-
-def format_report(report: dict[str, Any], since_last_run_only: bool = False) -> str:
-    c = report["counts"]
-    lines = []
-    if not since_last_run_only:
-        lines += [
-            f"Run {report['run']} started {report['started']} for job "
-            f"{report['job']['title']!r} ({report['job']['sha256'][:12]})",
-            f"  entries {c['entries']}: new {c['new']}, unchanged {c['unchanged']}, duplicates "
-            f"{c['duplicates']}, failed {c['failed']}, re-scored {c['rescored']}, retried "
-            f"{c['retried']}, poison {c['poison']}",
-            f"  candidates in store {c['candidates_in_store']}, shortlisted {c['shortlisted']}",
-        ]
-        for f in report["failed"]:
-            lines.append(f"  failed  {f['file']}: {f['reason']}")
-        for d in report["duplicates"]:
-            lines.append(f"  duplicate  {d['file']} = {d['duplicate_of']}")
-    lines.append(f"New since last run ({len(report['new_since_last_run'])}):")
-    for r in report["new_since_last_run"]:
-        flag = "shortlisted" if r["shortlisted"] else ""
-        lines.append(f"  #{r['rank']:<4} {r['score']:5.1f}  {r['file']}  {flag}".rstrip())
-    return "\n".join(lines) + "\n"
+def _primaries(entries: list[Entry], first_seen: dict[tuple[str, str], str]) -> dict[str, str]:
+    """sha256 -> the name that stays primary among byte-identical files: seen first, then the
+    first in the folder's order."""
+    order = {e.name: i for i, e in enumerate(entries)}
+    out: dict[str, str] = {}
+    for e in entries:
+        if e.sha256 is None:
+            continue
+        best = out.get(e.sha256)
+        key = (first_seen[(e.sha256, e.name)], order[e.name])
+        if best is None or key < (first_seen[(e.sha256, best)], order[best]):
+            out[e.sha256] = e.name
+    return out
 
 
-def retention_cutoff(days: int, now: datetime | None = None) -> str:
-    now = now or datetime.now(UTC)
-    return (now - timedelta(days=days)).replace(microsecond=0).isoformat()
+def _folder_row(entry: Entry, failures: dict[str, Failure]) -> tuple[str, str | None, str | None]:
+    failure = failures.get(entry.name)
+    return (entry.name, entry.sha256, failure.reason if failure else None)
+
+
+def _named(outcome: FileOutcome, name: str, sha: str) -> FileOutcome:
+    """Outcomes from workers carry the name and hash the store already knows."""
+    profile = outcome.profile
+    if profile is not None and profile.source != name:
+        profile = replace(profile, source=name)
+    return replace(outcome, source=name, sha256=outcome.sha256 or sha, profile=profile)
 
 
 def regenerate_outputs(store: Store, screener_factory: Callable[[dict], Screener]) -> Path | None:
@@ -448,30 +529,17 @@ def regenerate_outputs(store: Store, screener_factory: Callable[[dict], Screener
     if last is None:
         return None
     out_dir = Path(last["out_dir"])
-    screener = screener_factory(last)
-    runner = IncrementalRun(screener, store, out_dir)
-    document = runner._shortlist([])
-    write_shortlist(document, out_dir)
+    runner = IncrementalRun(screener_factory(last), store, out_dir)
+    state = store.folder_state()
+    entries = [
+        Entry(Path(name), name, sha, None if sha else reason)
+        for name, (sha, reason) in state.items()
+    ]
+    entries.sort(key=lambda e: os.fsencode(e.name))
+    primary = _primaries(entries, runner._first_seen(entries, last["started"]))
+    failures = runner._failures(entries, state, {})
+    failures = {k: replace(v, first_time=False) for k, v in failures.items()}
+    write_shortlist(runner._shortlist(entries, primary, failures), out_dir)
     if last["report"] is not None:
-        write_report(last["report"], out_dir)
+        write_run_report(RunReport.from_dict(last["report"]), out_dir)
     return out_dir
-
-
-def _named(outcome: FileOutcome, name: str, sha: str) -> FileOutcome:
-    """Outcomes from workers carry the name and hash the store already knows."""
-    from dataclasses import replace
-
-    profile = outcome.profile
-    if profile is not None and profile.source != name:
-        profile = replace(profile, source=name)
-    return replace(outcome, source=name, sha256=outcome.sha256 or sha, profile=profile)
-
-
-def _test_hook(name: str) -> None:
-    """Fault injection for the crash tests: slow down or kill the run at a given file."""
-    delay = os.environ.get("PIPELINE_TEST_DELAY")
-    if delay:
-        time.sleep(float(delay))
-    crash_on = os.environ.get("PIPELINE_TEST_CRASH_ON")
-    if crash_on and crash_on == name:
-        os.kill(os.getpid(), 9)

@@ -1,4 +1,5 @@
-"""Write shortlists (CSV + JSON) and per-file extraction records (JSON Lines)."""
+"""The output files, each written by one function from records: shortlist.csv/.json, the run
+report, and the `extract --json` record of a file."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ import csv
 import io
 import json
 import os
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import REASONS
-from ..records import FileOutcome
+from ..records import FileOutcome, candidate_id
 from ..score.rank import rank_key
+from .runreport import Duplicate, RunReport
 from .screener import Shortlist
 
 CSV_COLUMNS = (
@@ -142,16 +145,6 @@ def candidate_entry(outcome: FileOutcome) -> dict[str, Any]:
     }
 
 
-_NO_FLAGS = '"flags": {"hidden_text_dropped": 0, "keyword_stuffing": [], "ocr": false}'
-
-
-def flag_text_of_entry(entry_json_text: str) -> str:
-    """flag_text() of a stored entry, without decoding the JSON when nothing is flagged."""
-    if _NO_FLAGS in entry_json_text or '"flags"' not in entry_json_text:
-        return ""
-    return flag_text(json.loads(entry_json_text)["flags"])
-
-
 def flag_text(flags: dict[str, Any]) -> str:
     """The flags of a shortlist entry as one CSV cell, e.g. "hidden_text_dropped:12; ocr"."""
     parts = []
@@ -167,7 +160,7 @@ def flag_text(flags: dict[str, Any]) -> str:
 @dataclass(frozen=True, slots=True)
 class CandidateRow:
     """A scored candidate ready for the shortlist: sort keys, CSV fields and its JSON entry
-    (serialised once, when scored, so a store of 10,000 is not re-encoded every night)."""
+    (serialised once, when scored, so a store of 10,000 is not re-scored every night)."""
 
     files: tuple[str, ...]
     candidate_id: str
@@ -178,7 +171,7 @@ class CandidateRow:
     partial: str
     missing: str
     flags: str
-    entry_json: str
+    entry_json: str  # `candidate_entry()` as JSON with sorted keys (as stored)
 
     @classmethod
     def from_entry(cls, entry: dict[str, Any], files: tuple[str, ...]) -> CandidateRow:
@@ -198,15 +191,50 @@ class CandidateRow:
             partial=by_status["partial"],
             missing=by_status["missing"],
             flags=flag_text(entry.get("flags", {})),
-            entry_json=entry_json(entry),
+            entry_json=json.dumps(entry, sort_keys=True, ensure_ascii=False),
         )
+
+    @classmethod
+    def stored(
+        cls,
+        files: tuple[str, ...],
+        sha256: str,
+        score: float,
+        disqualified: bool,
+        met: str,
+        partial: str,
+        missing: str,
+        entry_json: str,
+    ) -> CandidateRow:
+        """A row from the store's columns."""
+        flags = json.loads(entry_json).get("flags", {})
+        return cls(
+            files, candidate_id(sha256), sha256, score, disqualified, met, partial, missing,
+            flag_text(flags), entry_json,
+        )  # fmt: skip
 
     def sort_key(self) -> tuple:
         return rank_key(self.disqualified, self.score, self.candidate_id, self.files[0])
 
+    def shortlistable(self) -> bool:
+        """Only a candidate with some credit and every must-have can be shortlisted."""
+        return not self.disqualified and self.score > 0
 
-def entry_json(entry: dict[str, Any]) -> str:
-    return json.dumps(entry, sort_keys=True, ensure_ascii=False)
+
+@dataclass(frozen=True, slots=True)
+class FailedRow:
+    file: str
+    sha256: str | None
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "message": REASONS.get(self.reason, ""),
+            "reason": self.reason,
+            "sha256": self.sha256,
+            "status": "failed",
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +244,7 @@ class RenderedShortlist:
     counts: dict[str, int]
     ranks: dict[str, tuple[int, bool, float]]  # candidate id -> (rank, shortlisted, score)
     shortlisted: tuple[tuple[int, CandidateRow], ...]  # (rank, row) of the shortlisted
+    duplicates: tuple[Duplicate, ...] = ()
 
 
 def render_shortlist(
@@ -223,36 +252,17 @@ def render_shortlist(
     versions: dict[str, str],
     top: int,
     candidates: list[CandidateRow],
-    failed: list[dict[str, Any]],
-    duplicates: list[dict[str, Any]] = (),
+    failed: list[FailedRow],
+    duplicates: list[Duplicate] | tuple[Duplicate, ...] = (),
 ) -> RenderedShortlist:
-    """shortlist.json and shortlist.csv, with one place for every input file name.
+    """shortlist.json and shortlist.csv, with one place for every input entry.
 
-    `failed` rows have file, sha256, reason; `duplicates` rows have file,
-    duplicate_of, sha256 (the same bytes under another name). The JSON holds one
-    candidate per line, so it stays readable and fast to write for large stores.
+    The JSON holds one candidate, failure or duplicate per line, so it stays readable and
+    diffable for large stores; the CSV has one row per entry.
     """
     ranked = sorted(candidates, key=CandidateRow.sort_key)
-    failed_rows = [
-        {
-            "file": f["file"],
-            "status": "failed",
-            "sha256": f.get("sha256"),
-            "reason": f["reason"],
-            "message": REASONS.get(f["reason"], ""),
-        }
-        for f in sorted(failed, key=lambda f: f["file"])
-    ]
-    duplicate_rows = [
-        {
-            "file": d["file"],
-            "status": "duplicate",
-            "duplicate_of": d["duplicate_of"],
-            "sha256": d.get("sha256"),
-        }
-        for d in sorted(duplicates, key=lambda d: d["file"])
-    ]
-    lines: list[str] = []
+    failed_rows = sorted(failed, key=lambda f: f.file)
+    duplicate_rows = sorted(duplicates, key=lambda d: d.file)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -264,23 +274,21 @@ def render_shortlist(
     shortlisted = 0
     ranks: dict[str, tuple[int, bool, float]] = {}
     chosen_rows: list[tuple[int, CandidateRow]] = []
+    entries: list[dict[str, Any]] = []
     for rank, c in enumerate(ranked, 1):
-        chosen = not c.disqualified and shortlisted < top
+        chosen = c.shortlistable() and shortlisted < top
         shortlisted += chosen
         ranks[c.candidate_id] = (rank, chosen, c.score)
         if chosen:
             chosen_rows.append((rank, c))
-        head = json.dumps(
-            {
-                "rank": rank,
-                "file": c.files[0],
-                "files": list(c.files),
-                "status": "scored",
-                "shortlisted": chosen,
-            },
-            ensure_ascii=False,
-        )
-        lines.append(head[:-1] + ", " + c.entry_json[1:])
+        head = {
+            "rank": rank,
+            "file": c.files[0],
+            "files": list(c.files),
+            "status": "scored",
+            "shortlisted": chosen,
+        }
+        entries.append({**head, **json.loads(c.entry_json)})
         row(
             rank=rank,
             file=c.files[0],
@@ -296,13 +304,13 @@ def render_shortlist(
             sha256=c.sha256,
         )
     for f in failed_rows:
-        row(file=f["file"], status="failed", reason=f["reason"], sha256=f["sha256"] or "")
+        row(file=f.file, status="failed", reason=f.reason, sha256=f.sha256 or "")
     for d in duplicate_rows:
         row(
-            file=d["file"],
+            file=d.file,
             status="duplicate",
-            reason=f"duplicate_of:{d['duplicate_of']}",
-            sha256=d["sha256"] or "",
+            reason=f"duplicate_of:{d.duplicate_of}",
+            sha256=d.sha256 or "",
         )
     counts = {
         "candidates": len(ranked),
@@ -311,36 +319,71 @@ def render_shortlist(
         "shortlisted": shortlisted,
         "disqualified": sum(c.disqualified for c in ranked),
     }
+    document = {
+        "job": _sorted(job),
+        "versions": _sorted(versions),
+        "top": top,
+        "counts": _sorted(counts),
+        "candidates": entries,
+        "failed": [f.to_dict() for f in failed_rows],
+        "duplicates": [
+            {
+                "duplicate_of": d.duplicate_of,
+                "file": d.file,
+                "sha256": d.sha256,
+                "status": "duplicate",
+            }
+            for d in duplicate_rows
+        ],
+    }
+    return RenderedShortlist(
+        _one_item_per_line(document),
+        buffer.getvalue(),
+        counts,
+        ranks,
+        tuple(chosen_rows),
+        tuple(duplicate_rows),
+    )
 
-    def block(items: list[str]) -> str:
-        return "[\n" + ",\n".join("    " + item for item in items) + "\n  ]" if items else "[]"
+
+def _sorted(value: Any) -> Any:
+    """A JSON value with every object's keys in sorted order."""
+    if isinstance(value, dict):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(v) for v in value]
+    return value
+
+
+def _one_item_per_line(document: dict[str, Any]) -> str:
+    """Pretty-print a JSON object two levels deep: one top-level key per line, and one item
+    per line for list values (each item compact)."""
 
     def dumps(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return json.dumps(value, ensure_ascii=False)
 
-    json_text = (
-        "{\n"
-        f'  "job": {dumps(job)},\n'
-        f'  "versions": {dumps(versions)},\n'
-        f'  "top": {top},\n'
-        f'  "counts": {dumps(counts)},\n'
-        f'  "candidates": {block(lines)},\n'
-        f'  "failed": {block([dumps(f) for f in failed_rows])},\n'
-        f'  "duplicates": {block([dumps(d) for d in duplicate_rows])}\n'
-        "}\n"
-    )
-    return RenderedShortlist(json_text, buffer.getvalue(), counts, ranks, tuple(chosen_rows))
+    parts = []
+    for key, value in document.items():
+        if isinstance(value, list) and value:
+            items = ",\n".join("    " + dumps(item) for item in value)
+            text = "[\n" + items + "\n  ]"
+        else:
+            text = dumps(value)
+        parts.append(f"  {dumps(key)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 def shortlist_record(shortlist: Shortlist) -> RenderedShortlist:
     """Render an in-memory Shortlist (library use, no store)."""
-    job = shortlist.job
     candidates = [
-        CandidateRow.from_entry(candidate_entry(o), (o.source,)) for o in shortlist.ranked
+        CandidateRow.from_entry(candidate_entry(o), o.files or (o.source,))
+        for o in shortlist.ranked
     ]
-    failed = [{"file": o.source, "sha256": o.sha256, "reason": o.reason} for o in shortlist.failed]
-    job_dict = job.to_dict() if hasattr(job, "to_dict") else {"title": str(job)}
-    return render_shortlist(job_dict, shortlist.versions, shortlist.top, candidates, failed)
+    failed = [FailedRow(o.source, o.sha256, o.reason or "internal_error") for o in shortlist.failed]
+    return render_shortlist(
+        shortlist.job.to_dict(), shortlist.versions, shortlist.top, candidates, failed,
+        shortlist.duplicates,
+    )  # fmt: skip
 
 
 def _safe_cell(value: Any) -> Any:
@@ -361,9 +404,19 @@ def write_shortlist(
     make_private_dir(out)
     json_path = out / "shortlist.json"
     csv_path = out / "shortlist.csv"
-    _atomic_write(json_path, rendered.json_text)
-    _atomic_write(csv_path, rendered.csv_text)
+    atomic_write(json_path, rendered.json_text)
+    atomic_write(csv_path, rendered.csv_text)
     return csv_path, json_path
+
+
+def write_run_report(report: RunReport, out_dir: str | os.PathLike[str]) -> None:
+    """run_report.json for programs, run_report.txt for people."""
+    out = Path(out_dir)
+    make_private_dir(out)
+    atomic_write(
+        out / "run_report.json", json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    )
+    atomic_write(out / "run_report.txt", report.text())
 
 
 def make_private_dir(path: Path) -> None:
@@ -371,12 +424,17 @@ def make_private_dir(path: Path) -> None:
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str) -> None:
     """Write via a temporary file and rename, so readers never see half a file; mode 0600."""
     tmp = path.with_name(f".{path.name}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with open(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise

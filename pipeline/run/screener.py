@@ -5,12 +5,19 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from ..errors import ParseError
 from ..records import FileOutcome, ScoredCandidate
+
+if TYPE_CHECKING:
+    from ..score.job import JobDefinition
+    from ..skills.classify import CompetencyModel
+    from ..skills.lexicon import Lexicon
+    from .runreport import Duplicate
 
 log = logging.getLogger("pipeline")
 
@@ -34,13 +41,17 @@ def list_inputs(directory: str | os.PathLike[str]) -> list[Path]:
 
 @dataclass(frozen=True)
 class Shortlist:
-    """Ranked scored candidates, the failed files, and what produced them."""
+    """Ranked scored candidates, the failed files, the duplicates, and what produced them.
+    Each input entry is in exactly one of `ranked` (under its first file), `failed` and
+    `duplicates`."""
 
-    job: object
+    job: JobDefinition
     ranked: tuple[FileOutcome, ...]
     failed: tuple[FileOutcome, ...]
     top: int
     versions: dict[str, str]
+    duplicates: tuple[Duplicate, ...] = ()
+    files: dict[str, tuple[str, ...]] = field(default_factory=dict)  # sha256 -> its file names
 
     def shortlisted(self) -> list[FileOutcome]:
         return [o for o in self.ranked if is_shortlisted(o, self.ranked, self.top)]
@@ -56,7 +67,12 @@ class Shortlist:
 
 
 def is_shortlisted(outcome: FileOutcome, ranked: tuple[FileOutcome, ...], top: int) -> bool:
-    eligible = [o for o in ranked if o.scored is not None and not o.scored.disqualified][:top]
+    """Shortlisted: among the first `top` candidates with every must-have and some credit."""
+    eligible = [
+        o
+        for o in ranked
+        if o.scored is not None and not o.scored.disqualified and o.scored.score > 0
+    ][:top]
     return any(o is outcome for o in eligible)
 
 
@@ -72,14 +88,14 @@ class Screener:
 
     def __init__(
         self,
-        job=None,
+        job: JobDefinition | None = None,
         *,
-        lexicon=None,
+        lexicon: Lexicon | None = None,
         pdf_engine: str = "pdfium",
         docx_engine: str = "lxml",
         top: int = 10,
         as_of: date | None = None,
-        model: object = "default",
+        model: CompetencyModel | Literal["default"] | None = "default",
         ocr: bool = True,
     ) -> None:
         self.job = job
@@ -134,8 +150,8 @@ class Screener:
 
     @property
     def versions(self) -> dict[str, str]:
-        from .. import __version__
         from ..read import PARSER_VERSION
+        from ..version import __version__
 
         return {
             "package": __version__,
@@ -148,22 +164,26 @@ class Screener:
 
     def extract(self, path: str | os.PathLike[str]) -> FileOutcome:
         """Parse one file and build its profile; failures come back as outcomes, never raised."""
-        from ..read import PARSER_VERSION, parse
+        from ..read import PARSER_VERSION, parse_source
+        from ..read.source import read_source
         from ..skills.profile import build_profile
 
         path = Path(path)
         name = display_name(path)
+        sha256 = None
         try:
-            document = parse(
-                path, pdf_engine=self.pdf_engine, docx_engine=self.docx_engine, ocr=self.ocr
+            source = read_source(path)  # the bytes read once: hashed and parsed
+            sha256 = source.sha256
+            document = parse_source(
+                source, pdf_engine=self.pdf_engine, docx_engine=self.docx_engine, ocr=self.ocr
             )
         except ParseError as exc:
             log.info("failed %s: %s", name, exc.reason)
-            return FileOutcome(name, None, "failed", reason=exc.reason, detail=exc.detail)
+            return FileOutcome(name, sha256, "failed", reason=exc.reason, detail=exc.detail)
         except Exception as exc:  # a parser bug must not stop the batch; no message (may hold text)
             log.warning("failed %s: internal_error (%s)", name, type(exc).__name__)
             return FileOutcome(
-                name, None, "failed", reason="internal_error", detail=type(exc).__name__
+                name, sha256, "failed", reason="internal_error", detail=type(exc).__name__
             )
         try:
             profile = build_profile(
@@ -194,19 +214,40 @@ class Screener:
 
     def screen(
         self,
-        paths: Iterable[str | os.PathLike[str]],
+        paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
         progress: Callable[[FileOutcome], None] | None = None,
     ) -> Shortlist:
-        """Extract and score every path; every path ends in the shortlist or in `failed`."""
+        """Extract and score every entry of a folder, or every path of an iterable; each ends
+        ranked, failed, or as the duplicate of an earlier file with the same bytes."""
         from ..score.rank import rank_key
+        from .runreport import Duplicate
 
         if self.job is None:
             raise ValueError("Screener.screen needs a job definition")
+        if isinstance(paths, str | bytes | os.PathLike):
+            if not Path(os.fsdecode(paths)).is_dir():
+                raise TypeError(
+                    "Screener.screen takes a folder or an iterable of paths, not one file "
+                    "(use Screener.extract for a single file, or pass [path])"
+                )
+            paths = list_inputs(os.fsdecode(paths))
         scored: list[FileOutcome] = []
         failed: list[FileOutcome] = []
+        duplicates: list[Duplicate] = []
+        files: dict[str, list[str]] = {}
         for path in paths:
             outcome = self.score(self.extract(path))
-            (scored if outcome.status == "scored" else failed).append(outcome)
+            if outcome.sha256 is not None and outcome.sha256 in files:
+                files[outcome.sha256].append(outcome.source)
+                duplicates.append(
+                    Duplicate(outcome.source, files[outcome.sha256][0], outcome.sha256)
+                )
+            elif outcome.status == "scored":
+                scored.append(outcome)
+            else:
+                failed.append(outcome)
+            if outcome.sha256 is not None:
+                files.setdefault(outcome.sha256, [outcome.source])
             if progress is not None:
                 progress(outcome)
         ranked = tuple(
@@ -218,7 +259,15 @@ class Screener:
             )
         )
         failed.sort(key=lambda o: o.source)
-        return Shortlist(self.job, ranked, tuple(failed), self.top, self.versions)
+        return Shortlist(
+            self.job,
+            ranked,
+            tuple(failed),
+            self.top,
+            self.versions,
+            tuple(duplicates),
+            {sha: tuple(names) for sha, names in files.items()},
+        )
 
 
 def _renamed(profile, name: str):

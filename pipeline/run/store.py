@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..records import candidate_id
+
 # Each entry upgrades the schema by one version; never edit a released one, append.
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -74,6 +76,21 @@ MIGRATIONS: tuple[str, ...] = (
         top         INTEGER NOT NULL,
         report      TEXT
     );
+    """,
+    # 2 (release 0.2.0): the folder as the last run saw it, one row per entry, so the shortlist
+    # shows each entry once and a run can tell updated and removed files; whether a run wrote
+    # its outputs, so the applicants of a run whose outputs failed stay "new".
+    """
+    CREATE TABLE folder (
+        name        TEXT PRIMARY KEY,
+        sha256      TEXT,
+        reason      TEXT,
+        first_seen  TEXT NOT NULL,
+        run         INTEGER NOT NULL
+    );
+    CREATE INDEX folder_sha ON folder(sha256);
+    ALTER TABLE runs ADD COLUMN outputs_written INTEGER NOT NULL DEFAULT 0;
+    UPDATE runs SET outputs_written = 1 WHERE finished IS NOT NULL;
     """,
 )
 
@@ -186,6 +203,59 @@ class Store:
             versions.key(),
         )
 
+    def poisoned(self, versions: Versions) -> list[str]:
+        """Files that were in flight in two runs that died: they will not be tried again."""
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT sha256 FROM profiles WHERE status='in_flight' AND attempts>=2 "
+                "AND parser_version=? AND lexicon_version=? AND model_version=? ORDER BY sha256",
+                versions.key(),
+            )
+        ]
+
+    def folder_state(self) -> dict[str, tuple[str | None, str | None]]:
+        """name -> (sha256 or None, known failure reason or None), as the last run saw it."""
+        return {
+            name: (sha, reason)
+            for name, sha, reason in self.db.execute("SELECT name, sha256, reason FROM folder")
+        }
+
+    def name_first_seen(self, sha256: str) -> dict[str, str]:
+        """Every name an applicant was seen under, with when it was first seen under it."""
+        return dict(
+            self.db.execute("SELECT name, first_seen FROM file_names WHERE sha256=?", (sha256,))
+        )
+
+    def last_written_run(self) -> int:
+        """The id of the last run whose outputs were written (0 when none was)."""
+        row = self.db.execute("SELECT max(id) FROM runs WHERE outputs_written=1").fetchone()
+        return int(row[0] or 0)
+
+    def first_runs(self) -> dict[str, int]:
+        """sha256 -> the run an applicant was first seen in."""
+        return dict(self.db.execute("SELECT sha256, first_run FROM applicants"))
+
+    def match_ids(self, prefix: str) -> list[str]:
+        """Applicants whose sha256 starts with `prefix` (a candidate id or the whole hash)."""
+        if not prefix or any(c not in "0123456789abcdef" for c in prefix.lower()):
+            return []
+        low = prefix.lower()
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT sha256 FROM applicants WHERE sha256 >= ? AND sha256 < ? ORDER BY sha256",
+                (low, low + "g"),
+            )
+        ]
+
+    def count_scored(self, versions: Versions, job_sha256: str) -> int:
+        return self.db.execute(
+            "SELECT count(*) FROM scores WHERE parser_version=? AND lexicon_version=? "
+            "AND model_version=? AND job_sha256=?",
+            (*versions.key(), job_sha256),
+        ).fetchone()[0]
+
     def last_run(self, finished: bool = True) -> dict[str, Any] | None:
         where = "WHERE finished IS NOT NULL" if finished else ""
         row = self.db.execute(
@@ -232,6 +302,42 @@ class Store:
                 "UPDATE runs SET finished=?, report=? WHERE id=?",
                 (now, json.dumps(report, sort_keys=True), run_id),
             )
+
+    def outputs_written(self, run_id: int) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE runs SET outputs_written=1 WHERE id=?", (run_id,))
+
+    def save_folder(self, db, entries: list[tuple[str, str | None, str | None]], now: str,
+                    run_id: int) -> None:  # fmt: skip
+        """Replace the folder's state by `entries` (name, sha256, failure reason); a name that
+        keeps its content keeps its first_seen."""
+        previous = {
+            name: (sha, first)
+            for name, sha, first in db.execute("SELECT name, sha256, first_seen FROM folder")
+        }
+        db.execute("DELETE FROM folder")
+        db.executemany(
+            "INSERT INTO folder (name, sha256, reason, first_seen, run) VALUES (?, ?, ?, ?, ?)",
+            [
+                (name, sha, reason,
+                 previous[name][1] if name in previous and previous[name][0] == sha else now,
+                 run_id)
+                for name, sha, reason in entries
+            ],
+        )  # fmt: skip
+
+    def abandon(self, db, sha256: str, versions: Versions) -> None:
+        """Undo `mark_in_flight` for a file a stopped run did not finish (it was not at fault)."""
+        db.execute(
+            "UPDATE profiles SET attempts=attempts-1 WHERE sha256=? AND status='in_flight' "
+            "AND parser_version=? AND lexicon_version=? AND model_version=?",
+            (sha256, *versions.key()),
+        )
+        db.execute(
+            "DELETE FROM profiles WHERE sha256=? AND status='in_flight' AND attempts<=0 "
+            "AND parser_version=? AND lexicon_version=? AND model_version=?",
+            (sha256, *versions.key()),
+        )
 
     def remember_file(
         self, db, path: str, size: int, mtime_ns: int, inode: int, sha256: str
@@ -318,7 +424,7 @@ class Store:
         removed = 0
         with self.transaction() as db:
             for sha in sorted(doomed):
-                for table in ("scores", "profiles", "file_names", "file_cache"):
+                for table in ("scores", "profiles", "file_names", "file_cache", "folder"):
                     db.execute(f"DELETE FROM {table} WHERE sha256=?", (sha,))
                 removed += db.execute("DELETE FROM applicants WHERE sha256=?", (sha,)).rowcount
             for run_id, report in db.execute("SELECT id, report FROM runs").fetchall():
@@ -340,7 +446,7 @@ class Store:
 
 def _without(value: Any, doomed: set[str]) -> Any:
     """A copy of a JSON value without any object whose sha256 (or candidate id) is doomed."""
-    prefixes = {sha[:16] for sha in doomed}
+    prefixes = {candidate_id(sha) for sha in doomed}
     if isinstance(value, dict):
         return {k: _without(v, doomed) for k, v in value.items()}
     if isinstance(value, list):

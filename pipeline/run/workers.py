@@ -48,8 +48,10 @@ class WorkerConfig:
     pdf_engine: str
     docx_engine: str
     as_of: str | None
-    fault: str | None = None  # fault injection for the isolation tests: "file name:kind,..."
     ocr: bool = True  # OCR pages without a text layer (when Tesseract is installed)
+    # "module:callable" that builds the worker's Screener from this config instead (a custom
+    # extraction step; the isolation tests use it to plant faults).
+    screener_factory: str | None = None
 
 
 def _die_with_parent() -> None:
@@ -98,6 +100,11 @@ def screener_from_config(config: WorkerConfig):
 
     from .screener import Screener
 
+    if config.screener_factory:
+        import importlib
+
+        module, _, name = config.screener_factory.partition(":")
+        return getattr(importlib.import_module(module), name)(config)
     lexicon = None
     if config.lexicon_dir:
         from ..skills.lexicon import load_lexicon
@@ -122,7 +129,10 @@ def screener_from_config(config: WorkerConfig):
 
 def _worker_main(conn: Connection, config: WorkerConfig, limits: Limits) -> None:
     _die_with_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor decides when to stop
+    # The supervisor decides when to stop (a SIGTERM to the whole group, as systemd sends,
+    # lets it finish the file in hand); the worker dies with it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
     screener = screener_from_config(config)
     _ = screener.matcher, screener.model  # load once, before any untrusted file
@@ -139,37 +149,12 @@ def _worker_main(conn: Connection, config: WorkerConfig, limits: Limits) -> None
         task_id, path = task
         _cpu_cap(limits)
         try:
-            _fault(path, config.fault)
             outcome = screener.extract(path)
         except MemoryError:
             outcome = _failed(path, "memory_limit")
         except PermissionError:
             outcome = _failed(path, "internal_error")
         conn.send(("done", (task_id, outcome)))
-
-
-def _fault(path: str, spec: str | None) -> None:
-    """Fault injection for the isolation tests (WorkerConfig.fault = "name:kind,...")."""
-    if not spec:
-        return
-    for item in spec.split(","):
-        name, _, kind = item.partition(":")
-        if Path(path).name != name:
-            continue
-        if kind == "hang":
-            time.sleep(3600)
-        elif kind == "spin":
-            while True:
-                pass
-        elif kind == "memory":
-            hog = [bytearray(64 * 1024 * 1024) for _ in range(1024)]
-            del hog
-        elif kind == "crash":
-            os._exit(3)
-        elif kind == "socket":
-            import socket
-
-            socket.create_connection(("127.0.0.1", 9))
 
 
 def _failed(path: str, reason: str):

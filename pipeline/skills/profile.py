@@ -6,7 +6,14 @@ from bisect import bisect_right
 from dataclasses import replace
 from datetime import date
 
-from ..records import CompetencyEvidence, Document, Profile, SkillHit, SkillMention
+from ..records import (
+    CompetencyEvidence,
+    Document,
+    Profile,
+    SkillHit,
+    SkillMention,
+    candidate_id,
+)
 from ..understand.contacts import extract_contacts
 from ..understand.segment import analyse, mask_contacts
 from ..understand.timeline import (
@@ -90,7 +97,7 @@ def build_profile(
     )
     hits.sort(key=lambda h: h.skill_id)
     return Profile(
-        candidate_id=document.sha256[:16],
+        candidate_id=candidate_id(document.sha256),
         sha256=document.sha256,
         source=document.source,
         kind=document.kind,

@@ -136,7 +136,7 @@ def train(
     import sklearn
     from skops.io import dumps
 
-    from .. import __version__
+    from ..version import __version__
 
     rows = read_labelled(data)
     train_x, train_y = _split(rows, "train")

@@ -1,0 +1,226 @@
+"""The library entry point for screening a folder again and again over a store (nightly runs).
+
+    from pipeline import Screening, load_job
+
+    with Screening(load_job("job.yaml"), out="out/") as screening:
+        report = screening.run("applicants/")        # a RunReport
+        print(report.counts.new, report.counts.failed)
+
+`Screening` holds the store's lock, the store and the worker pool for as long as it is open;
+the `screen` command only wraps it. `run_nightly()` does the same in one call.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from .incremental import STORE_NAME, IncrementalRun, OutputError, regenerate_outputs
+from .lock import RunLock
+from .runreport import RunReport
+from .screener import Screener
+from .store import Store
+from .workers import Limits, WorkerConfig, WorkerPool
+
+if TYPE_CHECKING:
+    from ..score.job import JobDefinition
+
+
+@dataclass(frozen=True, slots=True)
+class Erasure:
+    """What `Screening.forget` erased (or, with dry_run, would erase): full sha256s."""
+
+    erased: tuple[str, ...]
+    dry_run: bool
+    outputs_rewritten: Path | None = None
+
+
+class Screening:
+    """A folder screened against a job over a store, one run at a time.
+
+    Entering takes the store's lock (`StoreLocked` when another run holds it) and checks
+    that the output folder can be written (`OutputError`, before anything is parsed).
+    """
+
+    def __init__(
+        self,
+        job: JobDefinition,
+        out: str | os.PathLike[str],
+        *,
+        store: str | os.PathLike[str] | None = None,
+        top: int = 10,
+        workers: int | None = None,
+        limits: Limits | None = None,
+        backend: Literal["local", "dask"] = "local",
+        scheduler: str | None = None,
+        pdf_engine: str = "pdfium",
+        docx_engine: str = "lxml",
+        ocr: bool = True,
+        as_of: date | None = None,
+        retry_failed: bool = False,
+    ) -> None:
+        if backend not in ("local", "dask"):
+            raise ValueError("backend must be 'local' or 'dask'")
+        if backend == "dask" and not scheduler:
+            raise ValueError("the dask backend needs a scheduler address")
+        self.job = job
+        self.out = Path(out)
+        self.store_path = Path(store) if store is not None else self.out / STORE_NAME
+        self.top = top
+        self.workers = (os.cpu_count() or 1) if workers is None else workers
+        self.limits = limits or Limits()
+        self.backend = backend
+        self.scheduler = scheduler
+        self.retry_failed = retry_failed
+        self.screener = Screener(
+            job, pdf_engine=pdf_engine, docx_engine=docx_engine, top=top, ocr=ocr, as_of=as_of
+        )
+        self.config = WorkerConfig(
+            lexicon_dir=None,
+            model_dir="default",
+            pdf_engine=pdf_engine,
+            docx_engine=docx_engine,
+            as_of=as_of.isoformat() if as_of else None,
+            ocr=ocr,
+        )
+        self._lock: RunLock | None = None
+        self.store: Store | None = None
+        self.runner: IncrementalRun | None = None
+
+    def __enter__(self) -> Screening:
+        lock = RunLock(self.store_path).__enter__()
+        try:
+            check_writable(self.out)
+            self.store = Store(self.store_path)
+        except BaseException:
+            lock.__exit__(None, None, None)
+            raise
+        self._lock = lock
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+        if self._lock is not None:
+            self._lock.__exit__(None, None, None)
+            self._lock = None
+
+    def _pool(self):
+        if self.backend == "dask":
+            from .dask_backend import DaskPool
+
+            return DaskPool(self.scheduler or "", self.config, self.limits)
+        return WorkerPool(self.config, self.workers, self.limits) if self.workers > 0 else None
+
+    def run(
+        self,
+        folder: str | os.PathLike[str],
+        progress: Callable[[str], None] | None = None,
+        on_total: Callable[[int], None] | None = None,
+    ) -> RunReport:
+        """One run over the folder (see pipeline/run/incremental.py for what it does). A
+        SIGTERM received meanwhile stops it after the file in hand (`Interrupted`)."""
+        if self.store is None:
+            raise RuntimeError("use Screening as a context manager: with Screening(...) as s:")
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise NotADirectoryError(f"not a folder: {folder}")
+        self.runner = runner = IncrementalRun(
+            self.screener, self.store, self.out, retry_failed=self.retry_failed, pool=self._pool()
+        )
+        in_main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, lambda *_: runner.stop()) if in_main else None
+        try:
+            return runner.run(folder, progress=progress, on_total=on_total)
+        finally:
+            if in_main:
+                signal.signal(signal.SIGTERM, previous)
+
+
+def forget(
+    store_path: str | os.PathLike[str],
+    ids: Iterable[str] = (),
+    files: Iterable[str] = (),
+    retention_days: int | None = None,
+    dry_run: bool = False,
+) -> Erasure:
+    """Erase applicants from a store by candidate id or sha256 (a unique prefix), by a file
+    name they were seen under, or first seen more than `retention_days` (>= 1) ago; then
+    rewrite the last run's outputs without them.
+
+    Raises FileNotFoundError when there is no store, StoreLocked when a run holds it,
+    LookupError naming every id or file that matches nothing (nothing is erased then), and
+    ValueError for an ambiguous prefix or a retention under one day.
+    """
+    from .incremental import retention_cutoff
+
+    if retention_days is not None and retention_days < 1:
+        raise ValueError("--retention-days must be at least 1")
+    path = Path(store_path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no store at {path}")
+    with RunLock(path):
+        store = Store(path)
+        try:
+            doomed: set[str] = set()
+            unknown: list[str] = []
+            for given in ids:
+                found = store.match_ids(given.strip())
+                if len(found) > 1:
+                    raise ValueError(
+                        f"id {given} matches {len(found)} applicants: give more digits"
+                    )
+                if not found:
+                    unknown.append(f"id {given}")
+                doomed.update(found)
+            for name in files:
+                found = store.sha_for_name(name)
+                if not found:
+                    unknown.append(f"file {name}")
+                doomed.update(found)
+            if retention_days is not None:
+                doomed.update(store.applicants_older_than(retention_cutoff(retention_days)))
+            if unknown:
+                raise LookupError("no applicant matches " + ", ".join(unknown))
+            if dry_run or not doomed:
+                return Erasure(tuple(sorted(doomed)), dry_run)
+            store.forget(doomed)
+            out_dir = regenerate_outputs(store, _screener_for_run)
+            return Erasure(tuple(sorted(doomed)), False, out_dir)
+        finally:
+            store.close()
+
+
+def _screener_for_run(run: dict) -> Screener:
+    from ..score.job import job_from_stored
+
+    return Screener(job_from_stored(run["job"]), top=run["top"])
+
+
+def check_writable(folder: Path) -> None:
+    """Create the output folder (owner only) and make sure a file can be written in it, so a
+    run fails before parsing rather than after (OutputError names the path and the reason)."""
+    probe = folder / ".pipeline-write-check"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OutputError(folder, exc) from None
+
+
+def run_nightly(
+    folder: str | os.PathLike[str], job: JobDefinition, out: str | os.PathLike[str], **options
+) -> RunReport:
+    """Screen `folder` against `job` once, over the store in `out` (or `store=`); the options
+    are those of `Screening`."""
+    with Screening(job, out, **options) as screening:
+        return screening.run(folder)
