@@ -35,7 +35,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="markdown",
+    rich_markup_mode=None,
 )
 
 
@@ -122,7 +122,7 @@ def _console(quiet: bool):
 def _fail(message: str) -> typer.Exit:
     from rich.markup import escape
 
-    _console(False).print(f"[red]error:[/red] {escape(message)}")
+    _console(False).print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
     return typer.Exit(EXIT_USAGE)
 
 
@@ -189,6 +189,8 @@ def screen(
     2 usage error, 73 outputs cannot be written, 75 another run holds the store, 143 stopped
     by SIGTERM.
     """
+    import sqlite3
+
     from .errors import JobDefinitionError, LexiconError
     from .run.incremental import Interrupted, OutputError
     from .run.lock import StoreLocked
@@ -235,13 +237,20 @@ def screen(
         )
         raise typer.Exit(EXIT_TEMPFAIL) from None
     except OutputError as exc:
-        _console(False).print(f"[red]error:[/red] {_escape(str(exc))}")
+        _console(False).print(f"[red]error:[/red] {_escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(EXIT_CANTCREAT) from None
     except Interrupted as exc:
         _console(False).print(
             f"[yellow]stopped by SIGTERM: {_escape(str(exc))}; the next run goes on[/yellow]"
         )
         raise typer.Exit(EXIT_TERMINATED) from None
+    except sqlite3.OperationalError as exc:  # disk full, I/O error: the last commit stands
+        _console(False).print(
+            f"[red]error:[/red] cannot write the store {_escape(str(screening.store_path))}: "
+            f"{_escape(str(exc))}; what was committed before is kept",
+            soft_wrap=True,
+        )
+        raise typer.Exit(EXIT_CANTCREAT) from None
     except OSError as exc:  # the store's folder or file cannot be used
         raise _fail(f"cannot use store {screening.store_path}: {exc.strerror or exc}") from None
     assert screening.runner is not None and screening.runner.rendered is not None

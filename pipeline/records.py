@@ -89,6 +89,78 @@ class SkillHit:
 
 
 @dataclass(frozen=True, slots=True)
+class Contacts:
+    """Contact details found in one resume (links without scheme and "www.")."""
+
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    linkedin: str | None = None
+    github: str | None = None
+    websites: tuple[str, ...] = ()
+    location: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "emails": list(self.emails),
+            "phones": list(self.phones),
+            "linkedin": self.linkedin,
+            "github": self.github,
+            "websites": list(self.websites),
+            "location": self.location,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Contacts:
+        return cls(
+            tuple(data.get("emails", ())),
+            tuple(data.get("phones", ())),
+            data.get("linkedin"),
+            data.get("github"),
+            tuple(data.get("websites", ())),
+            data.get("location"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class JobEntry:
+    """One job: title and organisation (None when unsure), dates, and the lines it spans."""
+
+    title: str | None
+    organisation: str | None
+    start: str  # "YYYY-MM"
+    end: str | None  # None when current
+    current: bool
+    months: int
+    first_line: int
+    last_line: int
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """First and last month as indexes (year*12 + month-1); a current job ends at as_of."""
+        year, month = self.start.split("-")
+        start = int(year) * 12 + int(month) - 1
+        return start, start + self.months - 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class EducationEntry:
+    """One degree as written, its level, field, institution and end year (None when unsure)."""
+
+    degree: str | None
+    level: str | None  # doctorate/master/bachelor/associate/diploma/certificate/secondary
+    field: str | None
+    institution: str | None
+    end_year: int | None
+    line: int = -1  # index of the line with the degree
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
 class CompetencyEvidence:
     """How strongly a profile shows one of the guide's competencies, and why."""
 
@@ -123,9 +195,9 @@ class Profile:
     lexicon_version: str
     parser_version: str
     model_version: str = "none"
-    contacts: dict[str, Any] = field(default_factory=dict)
-    timeline: tuple[dict[str, Any], ...] = ()  # job entries, most recent first
-    education: tuple[dict[str, Any], ...] = ()
+    contacts: Contacts = field(default_factory=Contacts)
+    timeline: tuple[JobEntry, ...] = ()  # job entries, most recent first
+    education: tuple[EducationEntry, ...] = ()
     ocr: bool = False
     ocr_pages: int = 0
     hidden_text_dropped: int = 0
@@ -201,7 +273,15 @@ def profile_from_dict(data: dict[str, Any]) -> Profile:
         )
         for c in data["competencies"]
     )
-    tuples = ("sections", "timeline", "education", "keyword_stuffing")
-    fields = {k: v for k, v in data.items() if k not in ("skills", "competencies", *tuples)}
+    tuples = ("sections", "keyword_stuffing")
+    typed = ("skills", "competencies", "contacts", "timeline", "education", *tuples)
+    fields = {k: v for k, v in data.items() if k not in typed}
     fields.update({k: tuple(data[k]) for k in tuples if k in data})
-    return Profile(skills=skills, competencies=competencies, **fields)
+    return Profile(
+        skills=skills,
+        competencies=competencies,
+        contacts=Contacts.from_dict(data.get("contacts") or {}),
+        timeline=tuple(JobEntry(**j) for j in data.get("timeline", ())),
+        education=tuple(EducationEntry(**e) for e in data.get("education", ())),
+        **fields,
+    )

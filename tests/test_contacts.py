@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.understand.contacts import Contacts, extract_contacts, find_place
+from pipeline.records import Contacts
+from pipeline.understand.contacts import extract_contacts, find_place
 from pipeline.understand.segment import heading_section, mask_contacts
 
 

@@ -75,3 +75,30 @@ def test_local_path_does_not_import_dask(tmp_path):
         "assert 'pipeline.run.dask_backend' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_limits_hold_on_dask_workers(tmp_path, tiny_lexicon, monkeypatch):
+    """A file that hangs and one that allocates fail with their reasons on the cluster, as they
+    do on local workers; the other files are scored."""
+    from pipeline.run.dask_backend import DaskPool
+    from pipeline.run.workers import Limits, WorkerConfig
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("good.txt", "hang.txt", "hog.txt"):
+        text_file(folder / name, "SKILLS\nPython, Pandas and SQL for data pipelines.\n")
+    # tests/faults.py makes these two misbehave inside the isolated worker process.
+    monkeypatch.setenv("FAULTS", "hang.txt:hang,hog.txt:memory")
+    config = WorkerConfig(
+        tiny_lexicon.path, None, "pdfium", "lxml", None, screener_factory="faults:faulty_screener"
+    )
+    limits = Limits(memory_mb=400, cpu_seconds=5, timeout=5)
+    paths = sorted(str(p) for p in folder.iterdir())
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None
+    ) as cluster:
+        results = dict(DaskPool(cluster.scheduler_address, config, limits).map(paths))
+    by_name = {paths[i].rsplit("/", 1)[1]: outcome for i, outcome in results.items()}
+    assert by_name["good.txt"].status == "scored"
+    assert by_name["hang.txt"].reason == "timeout"
+    assert by_name["hog.txt"].reason in ("memory_limit", "worker_killed")

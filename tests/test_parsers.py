@@ -226,13 +226,10 @@ def test_every_reason_code_is_tested():
     from conftest import ROOT
 
     sources = {
-        path.name: path.read_text(encoding="utf-8")
-        for path in (ROOT / "tests").glob("test_*.py")
+        path.name: path.read_text(encoding="utf-8") for path in (ROOT / "tests").glob("test_*.py")
     }
     untested = [
-        code
-        for code in REASONS
-        if not any(f'"{code}"' in text for text in sources.values())
+        code for code in REASONS if not any(f'"{code}"' in text for text in sources.values())
     ]
     assert untested == []
 

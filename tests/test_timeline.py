@@ -1,4 +1,5 @@
-"""Date ranges, job entries and education entries from a resume's lines (pipeline/timeline.py)."""
+"""Date ranges, job entries and education entries from a resume's lines
+(pipeline/understand/dates.py, jobs.py, education.py)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,11 @@ from datetime import date
 
 import pytest
 
+from pipeline.records import EducationEntry, JobEntry
+from pipeline.understand.dates import DateRange, find_date_ranges, month_ranges, total_months
+from pipeline.understand.education import education_entries
+from pipeline.understand.jobs import job_entries, job_line_range
 from pipeline.understand.segment import heading_section
-from pipeline.understand.timeline import (
-    DateRange,
-    EducationEntry,
-    JobEntry,
-    education_entries,
-    find_date_ranges,
-    job_entries,
-    job_line_range,
-    month_ranges,
-    total_months,
-)
 
 AS_OF = date(2024, 6, 15)
 NOW = "2024-06"

@@ -12,6 +12,7 @@ from itertools import accumulate, pairwise
 from statistics import median
 
 from ..records import Line, Word
+from ..text.patterns import MENTIONS_DATE
 
 MIN_GUTTER = 9.0  # points; narrower gaps are word spacing or tab stops
 CHUNK_GAP_EM = 1.2  # a horizontal gap wider than this many font sizes splits a row
@@ -20,7 +21,6 @@ MIN_ROWS_EACH_SIDE = 3
 MAX_DEPTH = 3  # regions within regions searched for their own gutter
 WIDE_ROW = 0.8  # a run of text this wide (share of the text's width) spans the columns
 _CAPITALS = re.compile(r"[A-Z&]+")
-_DATE = re.compile(r"\b(?:19|20)\d\d\b|'\d\d\b|\b(?:present|current|now)\b", re.I)
 
 
 def order_page(words: Sequence[Word]) -> list[Line]:
@@ -370,7 +370,9 @@ def _aligned_field(rows: list[list[list[Word]]], g1: float) -> bool:
     right_aligned = sum(right_edge - x <= 3 for x in ends) / len(ends)
     if right_aligned < 0.7:
         return False
-    dates = sum(len(c) <= 5 and bool(_DATE.search(" ".join(w.text for w in c))) for c in chunks)
+    dates = sum(
+        len(c) <= 5 and bool(MENTIONS_DATE.search(" ".join(w.text for w in c))) for c in chunks
+    )
     return left_aligned < 0.5 or dates >= 0.8 * len(chunks)
 
 

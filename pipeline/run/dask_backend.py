@@ -18,17 +18,21 @@ from .workers import Limits, WorkerConfig
 
 log = logging.getLogger("pipeline")
 
-_SCREENERS: dict[WorkerConfig, Any] = {}  # per Dask worker process: one Screener per config
+# Per Dask worker process: one isolated parsing process per (config, limits), kept for its
+# tasks, so the per-file limits hold on the cluster as they do locally.
+_EXTRACTORS: dict[tuple[WorkerConfig, Limits], Any] = {}
 
 
-def extract_on_worker(path: str, config: WorkerConfig) -> Any:
-    """Runs on a Dask worker: parse one file with a Screener loaded once per process."""
-    screener = _SCREENERS.get(config)
-    if screener is None:
-        from .workers import screener_from_config
+def extract_on_worker(path: str, config: WorkerConfig, limits: Limits) -> Any:
+    """Runs on a Dask worker: parse one file in an isolated process with memory, CPU and
+    wall-clock limits (a file that hangs or allocates fails with its reason)."""
+    from .workers import IsolatedExtractor
 
-        screener = _SCREENERS[config] = screener_from_config(config)
-    return screener.extract(path)
+    key = (config, limits)
+    extractor = _EXTRACTORS.get(key)
+    if extractor is None:
+        extractor = _EXTRACTORS[key] = IsolatedExtractor(config, limits)
+    return extractor.extract(path)
 
 
 class DaskPool:
@@ -52,6 +56,7 @@ class DaskPool:
                     extract_on_worker,
                     path,
                     self.config,
+                    self.limits,
                     pure=False,
                     retries=0,
                     key=f"extract-{index}-{Path(path).name}",
@@ -60,7 +65,7 @@ class DaskPool:
             for future in as_completed(futures):
                 index = futures[future]
                 try:
-                    outcome = future.result(timeout=self.limits.timeout)
+                    outcome = future.result()  # done: the time limit is applied on the worker
                 except Exception as exc:  # a worker died or the task failed on the cluster
                     from .workers import _failed
 

@@ -163,19 +163,16 @@ class IncrementalRun:
                 continue
             todo.append(entry)
         new: list[Entry] = []
-        changed: list[Entry] = []
         parse_failed: dict[str, str] = {}
         for entry, outcome in self._process_all(todo, started, run_id):
             if outcome.status == "scored":
                 new.append(entry)
-            elif outcome.reason == "changed_during_run":
-                changed.append(entry)
-            else:
+            else:  # changed_during_run included: shown as failed now, read again next run
                 parse_failed[entry.sha256] = outcome.reason or "internal_error"
             if progress:
                 progress(entry.name)
-        rescored = self._rescore({e.sha256 for e in entries if e.sha256 and e not in changed})
-        present = [e for e in entries if e not in changed]
+        rescored = self._rescore({e.sha256 for e in entries if e.sha256})
+        present = entries
         failures = self._failures(present, previous, parse_failed)
         with store.transaction() as db:
             store.save_folder(db, [_folder_row(e, failures) for e in present], started, run_id)
@@ -217,15 +214,17 @@ class IncrementalRun:
             return Entry(path, name, None, "unreadable")
         return Entry(path, name, digest.hexdigest(), cache_key=key)
 
-    def _first_seen(self, entries: list[Entry], now: str) -> dict[tuple[str, str], str]:
-        """(sha256, name) -> when that name was first seen with those bytes (now if never)."""
-        out: dict[tuple[str, str], str] = {}
+    def _first_seen(self, entries: list[Entry], now: str) -> dict[tuple[str, str], tuple]:
+        """(sha256, name) -> a key ordering when that name was first seen with those bytes:
+        names an earlier run saw come before names new in this one (timestamps are only to
+        the second, so two runs in one second would tie)."""
+        out: dict[tuple[str, str], tuple] = {}
         for sha in {e.sha256 for e in entries if e.sha256}:
             for name, when in self.store.name_first_seen(sha).items():
-                out[(sha, name)] = when
+                out[(sha, name)] = (0, when)
         for e in entries:
             if e.sha256:
-                out.setdefault((e.sha256, e.name), now)
+                out.setdefault((e.sha256, e.name), (1, now))
         return out
 
     def _needs_parsing(self, entry: Entry, counts: dict[str, int]) -> bool:
@@ -376,8 +375,9 @@ class IncrementalRun:
             first_time = not (before and before == (e.sha256, reason)) or (
                 e.sha256 is not None and e.sha256 in parse_failed
             )
-            if reason == "poison_file":
-                first_time = False  # the two runs it killed have already alerted
+            if reason in ("poison_file", "changed_during_run"):
+                # poison: the two runs it killed have already alerted; changed: read next run
+                first_time = False
             out[e.name] = Failure(e.name, e.sha256, reason, first_time)
         return out
 
@@ -495,7 +495,7 @@ class IncrementalRun:
             raise OutputError(self.out_dir, exc) from None
 
 
-def _primaries(entries: list[Entry], first_seen: dict[tuple[str, str], str]) -> dict[str, str]:
+def _primaries(entries: list[Entry], first_seen: dict[tuple[str, str], tuple]) -> dict[str, str]:
     """sha256 -> the name that stays primary among byte-identical files: seen first, then the
     first in the folder's order."""
     order = {e.name: i for i, e in enumerate(entries)}

@@ -94,9 +94,10 @@ class Screening:
         self.runner: IncrementalRun | None = None
 
     def __enter__(self) -> Screening:
+        check_writable(self.out)
+        check_writable(self.store_path.parent)
         lock = RunLock(self.store_path).__enter__()
         try:
-            check_writable(self.out)
             self.store = Store(self.store_path)
         except BaseException:
             lock.__exit__(None, None, None)

@@ -60,10 +60,10 @@ def outcome_record(outcome: FileOutcome) -> dict[str, Any]:
         ocr_pages=p.ocr_pages,
         hidden_text_dropped=p.hidden_text_dropped,
         keyword_stuffing=list(p.keyword_stuffing),
-        contacts=p.contacts,
+        contacts=p.contacts.to_dict(),
         years_experience=p.years_experience,
-        timeline=list(p.timeline),
-        education=list(p.education),
+        timeline=[job.to_dict() for job in p.timeline],
+        education=[entry.to_dict() for entry in p.education],
         sections=list(p.sections),
         competencies={
             c.competency_id: {

@@ -15,6 +15,7 @@ import logging
 import multiprocessing as mp
 import os
 import signal
+import subprocess
 import sys
 import time
 from collections import deque
@@ -273,6 +274,114 @@ class WorkerPool:
         now = time.monotonic()
         waits = [self.limits.timeout - (now - w.started) for w in workers if w.task is not None]
         return max(0.05, min(waits)) if waits else 1.0
+
+
+class _ChildProcess:
+    """The bits of multiprocessing.Process a worker is watched through, for a subprocess."""
+
+    def __init__(self, popen: subprocess.Popen) -> None:
+        self.popen = popen
+        self.pid = popen.pid
+
+    def is_alive(self) -> bool:
+        return self.popen.poll() is None
+
+    @property
+    def exitcode(self) -> int | None:
+        return self.popen.poll()
+
+    def kill(self) -> None:
+        with suppress(ProcessLookupError):
+            self.popen.kill()
+
+    def join(self, timeout: float | None = None) -> None:
+        with suppress(subprocess.TimeoutExpired):
+            self.popen.wait(timeout)
+
+
+class _ChildWorker(_Worker):
+    """A worker started as a plain subprocess (not by multiprocessing), talking over a socket
+    pair: it can be started from a daemonic process, such as a Dask worker."""
+
+    def __init__(self, config: WorkerConfig, limits: Limits) -> None:
+        import socket
+        from multiprocessing.connection import Connection
+
+        parent, child = socket.socketpair()
+        code = (
+            "import sys; from pipeline.run.workers import _child_main; "
+            "_child_main(int(sys.argv[1]))"
+        )
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        popen = subprocess.Popen(
+            [sys.executable, "-c", code, str(child.fileno())],
+            pass_fds=(child.fileno(),),
+            stdin=subprocess.DEVNULL,
+            env=env,
+        )
+        child.close()
+        self.conn = Connection(parent.detach())
+        self.conn.send((config, limits))
+        self.process = _ChildProcess(popen)  # type: ignore[assignment]
+        self.task = None
+        self.started = 0.0
+        self.ready = False
+
+
+def _child_main(fd: int) -> None:
+    """Entry point of a `_ChildWorker`: read the config, then serve like a pool's worker."""
+    from multiprocessing.connection import Connection
+
+    conn = Connection(fd)
+    config, limits = conn.recv()
+    _worker_main(conn, config, limits)
+
+
+class IsolatedExtractor:
+    """One isolated worker process kept for many files: `extract(path)` runs in it under the
+    same memory, CPU and wall-clock limits as a pool's workers, and a worker that hangs, dies
+    or runs out of a limit is replaced, its file failing with the reason. Used on Dask
+    workers, which otherwise would run the parser in their own process without limits."""
+
+    def __init__(self, config: WorkerConfig, limits: Limits | None = None) -> None:
+        self.config = config
+        self.limits = limits or Limits()
+        self.worker: _ChildWorker | None = None
+        self.tasks = 0
+
+    def extract(self, path: str):
+        worker = self.worker
+        if worker is None or not worker.process.is_alive():
+            worker = self.worker = _ChildWorker(self.config, self.limits)
+        if not worker.ready:
+            kind, _ = worker.conn.recv()  # worker start-up is not counted against the file
+            if kind != "ready":
+                raise RuntimeError("a parsing worker could not start")
+            worker.ready = True
+        self.tasks += 1
+        task = (self.tasks, str(path))
+        try:
+            worker.conn.send(task)
+            if worker.conn.poll(self.limits.timeout):
+                kind, payload = worker.conn.recv()
+                if kind == "done":
+                    return payload[1]
+        except (EOFError, OSError):
+            pass
+        expired = worker.process.is_alive()
+        reason = "timeout" if expired else _death_reason(worker.process.exitcode)
+        worker.kill()
+        self.worker = None
+        log.warning("isolated worker stopped: %s", reason)
+        return _failed(str(path), reason)
+
+    def close(self) -> None:
+        if self.worker is not None:
+            with suppress(BrokenPipeError, OSError):
+                self.worker.conn.send(None)
+            self.worker.process.join(timeout=2)
+            self.worker.kill()
+            self.worker = None
 
 
 def _death_reason(exitcode: int | None) -> str:

@@ -14,6 +14,7 @@ from ..errors import JobDefinitionError
 from ..skills.lexicon import Lexicon
 
 DEFAULT_WEIGHT = {"required": 2.0, "preferred": 1.0}
+_UNKNOWN = "\0unknown"  # stands for an id already reported as unknown
 _ENTRY_KEYS = {"skill", "competency", "any_of", "weight", "must", "label"}
 _TOP_KEYS = {"title", "description", "required", "preferred", "must_have", "min_years"}
 
@@ -129,11 +130,19 @@ def job_from_dict(data: Any, lexicon: Lexicon, source: str = "<job>") -> JobDefi
             requirements.append(
                 Requirement(req.kind, req.targets, req.weight, True, req.label, req.group)
             )
+    if resolver.errors:  # every unknown skill and competency at once
+        raise JobDefinitionError("\n".join(resolver.errors))
     if not requirements:
         raise JobDefinitionError(
             f"{source}: list at least one skill or competency under 'required'"
         )
     min_years = _min_years(data.get("min_years"), source)
+    total = sum(r.weight for r in requirements) + (min_years.weight if min_years else 0.0)
+    if total <= 0:
+        raise JobDefinitionError(
+            f"{source}: every weight is 0, so every candidate would score the same; "
+            "give at least one requirement a weight above 0"
+        )
     normalised = {
         "title": title.strip(),
         "requirements": [
@@ -166,6 +175,7 @@ class _Resolver:
     def __init__(self, lexicon: Lexicon, source: str) -> None:
         self.lexicon = lexicon
         self.source = source
+        self.errors: list[str] = []  # unknown skills and competencies, reported together
         self.by_alias: dict[str, str] = {}
         for skill in lexicon.skills.values():
             for alias in skill.aliases:
@@ -213,6 +223,8 @@ class _Resolver:
             label = entry.get("label")
         else:
             raise JobDefinitionError(f"{self.source}: {where}: expected an id or a mapping")
+        if _UNKNOWN in targets:
+            label = label or "?"
         if label is None:
             if kind == "competency":
                 label = self.lexicon.competencies[targets[0]].name
@@ -234,9 +246,8 @@ class _Resolver:
             found = self.by_alias.get(value.lower())
             if found in self.lexicon.skills:
                 return found
-        raise JobDefinitionError(
-            f"{self.source}: {where}: unknown skill {value!r}{self._suggest(value)}"
-        )
+        self.errors.append(f"{self.source}: {where}: unknown skill {value!r}{self._suggest(value)}")
+        return _UNKNOWN
 
     def _competency(self, value: Any, where: str) -> str:
         if isinstance(value, str):
@@ -245,10 +256,11 @@ class _Resolver:
             found = self.by_alias.get(value.lower())
             if found in self.lexicon.competencies:
                 return found
-        raise JobDefinitionError(
+        self.errors.append(
             f"{self.source}: {where}: unknown competency {value!r}; "
             f"competencies are {', '.join(self.lexicon.competencies)}"
         )
+        return _UNKNOWN
 
     def _suggest(self, value: Any) -> str:
         if not isinstance(value, str):

@@ -208,6 +208,15 @@ def _linear_parts(pipeline):
     return np.column_stack(columns), np.array(bias), np.array(a), np.array(b)
 
 
+def version_key(text: str) -> tuple:
+    """Sort key of a version folder name: "10.0.0" after "9.0.0"; a name that is not
+    dotted numbers sorts before every numbered one."""
+    parts = text.split(".")
+    if all(part.isdigit() for part in parts):
+        return (1, tuple(int(part) for part in parts))
+    return (0, (text,))
+
+
 def default_model_dir() -> Path | None:
     """`$PIPELINE_MODEL` (a version folder, or "none" to run without), else the newest shipped."""
     env = os.environ.get("PIPELINE_MODEL")
@@ -217,9 +226,9 @@ def default_model_dir() -> Path | None:
     for root in (here / "_data" / "models", here.parent / "models"):
         folder = root / MODEL_NAME
         if folder.is_dir():
-            versions = sorted(p for p in folder.iterdir() if (p / "meta.json").is_file())
+            versions = [p for p in folder.iterdir() if (p / "meta.json").is_file()]
             if versions:
-                return versions[-1]
+                return max(versions, key=lambda p: version_key(p.name))
     return None
 
 

@@ -9,20 +9,17 @@ from datetime import date
 from ..records import (
     CompetencyEvidence,
     Document,
+    JobEntry,
     Profile,
     SkillHit,
     SkillMention,
     candidate_id,
 )
 from ..understand.contacts import extract_contacts
+from ..understand.dates import month_ranges, total_months
+from ..understand.education import education_entries
+from ..understand.jobs import job_entries
 from ..understand.segment import analyse, mask_contacts
-from ..understand.timeline import (
-    JobEntry,
-    education_entries,
-    job_entries,
-    month_ranges,
-    total_months,
-)
 from .lexicon import Lexicon
 from .matcher import SkillMatcher
 
@@ -109,12 +106,9 @@ def build_profile(
         lexicon_version=lexicon.version,
         parser_version=parser_version,
         model_version=model.version if model is not None else "none",
-        contacts=extract_contacts(lines, layout.line_sections).to_dict(),
-        timeline=tuple(
-            job.to_dict()
-            for job in sorted(jobs, key=lambda j: (j.end or "9999-99", j.start), reverse=True)
-        ),
-        education=tuple(e.to_dict() for e in education_entries(lines, layout.line_sections)),
+        contacts=extract_contacts(lines, layout.line_sections),
+        timeline=tuple(sorted(jobs, key=lambda j: (j.end or "9999-99", j.start), reverse=True)),
+        education=tuple(education_entries(lines, layout.line_sections)),
         ocr=document.ocr,
         ocr_pages=document.ocr_pages,
         hidden_text_dropped=document.hidden_dropped,

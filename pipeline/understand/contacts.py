@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
-from .segment import _EMAIL, _PHONE, _URL, _YEAR_RANGE, heading_section
+from ..records import Contacts
+from ..text.patterns import ALL_YEARS, DATE_LIKE, EMAIL, PHONE, URL, YEAR_RANGE, blank, word_set
+from .segment import heading_section
 
 __all__ = [
     "Contacts",
@@ -30,10 +30,6 @@ __all__ = [
 HEADER_LINES = 10  # location is looked for in this many leading lines (plus contact lines)
 
 # --- places -------------------------------------------------------------------------------
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 _US_STATES = {
@@ -58,7 +54,7 @@ _REGION_CODES = frozenset(_US_STATES) | {
     "UK", "U.K.", "USA", "U.S.A.", "US", "U.S.", "UAE", "U.A.E.",
 }  # fmt: skip
 _COUNTRIES = [
-    *_words(
+    *word_set(
         "Afghanistan Albania Algeria Andorra Angola Argentina Armenia Australia Austria Azerbaijan "
         "Bahamas Bahrain Bangladesh Barbados Belarus Belgium Belize Benin Bhutan Bolivia Botswana "
         "Brazil Brunei Bulgaria Burundi Cambodia Cameroon Canada Chad Chile China Colombia Comoros "
@@ -90,14 +86,14 @@ _REGION_NAMES = frozenset(n.lower() for n in (*_COUNTRIES, *_US_STATES.values())
     "queensland", "bavaria", "bayern", "catalonia", "catalunya", "maharashtra", "karnataka",
     "tamil nadu", "kerala", "telangana", "gujarat", "punjab", "delhi", "scotland", "wales",
 }  # fmt: skip
-_CITY_CONNECTORS = _words(
+_CITY_CONNECTORS = word_set(
     "am an im der de del della di da do dos das du la le les los las upon on sur y e of the"
 )
 _POSTCODE = re.compile(  # "10115 Berlin", "Austin, TX 78701", "London SW1A 1AA"
     r"^\s*\d{3,6}(?:-\d{3,4})?\s+"
     r"|\s+(?:\d{3,6}(?:-\d{3,4})?|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d)\s*$"
 )
-_NOT_CITY_WORDS = _words(
+_NOT_CITY_WORDS = word_set(
     "inc ltd llc gmbh corp corporation company group labs lab university college institute "
     "school street st road rd avenue ave lane suite floor apt engineer scientist analyst "
     "manager developer intern consultant remote hybrid"
@@ -181,9 +177,6 @@ _PHONE_LABEL = re.compile(
 )
 _NANP = re.compile(r"\d{3}[\s.-]\d{3}[\s.-]\d{4}")
 _TRUNK_ZERO = re.compile(r"\(\s*0\s*\)")
-_DATE_POINT = r"(?:(?:19|20)\d\d(?:\s*[./-]\s*\d{1,2})?|\d{1,2}\s*[./-]\s*(?:19|20)\d\d)"
-_DATE_LIKE = re.compile(rf"{_DATE_POINT}(?:\s*[-–—]+\s*{_DATE_POINT})?")
-_ALL_YEARS = re.compile(r"(?:(?:19|20)\d\d[\s./-]*)+")
 _CONTACT_HEADINGS = frozenset(
     {
         "contact",
@@ -206,28 +199,6 @@ _BARE_DOMAIN = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Contacts:
-    """Contact details found in one resume (links without scheme and "www.")."""
-
-    emails: tuple[str, ...] = ()
-    phones: tuple[str, ...] = ()
-    linkedin: str | None = None
-    github: str | None = None
-    websites: tuple[str, ...] = ()
-    location: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "emails": list(self.emails),
-            "phones": list(self.phones),
-            "linkedin": self.linkedin,
-            "github": self.github,
-            "websites": list(self.websites),
-            "location": self.location,
-        }
-
-
 def extract_contacts(lines: Sequence[str], sections: Sequence[str]) -> Contacts:
     """E-mails, phones and links anywhere (deduplicated, in order); location from the header."""
     contactish = _contact_lines(lines, sections)
@@ -239,19 +210,19 @@ def extract_contacts(lines: Sequence[str], sections: Sequence[str]) -> Contacts:
             continue
         rest = line
         if "@" in line:
-            for m in _EMAIL.finditer(line):
+            for m in EMAIL.finditer(line):
                 emails.setdefault(m.group().lower(), m.group())
-            rest = _EMAIL.sub(_blank, line)
+            rest = EMAIL.sub(blank, line)
         if "." in rest:
-            found = [_clean_link(m.group()) for m in _URL.finditer(rest)]
+            found = [_clean_link(m.group()) for m in URL.finditer(rest)]
             if found:
                 links.update((link, None) for link in found if link and link not in links)
-                rest = _URL.sub(_blank, rest)
+                rest = URL.sub(blank, rest)
             if i in contactish:
                 for m in _BARE_DOMAIN.finditer(rest):
                     links.setdefault(_clean_link(m.group()), None)
         if _NINE_DIGITS.search(rest):
-            for m in _PHONE.finditer(rest):
+            for m in PHONE.finditer(rest):
                 for phone in _phones_in(m, rest, labelled=i in contactish):
                     phones.setdefault(phone, None)
     linkedin, github, websites = _sort_links(list(links))
@@ -263,10 +234,6 @@ def extract_contacts(lines: Sequence[str], sections: Sequence[str]) -> Contacts:
         websites=tuple(websites),
         location=_location(lines, sorted(contactish)),
     )
-
-
-def _blank(m: re.Match[str]) -> str:
-    return " " * len(m.group())
 
 
 def _contact_lines(lines: Sequence[str], sections: Sequence[str]) -> set[int]:
@@ -285,7 +252,7 @@ def _contact_lines(lines: Sequence[str], sections: Sequence[str]) -> set[int]:
 
 
 def _phones_in(m: re.Match[str], line: str, labelled: bool) -> list[str]:
-    """Normalised phones inside one `segment._PHONE` match (split at wide gaps)."""
+    """Normalised phones inside one `text.patterns.PHONE` match (split at wide gaps)."""
     out = []
     base = m.start()
     for piece in re.finditer(r"[^\t]+?(?=\s{2,}|\t|$)", m.group()):
@@ -309,7 +276,7 @@ def _normalise_phone(cand: str, before: str, labelled: bool) -> str | None:
     digits = "".join(ch for ch in cand_digits if ch.isdigit())
     if not 9 <= len(digits) <= 15:
         return None
-    if _YEAR_RANGE.fullmatch(cand) or _DATE_LIKE.fullmatch(cand) or _ALL_YEARS.fullmatch(cand):
+    if YEAR_RANGE.fullmatch(cand) or DATE_LIKE.fullmatch(cand) or ALL_YEARS.fullmatch(cand):
         return None
     shaped = (
         plus
@@ -357,9 +324,9 @@ def _location(lines: Sequence[str], candidates: list[int]) -> str | None:
     """A labelled location first ("Location: …", "Based in …"), then a "City, Region" segment."""
     cleaned = {}
     for i in candidates:
-        text = _EMAIL.sub(" ", lines[i])
-        text = _URL.sub(" ", text)
-        cleaned[i] = _PHONE.sub(" ", text)
+        text = EMAIL.sub(" ", lines[i])
+        text = URL.sub(" ", text)
+        cleaned[i] = PHONE.sub(" ", text)
     for i in candidates:
         m = _LABEL.search(cleaned[i])
         if m:

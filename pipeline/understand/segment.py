@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..records import Document, Line
+from ..text.patterns import BULLET, EMAIL, PHONE, URL, YEAR_RANGE, blank
 
 SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
     "summary": (
@@ -96,19 +97,7 @@ SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
     ),
 }
 _HEADING_TO_SECTION = {h: s for s, heads in SECTION_HEADINGS.items() for h in heads}
-_BULLET = re.compile(r"^\s*(?:[•·▪■◦●○\-–—*►➢✓]|\d{1,2}[.)])\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
-
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_URL = re.compile(
-    r"(?:https?://|www\.)\S+|\b(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com)/\S*",
-    re.I,
-)
-_PHONE = re.compile(r"(?<!\w)(?:\+?\d[\d\s().-]{7,}\d)(?!\w)")
-_YEAR_RANGE = re.compile(
-    r"(?:\d{1,2}\s*[/.-]\s*)?(?:19|20)\d\d(?:\s*[/.-]\s*\d{1,2})?\s*[-–—.]+\s*"
-    r"(?:\d{1,2}\s*[/.-]\s*)?(?:19|20)\d\d(?:\s*[/.-]\s*\d{1,2})?"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +231,7 @@ def _units(lines: list[str], starts: list[int]) -> tuple[list[int], list[int]]:
         if blocks and i > 0:
             prev = lines[i - 1].rstrip()
             continues = (
-                not _BULLET.match(line)
+                not BULLET.match(line)
                 and heading_section(line) is None
                 and heading_section(prev) is None
                 and prev[-1:] not in ".!?:;"
@@ -269,15 +258,12 @@ def _units(lines: list[str], starts: list[int]) -> tuple[list[int], list[int]]:
 def mask_contacts(text: str) -> str:
     """Replace e-mails, links and phone numbers with spaces (same length), so they never match."""
 
-    def blank(m: re.Match[str]) -> str:
-        return " " * len(m.group())
-
     def blank_phone(m: re.Match[str]) -> str:
         digits = sum(ch.isdigit() for ch in m.group())
-        if digits < 9 or _YEAR_RANGE.fullmatch(m.group().strip()):
+        if digits < 9 or YEAR_RANGE.fullmatch(m.group().strip()):
             return m.group()  # "2017 - 2019", "01/2010 - 05/2012" are dates, not phones
         return blank(m)
 
-    text = _EMAIL.sub(blank, text)
-    text = _URL.sub(blank, text)
-    return _PHONE.sub(blank_phone, text)
+    text = EMAIL.sub(blank, text)
+    text = URL.sub(blank, text)
+    return PHONE.sub(blank_phone, text)
