@@ -9,7 +9,7 @@ counted as a multiset against the drawn text. Seconds per page are the median of
 core (OMP_THREAD_LIMIT=1, as in the pipeline), rendering included.
 
 Prints figures; it is not a test. The measured figures and the choice they led to are in the
-comment on OCR_DPI in pipeline/parsers/ocr.py.
+comment on OCR_DPI in pipeline/read/ocr.py.
 Needs the dev extras (reportlab, Pillow) and Tesseract.
 Run: python benchmarks/ocr_dpi.py [--scan-dpi 200 300] [--repeats 3] [--pages helvetica-7pt]
 """

@@ -1,4 +1,4 @@
-"""Measure the word-boundary thresholds of pipeline/parsers/words.py on real PDFs.
+"""Measure the word-boundary thresholds of pipeline/read/words.py on real PDFs.
 
 For each page of a sample of real PDFs (../shared/data/livecareer across every category, and
 every PDF of ../shared/data/layouts), PDFium's characters go through the word model with a grid

@@ -1,4 +1,4 @@
-"""Contact details from a resume's lines (pipeline/contacts.py)."""
+"""Contact details from a resume's lines (pipeline/understand/contacts.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Word boundaries from geometry (pipeline/parsers/words.py), on PDFs that reproduce real
+"""Word boundaries from geometry (pipeline/read/words.py), on PDFs that reproduce real
 producers' habits: glyphs placed one by one with no usable space, tight kerning, justified
 text, letter-spaced headings, a label rotated down the margin."""
 

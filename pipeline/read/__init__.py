@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ..errors import ParseError
 from ..records import Document, Line
 from ..text.normalize import normalize_line
-from .sniff import DOC, DOCX, HTML, IMAGE, ODT, PDF, RTF, decode_text, sniff
+from .sniff import DOC, DOCX, HTML, IMAGE, ODT, PDF, RTF, decode_text, sniff_format
 from .source import Source, read_source
 
 PARSER_VERSION = "3"  # bump when parsing output changes: stored profiles key on it
@@ -41,7 +41,7 @@ def parse_source(
 ) -> Document:
     """Read a resume's bytes (see `parse`)."""
     data = source.data
-    kind = sniff(data)
+    kind = sniff_format(data)
     result = _read(kind, data, pdf_engine, docx_engine, ocr)
     lines = _normalise(result.lines)
     letters = _count_letters(lines, MIN_LETTERS)

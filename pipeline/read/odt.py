@@ -74,6 +74,7 @@ def read_odt(data: bytes) -> tuple[list[Line], int]:
         EOFError,
         zlib.error,
         etree.XMLSyntaxError,
+        NotImplementedError,  # zipfile: a compression method or version it does not know
     ) as exc:
         raise ParseError("corrupt_document", type(exc).__name__) from None
     body = content.find(f"{_OFFICE}body/{_OFFICE}text")

@@ -32,7 +32,10 @@ def read_words(data: bytes) -> tuple[list[list[Word]], int]:
     _BOLD_BY_FONT.clear()  # font handles are only unique while their document is open
     try:
         for index in range(len(document)):
-            page = document[index]
+            try:
+                page = document[index]
+            except pdfium.PdfiumError:
+                raise ParseError("corrupt_pdf", f"page {index + 1} could not be loaded") from None
             try:
                 width, height = page.get_size()
                 textpage = page.get_textpage()
@@ -146,7 +149,7 @@ def _char_geometry(raw, textpage, text: str, height: float) -> words.Chars:
 
 
 class _Looks(PageLooks):
-    """The visibility rule (pipeline/parsers/visibility.py) with PDFium's colours and shapes."""
+    """The visibility rule (pipeline/read/visibility.py) with PDFium's colours and shapes."""
 
     def __init__(self, raw, page_handle, textpage, size: tuple[float, float]) -> None:
         super().__init__(size)

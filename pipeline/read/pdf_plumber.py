@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 
@@ -61,13 +62,14 @@ def read_words(data: bytes) -> tuple[list[list[Word]], int]:
             raise ParseError("encrypted_pdf") from None
         raise ParseError("corrupt_pdf", type(exc).__name__) from None
     finally:
-        pdf.close()
+        with contextlib.suppress(Exception):  # closing walks the pages again; damage is known
+            pdf.close()
     return pages, hidden
 
 
 def _page_words(chars: list[dict], number: int):
     """(Word, its first char dict) for each word of a page: pdfplumber's chars through the
-    shared word model (pipeline/parsers/words.py), in the order they were drawn."""
+    shared word model (pipeline/read/words.py), in the order they were drawn."""
     if not chars:
         return
     texts = [_uncid(c["text"]) for c in chars]
@@ -103,7 +105,7 @@ def _page_words(chars: list[dict], number: int):
 
 
 class _PageLooks(PageLooks):
-    """The visibility rule (pipeline/parsers/visibility.py) with pdfplumber's char and shape
+    """The visibility rule (pipeline/read/visibility.py) with pdfplumber's char and shape
     dicts."""
 
     def __init__(self, page) -> None:

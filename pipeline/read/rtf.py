@@ -252,6 +252,8 @@ class _Reader:
 
     def _unicode(self, value: int) -> None:
         code = value + 65536 if value < 0 else value
+        if not 0 <= code <= 0x10FFFF:
+            code = 0xFFFD  # \u takes a signed 16-bit number; anything else is damage
         self.skip = self.state.uc
         if 0xD800 <= code < 0xDC00:
             self.high_surrogate = code

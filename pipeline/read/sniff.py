@@ -24,7 +24,7 @@ _HTML_MARKERS = (b"<!doctype html", b"<html", b"<body", b"<head")
 _HEAD = 8192
 
 
-def sniff(data: bytes) -> str:
+def sniff_format(data: bytes) -> str:
     """Return the format (PDF, DOCX, DOC, RTF, ODT, HTML, IMAGE or TEXT) of a file from its
     bytes, or raise ParseError. Only the first 8 KiB are looked at, and a ZIP's directory."""
     head = data[:_HEAD]
@@ -77,7 +77,7 @@ def _sniff_zip(data: bytes) -> str:
 
 
 def read_xml_part(archive: zipfile.ZipFile, name: str, reason: str):
-    """Parse one XML part of a DOCX or ODT archive that `sniff` has checked: no entity
+    """Parse one XML part of a DOCX or ODT archive that `sniff_format` has checked: no entity
     expansion, no DTD, no network, and no part that inflates beyond MAX_ENTRY_BYTES. Raises
     ParseError(reason) for an oversized part; damage surfaces as zipfile/lxml errors."""
     from lxml import etree

@@ -163,7 +163,7 @@ def _competencies(
     mentions: dict[str, list[SkillMention]], lexicon: Lexicon, layout, model
 ) -> tuple[CompetencyEvidence, ...]:
     """Per competency: the matcher's skills, and with a model the sentence-level rule in
-    pipeline/classify.py (probability = the best sentence's, evidence = the best sentences)."""
+    pipeline/skills/classify.py (probability = the best sentence's, evidence = the best sentences)."""
     scored = _classify_units(mentions, lexicon, layout, model) if model is not None else None
     out = []
     for j, (cid, comp) in enumerate(lexicon.competencies.items()):
