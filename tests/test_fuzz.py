@@ -18,13 +18,30 @@ import fuzz  # noqa: E402
 
 from pipeline.errors import ParseError  # noqa: E402
 
-REGRESSIONS = sorted((ROOT / "tests" / "fuzz_regressions").glob("*/*"))
+KEPT = sorted((ROOT / "tests" / "fuzz_regressions").glob("*/*"))
+REGRESSIONS = [p for p in KEPT if not p.name.startswith("timeout-")]
+SLOW = [p for p in KEPT if p.name.startswith("timeout-")]  # stopped by the worker time limit
 READERS = [name for name in fuzz.readers() if name != "doc"]  # doc: antiword's own code
 
 
 @pytest.mark.parametrize("path", REGRESSIONS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_a_kept_crash_is_refused_cleanly(path):
     fuzz.harness(path.parent.name)(path.read_bytes())  # ParseError is caught by the harness
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", SLOW, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_kept_slow_input_is_stopped_by_the_worker_time_limit(path, tmp_path, tiny_lexicon):
+    """Inputs that made a reader run past the fuzzer's limit: in a batch, the isolated worker
+    stops them at --timeout and the file fails with "timeout" (or is refused sooner)."""
+    from pipeline.run.workers import Limits, WorkerConfig, WorkerPool
+
+    engine = "pdfplumber" if path.parent.name == "pdf_plumber" else "pdfium"
+    target = tmp_path / "slow-input"
+    target.write_bytes(path.read_bytes())
+    config = WorkerConfig(tiny_lexicon.path, None, engine, "lxml", None, ocr=False)
+    ((_, outcome),) = list(WorkerPool(config, 1, Limits(timeout=5, cpu_seconds=5)).map([target]))
+    assert outcome.status == "failed" and outcome.reason is not None
 
 
 def _mutate(data: bytes, rng: random.Random) -> bytes:

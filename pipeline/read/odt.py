@@ -75,6 +75,7 @@ def read_odt(data: bytes) -> tuple[list[Line], int]:
         zlib.error,
         etree.XMLSyntaxError,
         NotImplementedError,  # zipfile: a compression method or version it does not know
+        RuntimeError,  # zipfile: an encrypted member
     ) as exc:
         raise ParseError("corrupt_document", type(exc).__name__) from None
     body = content.find(f"{_OFFICE}body/{_OFFICE}text")

@@ -298,8 +298,8 @@ class _Reader:
             return True
         fg = colors[state.color] if 0 < state.color < len(colors) else None
         back: RGB | None = WHITE
-        if state.back:  # an "auto" entry is white; an index past the table, unknown
-            back = (colors[state.back] or WHITE) if state.back < len(colors) else None
+        if state.back:  # an "auto" entry is white; an index off the table, unknown
+            back = (colors[state.back] or WHITE) if 0 < state.back < len(colors) else None
         return hidden_colour(fg, back)
 
     def _emit(self, text: str) -> None:
