@@ -86,6 +86,7 @@ def test_screen_mixed_folder(mixed_folder, tmp_path):
     }
 
 
+@pytest.mark.slow
 def test_screen_is_byte_identical_on_rerun(mixed_folder, tmp_path):
     outputs = []
     for name in ("a", "b"):
@@ -109,6 +110,7 @@ def test_screen_all_good_exits_zero(tmp_path):
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.slow
 def test_pdfplumber_engine_gives_same_shortlist(mixed_folder, tmp_path):
     records = {}
     for engine in ("pdfium", "pdfplumber"):

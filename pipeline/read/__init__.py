@@ -12,7 +12,7 @@ from ..text.normalize import normalize_line
 from .sniff import DOC, DOCX, HTML, IMAGE, ODT, PDF, RTF, decode_text, sniff_format
 from .source import Source, read_source
 
-PARSER_VERSION = "3"  # bump when parsing output changes: stored profiles key on it
+PARSER_VERSION = "4"  # bump when parsing output changes: stored profiles key on it
 PDF_ENGINES = ("pdfium", "pdfplumber")
 DOCX_ENGINES = ("lxml", "python-docx")
 MIN_LETTERS = 40  # below this a document has no usable text

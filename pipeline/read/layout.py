@@ -19,6 +19,11 @@ CHUNK_GAP_EM = 1.2  # a horizontal gap wider than this many font sizes splits a 
 MAX_CROSSING = 0.12  # share of rows allowed to cross a gutter (full-width headings)
 MIN_ROWS_EACH_SIDE = 3
 MAX_DEPTH = 3  # regions within regions searched for their own gutter
+# Vertical distances are measured top to top (the line pitch), in font sizes, so that both
+# engines agree: PDFium's boxes include the font's ascent and descent, pdfplumber's are one
+# font size tall, so gaps between boxes differ while the pitch does not.
+BLOCK_PITCH = 1.6  # a pitch above this starts a new paragraph or cell (about half a line)
+TAIL_PITCH = 2.0  # rows after a pitch this wide are read after both columns
 WIDE_ROW = 0.8  # a run of text this wide (share of the text's width) spans the columns
 _CAPITALS = re.compile(r"[A-Z&]+")
 
@@ -111,8 +116,8 @@ def _read_band(band: list[tuple[list[Word], list[Word]]]) -> list[Line]:
         return _read_band(band[:tail]) + [_line(left or right) for left, right in band[tail:]]
     blocks = _right_blocks(band)
     if not _label_column(band, blocks):
-        left = [_line(left) for left, _ in band if left]
-        return left + [_line(right) for _, right in band if right]
+        left_lines = [_line(left) for left, _ in band if left]
+        return left_lines + [_line(right) for _, right in band if right]
     out: list[Line] = []
     group_left: list[Line] = []
     group_right: list[Line] = []
@@ -140,8 +145,8 @@ def _tail_start(band: list[tuple[list[Word], list[Word]]]) -> int | None:
         return None
     above = [w for w in band[end][0] + band[end][1]]
     below = band[end + 1][0] or band[end + 1][1]
-    gap = min(w.top for w in below) - max(w.bottom for w in above)
-    return end + 1 if gap >= 0.8 * max(w.size for w in below) else None
+    pitch = min(w.top for w in below) - min(w.top for w in above)
+    return end + 1 if pitch >= TAIL_PITCH * max(w.size for w in below) else None
 
 
 def _right_blocks(band: list[tuple[list[Word], list[Word]]]) -> list[int | None]:
@@ -159,8 +164,8 @@ def _right_blocks(band: list[tuple[list[Word], list[Word]]]) -> list[int | None]
         if previous is None:
             number += 1
         else:
-            gap = min(w.top for w in right) - max(w.bottom for w in previous)
-            if gap > 0.45 * max(max(w.size for w in right), 4.0):
+            pitch = min(w.top for w in right) - min(w.top for w in previous)
+            if pitch > BLOCK_PITCH * max(max(w.size for w in right), 4.0):
                 number += 1
         blocks.append(number)
         previous = right
@@ -212,7 +217,12 @@ def _rows(words: Sequence[Word]) -> list[list[Word]]:
     band_top = band_bottom = None
     for word in ordered:
         centre = (word.top + word.bottom) / 2
-        if rows and band_top is not None and band_top <= centre <= band_bottom:
+        if (
+            rows
+            and band_top is not None
+            and band_bottom is not None
+            and band_top <= centre <= band_bottom
+        ):
             rows[-1].append(word)
             continue
         rows.append([word])
