@@ -49,3 +49,16 @@ def test_public_names_resolve():
     for name in pipeline.__all__:
         assert getattr(pipeline, name) is not None
     assert callable(pipeline.parse) and pipeline.parse.__module__ == "pipeline.read"
+
+
+def test_write_shortlist_from_the_library_lists_every_name_of_a_copy(tmp_path, tiny_lexicon):
+    import json
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    good = pdf_single_column(folder / "a.pdf", ["SKILLS", "Python, PyTorch, Pandas"] * 3)
+    (folder / "copy-of-a.pdf").write_bytes(good.read_bytes())
+    screener = Screener(make_job(tiny_lexicon), lexicon=tiny_lexicon, as_of=date(2026, 1, 1))
+    pipeline.write_shortlist(screener.screen(folder), tmp_path / "out")
+    data = json.loads((tmp_path / "out" / "shortlist.json").read_text())
+    assert [c["files"] for c in data["candidates"]] == [["a.pdf", "copy-of-a.pdf"]]

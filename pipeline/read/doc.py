@@ -51,7 +51,7 @@ def read_doc(data: bytes) -> list[Line]:
 
 def _antiword_lines(text: str) -> list[Line]:
     """antiword's text, with table rows ("|cell |cell |") split into one line per cell."""
-    lines = []
+    lines: list[Line] = []
     for raw in text.splitlines():
         row = raw.strip()
         if len(row) > 1 and row.startswith("|") and row.endswith("|"):

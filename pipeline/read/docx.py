@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from ..errors import ParseError
 from ..records import Line
@@ -75,7 +76,8 @@ def _parts_python_docx(data: bytes):
         raise ParseError("corrupt_docx", type(exc).__name__) from None
     except Exception as exc:  # lxml XMLSyntaxError, zipfile errors, …
         raise ParseError("corrupt_docx", type(exc).__name__) from None
-    headers, footers = [], []
+    headers: list[Any] = []  # python-docx parts
+    footers: list[Any] = []
     for rel in document.part.rels.values():
         kind = rel.reltype.rsplit("/", 1)[-1]
         if kind in ("header", "footer") and not rel.is_external:
@@ -102,7 +104,8 @@ def _parts_zip(data: bytes):
             body = document.find(f"{_W}body")
             if body is None:
                 raise ParseError("corrupt_docx", "document.xml has no body")
-            headers, footers = [], []
+            headers: list[str] = []
+            footers: list[str] = []
             names = set(archive.namelist())
             if "word/_rels/document.xml.rels" in names:
                 rels = load(archive, "word/_rels/document.xml.rels")

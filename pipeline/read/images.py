@@ -22,8 +22,9 @@ class ImageInfo:
 
 
 def _info(pixels: int, dpi: float | None, page_heights: list[int]) -> ImageInfo:
-    plausible = dpi is not None and 50 <= dpi <= 2400
-    return ImageInfo(pixels, float(dpi if plausible else ASSUMED_IMAGE_DPI), tuple(page_heights))
+    if dpi is None or not 50 <= dpi <= 2400:
+        dpi = ASSUMED_IMAGE_DPI
+    return ImageInfo(pixels, float(dpi), tuple(page_heights))
 
 
 def image_info(data: bytes) -> ImageInfo:

@@ -204,7 +204,8 @@ class _Looks(PageLooks):
                 if raw.FPDFPageObj_GetFillColor(obj, *self.refs):
                     if self.channels[3].value < 128:
                         continue  # a translucent overlay, not a background
-                    color = tuple(c.value for c in self.channels[:3])
+                    r, g, b, _ = self.channels
+                    color = (r.value, g.value, b.value)
                 # else a pattern or gradient fill: no single colour (None, like an image)
             image = kind == raw.FPDF_PAGEOBJ_IMAGE
             out.append(Backdrop(left, height - top, right, height - bottom, color, image))

@@ -80,9 +80,11 @@ def _page_words(chars: list[dict], number: int):
     geometry = np.array(
         [(c["x0"], c["x1"], c["top"], c["bottom"]) for c in chars], dtype=np.float64
     )
+    x0, x1, top, bottom = geometry.T
     rotated = np.array([not c.get("upright", True) for c in chars], dtype=bool)
+    line_end = np.zeros(len(chars), bool)
     model = words_model.Chars(
-        codes, *geometry.T, blank=blank, line_end=np.zeros(len(chars), bool), rotated=rotated
+        codes, x0, x1, top, bottom, blank=blank, line_end=line_end, rotated=rotated
     )
     for start, end in words_model.spans(model).tolist():
         text = "".join(texts[i] for i in range(start, end) if not blank[i])
@@ -166,17 +168,17 @@ def _record_render_modes() -> None:
     class _WithRenderMode(base):  # type: ignore[misc, valid-type]
         _render_mode = 0
 
-        def render_string(self, textstate, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def render_string(self, textstate, *args, **kwargs):
             self._render_mode = getattr(textstate, "render", 0) or 0
             return super().render_string(textstate, *args, **kwargs)
 
-        def render_char(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def render_char(self, *args, **kwargs):
             adv = super().render_char(*args, **kwargs)
             if self.cur_item._objs:
                 self.cur_item._objs[-1].render_mode = self._render_mode
             return adv
 
-    plumber_page.PDFPageAggregatorWithMarkedContent = _WithRenderMode
+    plumber_page.PDFPageAggregatorWithMarkedContent = _WithRenderMode  # type: ignore[misc]
     _MODES_RECORDED = True
 
 

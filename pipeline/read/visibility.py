@@ -134,10 +134,16 @@ def to_rgb(components) -> RGB | None:
         grey = round(255 * values[0])
         rgb = (grey, grey, grey)
     elif len(values) == 3:
-        rgb = tuple(round(255 * v) for v in values)
+        r, g, b = values
+        rgb = (round(255 * r), round(255 * g), round(255 * b))
     elif len(values) == 4:
         c, m, y, k = values
-        rgb = tuple(round(255 * (1 - v) * (1 - k)) for v in (c, m, y))
+        rgb = (
+            round(255 * (1 - c) * (1 - k)),
+            round(255 * (1 - m) * (1 - k)),
+            round(255 * (1 - y) * (1 - k)),
+        )
     else:
         return None
-    return tuple(min(255, max(0, v)) for v in rgb)  # type: ignore[return-value]
+    red, green, blue = (min(255, max(0, v)) for v in rgb)
+    return red, green, blue

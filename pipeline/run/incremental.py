@@ -89,7 +89,8 @@ class Entry:
     name: str
     sha256: str | None  # None when refused before reading
     reason: str | None = None  # why it was refused
-    cache_key: tuple = ()  # (path, size, mtime_ns, inode) for the hash cache
+    # (path, size, mtime_ns, inode) for the hash cache
+    cache_key: tuple[str, int, int, int] | None = None
     from_cache: bool = False
 
 
@@ -228,6 +229,7 @@ class IncrementalRun:
         return out
 
     def _needs_parsing(self, entry: Entry, counts: dict[str, int]) -> bool:
+        assert entry.sha256 is not None
         state = self.store.profile_state(entry.sha256, self.versions)
         todo = (
             state is None
@@ -242,6 +244,7 @@ class IncrementalRun:
 
     def _record_seen(self, entry: Entry, now: str, run_id: int) -> None:
         """Remember a name and the hash of an entry that is not parsed (write only what is new)."""
+        assert entry.sha256 is not None
         known = self.store.name_first_seen(entry.sha256)
         if entry.name in known and entry.from_cache:
             return
@@ -282,10 +285,13 @@ class IncrementalRun:
         if self._stop.is_set():
             with store.transaction() as db:
                 for index in sorted(started - finished):
-                    store.abandon(db, todo[index].sha256, self.versions)
+                    sha = todo[index].sha256
+                    assert sha is not None
+                    store.abandon(db, sha, self.versions)
             raise Interrupted(f"stopped after {len(finished)} of {len(todo)} new files")
 
     def _started(self, entry: Entry, now: str, run_id: int) -> None:
+        assert entry.sha256 is not None
         with self.store.transaction() as db:
             self.store.add_name(db, entry.sha256, entry.name, now, run_id)
             self.store.mark_in_flight(db, entry.sha256, self.versions, now)
@@ -303,6 +309,7 @@ class IncrementalRun:
         file changed meanwhile and is left for the next run."""
         store = self.store
         sha = entry.sha256
+        assert sha is not None
         if raw.sha256 is not None and raw.sha256 != sha:
             with store.transaction() as db:
                 store.abandon(db, sha, self.versions)
@@ -433,9 +440,9 @@ class IncrementalRun:
     ) -> RunReport:
         names = {e.name: e for e in present}
         updated = tuple(
-            Updated(name, names[name].sha256, sha)
+            Updated(name, new_sha, sha)
             for name, (sha, _reason) in sorted(previous.items())
-            if name in names and sha and names[name].sha256 and names[name].sha256 != sha
+            if name in names and sha and (new_sha := names[name].sha256) and new_sha != sha
         )
         removed = tuple(
             Removed(name, sha) for name, (sha, _reason) in sorted(previous.items())

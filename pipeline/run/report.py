@@ -91,11 +91,25 @@ def outcome_record(outcome: FileOutcome) -> dict[str, Any]:
                         "end": m.end,
                         "section": m.section,
                         "evidence": m.evidence,
+                        **({"hedge": m.hedge} if m.hedge else {}),
                     }
                     for m in hit.mentions
                 ],
             }
             for hit in p.skills
+        ],
+        # Wishes and negations ("would like to learn Go"): shown, never counted as skills.
+        not_counted=[
+            {
+                "id": m.skill_id,
+                "text": m.surface,
+                "hedge": m.hedge,
+                "start": m.start,
+                "end": m.end,
+                "section": m.section,
+                "evidence": m.evidence,
+            }
+            for m in p.hedged
         ],
     )
     return record
@@ -376,7 +390,9 @@ def _one_item_per_line(document: dict[str, Any]) -> str:
 def shortlist_record(shortlist: Shortlist) -> RenderedShortlist:
     """Render an in-memory Shortlist (library use, no store)."""
     candidates = [
-        CandidateRow.from_entry(candidate_entry(o), o.files or (o.source,))
+        CandidateRow.from_entry(
+            candidate_entry(o), shortlist.files.get(o.sha256 or "") or (o.source,)
+        )
         for o in shortlist.ranked
     ]
     failed = [FailedRow(o.source, o.sha256, o.reason or "internal_error") for o in shortlist.failed]

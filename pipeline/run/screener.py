@@ -250,14 +250,12 @@ class Screener:
                 files.setdefault(outcome.sha256, [outcome.source])
             if progress is not None:
                 progress(outcome)
-        ranked = tuple(
-            sorted(
-                scored,
-                key=lambda o: rank_key(
-                    o.scored.disqualified, o.scored.score, o.scored.candidate_id, o.source
-                ),
-            )
-        )
+
+        def rank(o: FileOutcome) -> tuple:
+            assert o.scored is not None  # score() sets it on every profile (self.job is set)
+            return rank_key(o.scored.disqualified, o.scored.score, o.scored.candidate_id, o.source)
+
+        ranked = tuple(sorted(scored, key=rank))
         failed.sort(key=lambda o: o.source)
         return Shortlist(
             self.job,

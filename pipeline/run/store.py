@@ -294,6 +294,7 @@ class Store:
                 "INSERT INTO runs (started, job_sha256, job, out_dir, top) VALUES (?, ?, ?, ?, ?)",
                 (now, job_sha256, json.dumps(job, sort_keys=True), out_dir, top),
             )
+            assert cur.lastrowid is not None  # set by the INSERT
             return int(cur.lastrowid)
 
     def finish_run(self, run_id: int, now: str, report: dict[str, Any]) -> None:

@@ -322,7 +322,7 @@ class _ChildWorker(_Worker):
         child.close()
         self.conn = Connection(parent.detach())
         self.conn.send((config, limits))
-        self.process = _ChildProcess(popen)  # type: ignore[assignment]
+        self.process = _ChildProcess(popen)
         self.task = None
         self.started = 0.0
         self.ready = False

@@ -97,11 +97,11 @@ def select(data: Path) -> list[Entry]:
             members = sorted(members, key=lambda r: hashlib.sha256(r["id"].encode()).hexdigest())
             members = members[:PER_OTHER_CATEGORY]
         for row in sorted(members, key=lambda r: r["id"]):
-            path = data / "livecareer" / row["file"]
+            resume_path = data / "livecareer" / row["file"]
             eid = f"lc-{row['id']}"
             entries.append(
                 Entry(eid, "livecareer", f"livecareer/{row['file']}", category,
-                      _sha256_file(path), eid, 0)
+                      _sha256_file(resume_path), eid, 0)
             )  # fmt: skip
     with open(data / "layouts" / "files.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))

@@ -122,10 +122,10 @@ def total_months(items: Iterable[JobEntry | DateRange | tuple[int, int]]) -> int
         if cur_end is not None and start <= cur_end + 1:
             cur_end = max(cur_end, end)
             continue
-        if cur_end is not None:
+        if cur_start is not None and cur_end is not None:
             total += cur_end - cur_start + 1
         cur_start, cur_end = start, end
-    if cur_end is not None:
+    if cur_start is not None and cur_end is not None:
         total += cur_end - cur_start + 1
     return total
 
@@ -157,6 +157,7 @@ def _month(m: re.Match[str], p: str, first: bool) -> tuple[int | None, bool]:
 def _from_match(m: re.Match[str], now: int, this_year: int) -> DateRange | None:
     begin, stop = m.span()
     current = False
+    start: int | None
     if m.group("sy"):
         y = int(m.group("sy"))
         end_year = y // 100 * 100 + int(m.group("sq"))

@@ -87,10 +87,13 @@ def _degree_at(line: str, strict: bool) -> tuple[str, str, int, int] | None:
         masked = line[:start] + " " * (end - start) + line[end:]
     for m in _DEGREE.finditer(masked):
         group = m.lastgroup
+        assert group is not None  # every alternative of _DEGREE is a named group
         text = m.group().strip()
         after = masked[m.end() :]
         if group == "long":
-            base = re.match(r"(?i)(bachelor|master|doctor|associate)", text).group(1).lower()
+            word = re.match(r"(?i)(bachelor|master|doctor|associate)", text)
+            assert word is not None  # the "long" group starts with one of these words
+            base = word.group(1).lower()
             possessive = re.search(r"(?i)['’]?s\b", text[len(base) :]) is not None
             of_kind = " of " in text.lower() or text.lower().endswith("degree")
             follows = re.match(r"\s+(?:of|in|degree)\b", after) is not None

@@ -304,14 +304,14 @@ def job_entries(lines: Sequence[str], sections: Sequence[str], as_of: date) -> l
             else:
                 shared = None
             found.append((i, r, title[1] if title else None, org[1] if org else None, top))
-        for k, (i, r, title, org, top) in enumerate(found):
+        for k, (i, r, title_text, org_text, top) in enumerate(found):
             stop = found[k + 1][4] - 1 if k + 1 < len(found) else last
             while stop > i and not lines[stop].strip():
                 stop -= 1
             out.append(
                 JobEntry(
-                    title=title,
-                    organisation=org,
+                    title=title_text,
+                    organisation=org_text,
                     start=month_text(r.start),
                     end=None if r.current else month_text(r.end),
                     current=r.current,

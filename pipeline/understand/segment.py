@@ -113,6 +113,11 @@ class Layout:
     def section_at(self, pos: int) -> str:
         return self.line_sections[bisect_right(self.line_starts, pos) - 1]
 
+    def unit_start_at(self, pos: int) -> int:
+        """Where the sentence or bullet holding `pos` starts."""
+        i = bisect_right(self.unit_starts, pos) - 1
+        return self.unit_starts[i] if i >= 0 else 0
+
     def evidence_at(self, start: int, end: int, limit: int = 240) -> str:
         """The sentence or bullet around a mention, whitespace collapsed, at most ~limit chars."""
         i = bisect_right(self.unit_starts, start) - 1
@@ -206,9 +211,9 @@ def analyse(document: Document) -> Layout:
     body_size = body_font_size(document.lines)
     starts: list[int] = []
     pos = 0
-    for line in lines:
+    for line_text in lines:
         starts.append(pos)
-        pos += len(line) + 1
+        pos += len(line_text) + 1
     text = "\n".join(lines)
     sections: list[str] = []
     current = "header"  # before the first heading: name, contact line, headline
