@@ -70,6 +70,9 @@ class SkillMention:
     end: int
     section: str
     evidence: str
+    # "aspirational" or "negated" (kept in Profile.hedged, not counted as a skill), "weak"
+    # ("familiar with the basics of": counted, with less credit), or None.
+    hedge: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +205,7 @@ class Profile:
     ocr_pages: int = 0
     hidden_text_dropped: int = 0
     keyword_stuffing: tuple[str, ...] = ()  # skills repeated far beyond what resumes do
+    hedged: tuple[SkillMention, ...] = ()  # wishes and negations: shown, never counted
 
     def skill_ids(self) -> frozenset[str]:
         return frozenset(hit.skill_id for hit in self.skills)
@@ -274,7 +278,7 @@ def profile_from_dict(data: dict[str, Any]) -> Profile:
         for c in data["competencies"]
     )
     tuples = ("sections", "keyword_stuffing")
-    typed = ("skills", "competencies", "contacts", "timeline", "education", *tuples)
+    typed = ("skills", "competencies", "contacts", "timeline", "education", "hedged", *tuples)
     fields = {k: v for k, v in data.items() if k not in typed}
     fields.update({k: tuple(data[k]) for k in tuples if k in data})
     return Profile(
@@ -283,5 +287,6 @@ def profile_from_dict(data: dict[str, Any]) -> Profile:
         contacts=Contacts.from_dict(data.get("contacts") or {}),
         timeline=tuple(JobEntry(**j) for j in data.get("timeline", ())),
         education=tuple(EducationEntry(**e) for e in data.get("education", ())),
+        hedged=tuple(SkillMention(**m) for m in data.get("hedged", ())),
         **fields,
     )

@@ -205,3 +205,22 @@ def test_full_header_and_to_dict() -> None:
 def test_empty() -> None:
     assert extract_contacts([], []) == Contacts()
     assert Contacts().to_dict()["emails"] == []
+
+
+def test_identity_lines_are_the_name_and_contact_lines_not_a_headline():
+    from pipeline.understand.contacts import identity_lines
+
+    lines = [
+        "Julia Ruby",
+        "Machine Learning Engineer | Python, PyTorch",
+        "julia@example.org | +44 20 7946 0958",
+        "12 Python Street, Leeds, UK",
+        "EXPERIENCE",
+        "Engineer, Contoso, 2020 - Present",
+    ]
+    sections = ["header"] * 4 + ["experience"] * 2
+    assert identity_lines(lines, sections) == {0, 2, 3}
+    # A first line that is a headline, not a name, is kept.
+    assert 0 not in identity_lines(
+        ["Data Scientist", *lines[2:]], ["header"] * 3 + ["experience"] * 2
+    )

@@ -104,7 +104,8 @@ def test_score_explains_each_requirement(tiny_matcher, tiny_lexicon):
     profile = profile_of(RESUME + ["Python"], tiny_matcher, tiny_lexicon)
     result = score_profile(profile, good_job(tiny_lexicon), tiny_lexicon)
     by_label = {r.requirement: r for r in result.requirements}
-    assert by_label["Python"].status == "met"
+    # A bare "Python" under the education heading is a mention without depth: partial credit.
+    assert by_label["Python"].status == "partial" and 0 < by_label["Python"].credit < 0.75
     assert by_label["ML frameworks"].status == "met"
     assert set(by_label["ML frameworks"].matched) == {"PyTorch", "scikit-learn", "Amazon SageMaker"}
     # SageMaker is in the AWS family, so it meets an AWS requirement, with its evidence.
@@ -115,6 +116,17 @@ def test_score_explains_each_requirement(tiny_matcher, tiny_lexicon):
     assert profile.years_experience == pytest.approx(9.9, abs=0.1)
     assert by_label["at least 3 years of experience"].status == "met"
     assert 0 < result.score < 100 and not result.disqualified
+
+
+def test_python_used_in_current_job_is_met(tiny_matcher, tiny_lexicon):
+    lines = RESUME[:5] + ["• Wrote the Python training jobs."] + RESUME[5:] + ["SKILLS", "Python"]
+    result = score_profile(
+        profile_of(lines, tiny_matcher, tiny_lexicon), good_job(tiny_lexicon), tiny_lexicon
+    )
+    python = next(r for r in result.requirements if r.requirement == "Python")
+    # In the current job's bullets and in the skills list: full credit, both places cited.
+    assert python.status == "met" and python.credit == 1.0
+    assert "• Wrote the Python training jobs." in python.evidence
 
 
 def test_contact_details_never_match(tiny_matcher, tiny_lexicon):

@@ -15,13 +15,13 @@ from ..skills.lexicon import Lexicon
 
 DEFAULT_WEIGHT = {"required": 2.0, "preferred": 1.0}
 _UNKNOWN = "\0unknown"  # stands for an id already reported as unknown
-_ENTRY_KEYS = {"skill", "competency", "any_of", "weight", "must", "label"}
+_ENTRY_KEYS = {"skill", "competency", "any_of", "role", "weight", "must", "label"}
 _TOP_KEYS = {"title", "description", "required", "preferred", "must_have", "min_years"}
 
 
 @dataclass(frozen=True, slots=True)
 class Requirement:
-    kind: str  # "skill", "competency" or "any_of"
+    kind: str  # "skill", "competency", "any_of" or "role" (job titles, lower case)
     targets: tuple[str, ...]
     weight: float
     must: bool
@@ -195,16 +195,28 @@ class _Resolver:
                 raise JobDefinitionError(
                     f"{self.source}: {where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}"
                 )
-            kinds = [k for k in ("skill", "competency", "any_of") if k in entry]
+            kinds = [k for k in ("skill", "competency", "any_of", "role") if k in entry]
             if len(kinds) != 1:
                 raise JobDefinitionError(
-                    f"{self.source}: {where}: give exactly one of 'skill', 'competency', 'any_of'"
+                    f"{self.source}: {where}: give exactly one of 'skill', 'competency', "
+                    "'any_of', 'role'"
                 )
             kind = kinds[0]
             if kind == "skill":
                 targets = (self._skill(entry["skill"], where),)
             elif kind == "competency":
                 targets = (self._competency(entry["competency"], where),)
+            elif kind == "role":
+                titles = entry["role"]
+                if isinstance(titles, str):
+                    titles = [titles]
+                if not isinstance(titles, list) or not all(
+                    isinstance(t, str) and t.strip() for t in titles
+                ):
+                    raise JobDefinitionError(
+                        f"{self.source}: {where}: 'role' must be a job title or a list of them"
+                    )
+                targets = tuple(dict.fromkeys(" ".join(t.lower().split()) for t in titles))
             else:
                 values = entry["any_of"]
                 if not isinstance(values, list) or not values:
@@ -225,6 +237,8 @@ class _Resolver:
             raise JobDefinitionError(f"{self.source}: {where}: expected an id or a mapping")
         if _UNKNOWN in targets:
             label = label or "?"
+        if label is None and kind == "role":
+            label = f"Role: {titles[0]}" if len(titles) == 1 else f"Role: {titles[0]} or similar"
         if label is None:
             if kind == "competency":
                 label = self.lexicon.competencies[targets[0]].name

@@ -138,13 +138,15 @@ def build_pipeline(kind: str = "word_char_lr", seed: int = 0):
 
 @dataclass
 class CompetencyModel:
-    """A loaded model with its thresholds; predicts in batches."""
+    """A loaded model: the sentence classifier and, from version 2, the document decision
+    (`doc`); version 1 models carry the sentence rule's thresholds instead."""
 
     pipeline: Any
     thresholds: dict[str, float]
     alphas: dict[str, float]
     version: str
     meta: dict[str, Any]
+    doc: DocDecision | None = None
 
     _fast: Any = None  # (W, b, A, B) when the model is linear and calibrated with sigmoids
 
@@ -263,6 +265,145 @@ def load_model(folder: str | os.PathLike[str]) -> CompetencyModel:
     pipeline = loads(data, trusted=TRUSTED_TYPES)
     if list(meta.get("labels", [])) != list(COMPETENCY_IDS):
         raise ModelError(f"{folder}: label set differs from the guide's competencies")
+    doc = DocDecision.from_meta(meta["document"]) if "document" in meta else None
     return CompetencyModel(
-        pipeline, dict(meta["thresholds"]), dict(meta["matcher_alphas"]), str(meta["version"]), meta
+        pipeline,
+        dict(meta.get("thresholds", {})),
+        dict(meta.get("matcher_alphas", {})),
+        str(meta["version"]),
+        meta,
+        doc,
     )
+
+
+# --------------------------------------------------------------- the document-level decision
+#
+# A competency is present in a resume when the lexicon found one of its skills, not hedged, in
+# the skills list, the work experience or the projects (explicit evidence is never vetoed),
+# or when a logistic model over the document's evidence says so with probability >= t_c.
+# The model's features, per competency: the three best sentence probabilities and their mean,
+# how many units pass 0.5 and 0.8, how many distinct skills the lexicon found in those
+# sections and elsewhere, whether all of them are weak ("basics of"), and the length of the
+# resume. It is fit on the development set's document labels (cross-validated; see
+# pipeline/skills/train.py and benchmarks/screening_quality.py).
+
+STRONG_SECTIONS = frozenset({"skills", "experience", "projects"})
+# A skills-list entry is not evidence of an act: for these, only work and projects count.
+ACT_COMPETENCIES = frozenset({"problem_solving", "communication_teamwork"})
+ACT_SECTIONS = frozenset({"experience", "projects"})
+# Skills named by a common word ("prepared reports and statistics"): strong only in a list.
+COMMON_WORD_SKILLS = frozenset({"statistics"})
+DOC_FEATURES = (
+    "max_p",
+    "second_p",
+    "third_p",
+    "top3_mean",
+    "units_p50",
+    "units_p80",
+    "skills_strong",
+    "skills_other",
+    "weak_only",
+    "units",
+)
+MIN_UNIT_WORDS = 3  # shorter units (headings, dates, company lines) are not classified
+
+
+def classifiable(text: str, heading: bool) -> bool:
+    """A unit worth asking the classifier about: a few words, not a heading."""
+    return not heading and len(text.split()) >= MIN_UNIT_WORDS
+
+
+def explicit_evidence(mentions, lexicon) -> Any:
+    """(competency x 3) array: distinct skills found in STRONG_SECTIONS (not weak), distinct
+    skills found elsewhere or only weakly, and 1 when every one of them is weak."""
+    import numpy as np
+
+    out = np.zeros((len(COMPETENCY_IDS), 3))
+    index = {c: j for j, c in enumerate(COMPETENCY_IDS)}
+    for sid, found in mentions.items():
+        sections = {m.section for m in found if m.hedge is None}
+        listed = "skills" in sections
+        for c in lexicon.skills[sid].competencies:
+            if c in ACT_COMPETENCIES:
+                strong = bool(sections & ACT_SECTIONS)
+            elif sid in COMMON_WORD_SKILLS:
+                strong = listed
+            else:
+                strong = bool(sections & STRONG_SECTIONS)
+            out[index[c], 0 if strong else 1] += 1
+    out[:, 2] = (out[:, 0] == 0) & (out[:, 1] > 0)
+    return out
+
+
+def doc_features(proba, explicit) -> Any:
+    """(competency x len(DOC_FEATURES)) features of one document."""
+    import numpy as np
+
+    units = proba.shape[0]
+    top = -np.sort(-proba, axis=0)[:3] if units else np.zeros((0, proba.shape[1]))
+    padded = np.zeros((3, len(COMPETENCY_IDS)))
+    padded[: top.shape[0]] = top
+    return np.column_stack(
+        [
+            padded[0],
+            padded[1],
+            padded[2],
+            padded.mean(axis=0),
+            np.log1p((proba >= 0.5).sum(axis=0)) if units else np.zeros(len(COMPETENCY_IDS)),
+            np.log1p((proba >= 0.8).sum(axis=0)) if units else np.zeros(len(COMPETENCY_IDS)),
+            np.log1p(explicit[:, 0]),
+            np.log1p(explicit[:, 1]),
+            explicit[:, 2],
+            np.full(len(COMPETENCY_IDS), np.log1p(units)),
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class DocDecision:
+    """Per competency: a standardised logistic model over DOC_FEATURES and its threshold."""
+
+    means: Any  # (C, F)
+    scales: Any  # (C, F)
+    coefs: Any  # (C, F)
+    intercepts: Any  # (C,)
+    thresholds: Any  # (C,)
+
+    def probabilities(self, features) -> Any:
+        import numpy as np
+
+        z = (features - self.means) / self.scales
+        return 1.0 / (1.0 + np.exp(-((z * self.coefs).sum(axis=1) + self.intercepts)))
+
+    def decide(self, features, explicit) -> tuple[Any, Any]:
+        """(present, probability) per competency."""
+        probability = self.probabilities(features)
+        return (explicit[:, 0] > 0) | (probability >= self.thresholds), probability
+
+    def to_meta(self) -> dict[str, Any]:
+        def rows(a) -> list:
+            return [[round(float(x), 6) for x in row] for row in a]
+
+        return {
+            "features": list(DOC_FEATURES),
+            "strong_sections": sorted(STRONG_SECTIONS),
+            "means": rows(self.means),
+            "scales": rows(self.scales),
+            "coefs": rows(self.coefs),
+            "intercepts": [round(float(x), 6) for x in self.intercepts],
+            "thresholds": [round(float(x), 4) for x in self.thresholds],
+        }
+
+    @classmethod
+    def from_meta(cls, meta: dict[str, Any]) -> DocDecision:
+        import numpy as np
+
+        if list(meta["features"]) != list(DOC_FEATURES):
+            raise ModelError("the model's document features are not this version's")
+        return cls(
+            np.array(meta["means"]),
+            np.array(meta["scales"]),
+            np.array(meta["coefs"]),
+            np.array(meta["intercepts"]),
+            np.array(meta["thresholds"]),
+        )

@@ -72,6 +72,9 @@ class ContextRules:
     after: frozenset[str]
     cues: frozenset[str]
     followers: dict[str, frozenset[str]]
+    # Skills whose ambiguous alias also needs a skill of one of these categories near it ("C"
+    # is a language beside "Java, Python", not in a keyword list of "C, call center, closing").
+    need_sibling: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -307,10 +310,10 @@ def _load_rules(path: Path, skills: dict[str, Skill], yaml) -> ContextRules:
     if not isinstance(data, dict):
         raise LexiconError(f"{path}: expected a mapping")
     followers: dict[str, frozenset[str]] = {}
-    for sid, words in (data.get("followers") or {}).items():
+    for sid, follower_words in (data.get("followers") or {}).items():
         if sid not in skills:
             raise LexiconError(f"{path}: followers name unknown skill {sid!r}")
-        followers[sid] = frozenset(str(w) for w in words)
+        followers[sid] = frozenset(str(w) for w in follower_words)
 
     def words(key: str, lower: bool = False) -> frozenset[str]:
         values = data.get(key) or []
@@ -318,11 +321,31 @@ def _load_rules(path: Path, skills: dict[str, Skill], yaml) -> ContextRules:
             raise LexiconError(f"{path}: {key!r} must be a list")
         return frozenset(str(v).lower() if lower else str(v) for v in values)
 
+    # A list (a sibling of the skill's own category) or a mapping of skill to categories.
+    given = data.get("need_sibling") or {}
+    if isinstance(given, list):
+        given = {sid: None for sid in given}
+    if not isinstance(given, dict):
+        raise LexiconError(f"{path}: 'need_sibling' must be a list or a mapping")
+    unknown = sorted(str(sid) for sid in given if sid not in skills)
+    if unknown:
+        raise LexiconError(f"{path}: need_sibling names unknown skill(s) {', '.join(unknown)}")
+    known = {skill.category for skill in skills.values()}
+    sibling: dict[str, frozenset[str]] = {}
+    for sid, categories in given.items():
+        chosen = frozenset(categories or [skills[sid].category])
+        if not chosen <= known:
+            raise LexiconError(
+                f"{path}: need_sibling of {sid!r} names unknown categories "
+                f"{', '.join(sorted(chosen - known))}"
+            )
+        sibling[sid] = chosen
     return ContextRules(
         before=words("before"),
         after=words("after"),
         cues=words("cues", lower=True),
         followers=followers,
+        need_sibling=sibling,
     )
 
 

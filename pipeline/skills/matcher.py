@@ -122,7 +122,7 @@ class SkillMatcher:
         strings = self.nlp.vocab.strings
         plain = [(strings[m], s, e, False) for m, s, e in self._plain(doc)]
         plain += [(strings[m], s, e, False) for m, s, e in self._exact(doc)]
-        plain_tokens = {i for _, s, e, _ in plain for i in range(s, e)}
+        plain_tokens = {i: sid for sid, s, e, _ in plain for i in range(s, e)}
         candidates = list(plain)
         for m, s, e in self._ambiguous(doc):
             sid = strings[m]
@@ -179,6 +179,10 @@ class SkillMatcher:
         # line is a list item: its neighbouring lines count too.
         alone = at_line_start and at_line_end
         lo, hi = max(0, s - 12), min(len(doc), e + 12)
+        if sid in rules.need_sibling:  # only a skill of its own kind nearby will do
+            kinds = rules.need_sibling[sid]
+            near = (plain_tokens.get(i) for i in range(lo, hi) if not s <= i < e)
+            return any(o is not None and self.lexicon.skills[o].category in kinds for o in near)
         for i in range(lo, hi):
             if s <= i < e or not (i in plain_tokens or doc[i].lower_ in rules.cues):
                 continue
@@ -192,7 +196,7 @@ class SkillMatcher:
 try:  # the component is registered only when spaCy is importable and imported
     from spacy.language import Language
 except ImportError:  # pragma: no cover
-    Language = None  # type: ignore[assignment]
+    Language = None  # type: ignore[assignment, misc]
 
 if Language is not None:
 

@@ -112,3 +112,65 @@ def write_card(folder: str | Path, meta: dict[str, Any]) -> Path:
     path = folder / "MODEL_CARD.md"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+def write_document_card(folder: str | Path, meta: dict[str, Any]) -> Path:
+    """The card of a document-level model (`learn.learn`): data, decision rule, CV figures."""
+    folder = Path(folder)
+    cv = meta["metrics"]["document_cv"]
+    only = meta["metrics"]["document_matcher_only"]
+    data = meta["training_data"]
+    lines = [
+        f"# Competency model {meta['version']} (document level)",
+        "",
+        "Decides, for each of the hiring guide's ten competencies, whether a resume shows it,",
+        "with the sentences and skills that support the decision.",
+        "",
+        "## Intended use and limits",
+        "",
+        "Supporting evidence for a human screener of English-language resumes for technical",
+        "roles. Not a decision on a candidate. Labels are judgements of the guide's",
+        "competencies on real resumes by automated annotators following",
+        "`models/training/GUIDELINES.md` (see `models/devset/README.md` for who labelled what",
+        "and the agreement between passes); they are not hiring outcomes. The development set",
+        "is 508 resumes from three public sources and leans to non-ML professions: a",
+        "competency with few positives (NLP, deep learning) has wide uncertainty.",
+        "",
+        "## Model",
+        "",
+        "- Sentence model: TF-IDF word 1-2 grams and character 2-5 grams, one logistic",
+        "  regression per competency, trained on written sentences and real resume units",
+        f"  ({data['written_sentences']['rows']} written, {data['real_units']['rows']} real).",
+        "- Document decision: per competency, a logistic regression over document features",
+        "  (top sentence probabilities, number of supporting units, the matcher's skills for",
+        "  the competency and the sections they sit in), with a threshold chosen by inner",
+        f"  cross-validation. Rule: {meta['decision_rule']}.",
+        f"- Fit on {data['documents']['rows']} labelled documents; "
+        f"seed {meta['seed']}; scikit-learn {meta['sklearn_version']};",
+        f"  lexicon {meta['lexicon_version']}.",
+        "",
+        f"## Cross-validated document-level figures ({meta['metrics']['folds']} folds by person)",
+        "",
+        "| competency | support | P | R | F1 | matcher only F1 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, row in cv.items():
+        if name == "macro":
+            continue
+        lines.append(
+            f"| {name} | {row['support']} | {row['precision']:.3f} | {row['recall']:.3f} | "
+            f"{row['f1']:.3f} | {only[name]['f1']:.3f} |"
+        )
+    lines.append(
+        f"| **macro** | | {cv['macro']['precision']:.3f} | {cv['macro']['recall']:.3f} | "
+        f"**{cv['macro']['f1']:.3f}** | {only['macro']['f1']:.3f} |"
+    )
+    lines += [
+        "",
+        "Every figure comes from folds the model did not see (the sentence model is refit",
+        "without the held-out fold's resumes, the decision is fit on out-of-fold features).",
+        "",
+    ]
+    path = folder / "card.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from ..records import (
     CompetencyEvidence,
@@ -15,11 +16,13 @@ from ..records import (
     SkillMention,
     candidate_id,
 )
-from ..understand.contacts import extract_contacts
+from ..understand.contacts import extract_contacts, identity_lines
 from ..understand.dates import month_ranges, total_months
 from ..understand.education import education_entries
 from ..understand.jobs import job_entries
-from ..understand.segment import analyse, mask_contacts
+from ..understand.segment import analyse, heading_section, mask_contacts
+from . import context
+from .classify import classifiable, doc_features, explicit_evidence
 from .lexicon import Lexicon
 from .matcher import SkillMatcher
 
@@ -43,6 +46,65 @@ STUFFING_MIN_SHARE = 0.025
 STUFFING_MAX_DISTINCT = 0.5
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """What a resume offers the competency judgement, before any model: its layout, job
+    entries, the skills found (not hedged) and the hedged ones, and the units (sentences and
+    bullets) the classifier may read."""
+
+    layout: Any
+    lines: list[str]
+    jobs: list[JobEntry]
+    mentions: dict[str, list[SkillMention]]
+    hedged: list[SkillMention]
+    units: list[tuple[int, int, str]]  # (start, end, whitespace-collapsed text)
+
+
+def read_evidence(document: Document, matcher: SkillMatcher, as_of: date | None = None) -> Evidence:
+    """Sections, job entries and skill mentions of a document (used by `build_profile` and by
+    training, so both see the same evidence)."""
+    # Contact details are blanked (same length, so offsets hold) before matching and
+    # before any evidence is cut, so they never count and never show up as evidence.
+    # Lines that identify the candidate (name, contact and address lines of the header) are
+    # blanked whole.
+    layout = analyse(document)
+    lines = [line.text for line in document.lines]
+    text = mask_contacts(layout.text)
+    for i in identity_lines(lines, layout.line_sections):
+        start = layout.line_starts[i]
+        end = start + len(lines[i])
+        text = text[:start] + " " * (end - start) + text[end:]
+    layout = replace(layout, text=text)
+    jobs = job_entries(lines, layout.line_sections, as_of or date.today())
+    organisations = _organisation_spans(jobs, layout)
+    mentions: dict[str, list[SkillMention]] = {}
+    hedged: list[SkillMention] = []
+    for m in matcher.find(text):
+        if context.in_a_name(text, m.start, m.end, organisations) or context.audience(
+            text, m.start, m.end, m.skill_id
+        ):
+            continue  # "Bluefin Logistics Labs", "presented to leadership": not a skill
+        mention = SkillMention(
+            skill_id=m.skill_id,
+            surface=layout.text[m.start : m.end],
+            start=m.start,
+            end=m.end,
+            section=layout.section_at(m.start),
+            evidence=layout.evidence_at(m.start, m.end),
+            hedge=context.hedge(text, layout.unit_start_at(m.start), m.start),
+        )
+        if mention.hedge in ("aspirational", "negated"):
+            hedged.append(mention)
+        else:
+            mentions.setdefault(m.skill_id, []).append(mention)
+    units = []
+    for a, b in zip(layout.unit_starts, layout.unit_ends, strict=True):
+        unit = " ".join(text[a:b].split())
+        if classifiable(unit, heading_section(unit) is not None):
+            units.append((a, b, unit))
+    return Evidence(layout, lines, jobs, mentions, hedged, units)
+
+
 def build_profile(
     document: Document,
     matcher: SkillMatcher,
@@ -52,30 +114,13 @@ def build_profile(
     model=None,
 ) -> Profile:
     """Skills (matcher) and competencies (matcher, plus the classifier when `model` is given)."""
-    # Contact details are blanked (same length, so offsets hold) before matching and
-    # before any evidence is cut, so they never count and never show up as evidence.
-    layout = analyse(document)
-    layout = replace(layout, text=mask_contacts(layout.text))
-    text = layout.text
-    mentions: dict[str, list[SkillMention]] = {}
-    for m in matcher.find(text):
-        mentions.setdefault(m.skill_id, []).append(
-            SkillMention(
-                skill_id=m.skill_id,
-                surface=layout.text[m.start : m.end],
-                start=m.start,
-                end=m.end,
-                section=layout.section_at(m.start),
-                evidence=layout.evidence_at(m.start, m.end),
-            )
-        )
     as_of = as_of or date.today()
-    lines = [line.text for line in document.lines]
-    jobs = job_entries(lines, layout.line_sections, as_of)
+    found = read_evidence(document, matcher, as_of)
+    layout, lines, jobs, mentions = found.layout, found.lines, found.jobs, found.mentions
     usage = _SkillUsage(jobs, layout)
     hits = [
-        SkillHit(sid, lexicon.skills[sid].name, tuple(found), (), *usage.of(found))
-        for sid, found in sorted(mentions.items())
+        SkillHit(sid, lexicon.skills[sid].name, tuple(hit), (), *usage.of(hit))
+        for sid, hit in sorted(mentions.items())
     ]
     implied: dict[str, list[str]] = {}
     for sid in mentions:
@@ -100,7 +145,7 @@ def build_profile(
         kind=document.kind,
         engine=document.engine,
         skills=tuple(hits),
-        competencies=_competencies(mentions, lexicon, layout, model),
+        competencies=_competencies(found, lexicon, model),
         years_experience=_years(layout, jobs, as_of),
         sections=layout.sections,
         lexicon_version=lexicon.version,
@@ -113,7 +158,26 @@ def build_profile(
         ocr_pages=document.ocr_pages,
         hidden_text_dropped=document.hidden_dropped,
         keyword_stuffing=_stuffed(mentions, layout),
+        hedged=tuple(found.hedged),
     )
+
+
+def _organisation_spans(jobs: list[JobEntry], layout) -> list[tuple[int, int]]:
+    """Where the job timeline's organisation names stand in the text (on or next to the job's
+    first line), so words inside them are not read as skills."""
+    text = layout.text
+    spans = []
+    for job in jobs:
+        if not job.organisation or len(job.organisation) < 3:
+            continue
+        first = max(job.first_line - 2, 0)
+        last = min(job.first_line + 2, len(layout.line_starts) - 1)
+        start = layout.line_starts[first]
+        end = layout.line_starts[last + 1] if last + 1 < len(layout.line_starts) else len(text)
+        at = text.find(job.organisation, start, end)
+        if at >= 0:
+            spans.append((at, at + len(job.organisation)))
+    return spans
 
 
 class _SkillUsage:
@@ -159,12 +223,23 @@ def _stuffed(mentions: dict[str, list[SkillMention]], layout) -> tuple[str, ...]
     return tuple(flagged)
 
 
-def _competencies(
-    mentions: dict[str, list[SkillMention]], lexicon: Lexicon, layout, model
-) -> tuple[CompetencyEvidence, ...]:
-    """Per competency: the matcher's skills, and with a model the sentence-level rule in
-    pipeline/skills/classify.py (probability = the best sentence's, evidence = the best sentences)."""
-    scored = _classify_units(mentions, lexicon, layout, model) if model is not None else None
+def _competencies(found: Evidence, lexicon: Lexicon, model) -> tuple[CompetencyEvidence, ...]:
+    """Per competency: the lexicon's skills and, with a model, its decision and probability.
+
+    A model with a document-level decision (version 2 and later) judges each competency from
+    the document's evidence (pipeline/skills/classify.py, `DocDecision`); an older model uses
+    the sentence rule it was released with. Evidence: the units with the highest probability
+    for the competency (when the model finds it), then the skills' own sentences."""
+    mentions = found.mentions
+    texts = [unit for _, _, unit in found.units]
+    proba = model.predict_proba(texts) if model is not None else None
+    decided = None
+    if model is not None and model.doc is not None:
+        explicit = explicit_evidence(mentions, lexicon)
+        decided = model.doc.decide(doc_features(proba, explicit), explicit)
+    elif model is not None:
+        flags = _unit_flags(found, lexicon)
+        present_rows = model.combine(proba, flags)
     out = []
     for j, (cid, comp) in enumerate(lexicon.competencies.items()):
         skills = sorted(
@@ -174,12 +249,17 @@ def _competencies(
         evidence: list[str] = []
         probability = None
         present = bool(skills)
-        if scored is not None:
-            units, proba, present_rows = scored
-            ranked = sorted(range(len(units)), key=lambda i: (-proba[i][j], i))
-            probability = round(float(proba[ranked[0]][j]), 3) if units else 0.0
-            present = any(row[j] for row in present_rows)
-            evidence = [units[i] for i in ranked if present_rows[i][j]][:3]
+        if proba is not None:
+            ranked = sorted(range(len(texts)), key=lambda i: (-proba[i][j], i))
+            if decided is not None:
+                present = bool(decided[0][j])
+                probability = round(float(decided[1][j]), 3)
+                if present:
+                    evidence = [texts[i] for i in ranked if proba[i][j] >= 0.5][:3]
+            else:
+                probability = round(float(proba[ranked[0]][j]), 3) if texts else 0.0
+                present = any(row[j] for row in present_rows)
+                evidence = [texts[i] for i in ranked if present_rows[i][j]][:3]
         for sid in skills:
             if len(evidence) >= 3:
                 break
@@ -200,26 +280,18 @@ def _competencies(
     return tuple(out)
 
 
-def _classify_units(mentions, lexicon: Lexicon, layout, model):
-    """Probabilities for every sentence/bullet in one batch, and the combined rule per unit."""
-    units = []
-    spans = []
-    for a, b in zip(layout.unit_starts, layout.unit_ends, strict=True):
-        text = " ".join(layout.text[a:b].split())
-        if len(text) >= 3 and any(ch.isalpha() for ch in text):
-            units.append(text)
-            spans.append((a, b))
-    flags = [[False] * len(lexicon.competencies) for _ in units]
+def _unit_flags(found: Evidence, lexicon: Lexicon) -> list[list[bool]]:
+    """Per unit and competency: did the lexicon find a skill for it in that unit?"""
+    flags = [[False] * len(lexicon.competencies) for _ in found.units]
     index = {cid: j for j, cid in enumerate(lexicon.competencies)}
-    starts = [a for a, _ in spans]
-    for sid, found in mentions.items():
-        for m in found:
+    starts = [a for a, _, _ in found.units]
+    for sid, hits in found.mentions.items():
+        for m in hits:
             i = bisect_right(starts, m.start) - 1
-            if 0 <= i < len(spans) and m.start < spans[i][1]:
+            if 0 <= i < len(found.units) and m.start < found.units[i][1]:
                 for cid in lexicon.skills[sid].competencies:
                     flags[i][index[cid]] = True
-    proba = model.predict_proba(units)
-    return units, proba, model.combine(proba, flags)
+    return flags
 
 
 def _years(layout, jobs: list[JobEntry], as_of: date) -> float | None:

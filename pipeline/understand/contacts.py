@@ -22,6 +22,7 @@ __all__ = [
     "Contacts",
     "extract_contacts",
     "find_place",
+    "identity_lines",
     "is_city_like",
     "is_region",
     "place_span",
@@ -234,6 +235,38 @@ def extract_contacts(lines: Sequence[str], sections: Sequence[str]) -> Contacts:
         websites=tuple(websites),
         location=_location(lines, sorted(contactish)),
     )
+
+
+_NAME_WORD = re.compile(r"[A-Z][A-Za-z'’.-]*\.?")
+# Words that make a first line a headline ("Machine Learning Engineer"), not a name.
+_HEADLINE_WORDS = word_set(
+    "engineer scientist developer analyst manager consultant architect designer specialist "
+    "administrator director lead intern assistant officer technician teacher nurse "
+    "resume résumé cv curriculum vitae profile summary learning data machine software"
+)
+
+
+def identity_lines(lines: Sequence[str], sections: Sequence[str]) -> set[int]:
+    """Lines that say who the candidate is rather than what they can do: the name line (the
+    first non-empty line when it is shaped like a name) and header or contact lines holding an
+    e-mail, a phone, a link or a place. Skills are never read from them, so "Julia Ruby Go" or
+    "Python Street, Java City" cannot earn credit, and the score cannot depend on them."""
+    out: set[int] = set()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and sections[first] == "header":
+        words = lines[first].replace(",", " ").split()
+        if (
+            1 <= len(words) <= 5
+            and all(_NAME_WORD.fullmatch(w) for w in words)
+            and not any(w.lower() in _HEADLINE_WORDS for w in words)
+        ):
+            out.add(first)
+    for i in _contact_lines(lines, sections):
+        line = lines[i]
+        contact = EMAIL.search(line) or URL.search(line) or _NINE_DIGITS.search(line)
+        if contact or any(find_place(p) for p in _SEGMENT_SPLIT.split(line) if p.strip()):
+            out.add(i)
+    return out
 
 
 def _contact_lines(lines: Sequence[str], sections: Sequence[str]) -> set[int]:

@@ -1,0 +1,159 @@
+"""Regression tests for the judgement failures seen on real resumes (issue "Shortlist
+judgement"), one per pattern, built from sentences written here, with the shipped lexicon and
+the shipped competency model."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pipeline.records import Document, Line
+from pipeline.score.job import job_from_dict
+from pipeline.score.rank import score_profile
+from pipeline.skills.classify import default_model
+from pipeline.skills.profile import build_profile
+
+AS_OF = date(2026, 11, 1)
+
+
+@pytest.fixture(scope="module")
+def shipped(shipped_lexicon):
+    from pipeline.skills.matcher import SkillMatcher
+
+    return SkillMatcher(shipped_lexicon), shipped_lexicon, default_model()
+
+
+def profile(lines: list[str], shipped, source: str = "cv.txt"):
+    matcher, lexicon, model = shipped
+    document = Document(source, "b" * 64, "text", "text", tuple(Line(t) for t in lines))
+    return build_profile(document, matcher, lexicon, "test", as_of=AS_OF, model=model)
+
+
+def present(p) -> set[str]:
+    return {c.competency_id for c in p.competencies if c.present}
+
+
+HEADER = ["Robin Example", "robin@example.com | +1 555 0100"]
+
+# An ordinary non-technical resume with the sentences that used to fire the classifier.
+ORDINARY = [
+    *HEADER,
+    "SUMMARY",
+    "Operations supervisor for a regional warehouse.",
+    "EXPERIENCE",
+    "Shift Supervisor, Harbour Freight Depot, Jan 2019 - Present",
+    "• Trained new interns.",
+    "• Implemented new features in the rota spreadsheet;",
+    "• Analysis of statistics for the weekly meeting.",
+    "EDUCATION",
+    "Computer Science (two semesters), Riverbend College, 2012 - 2013",
+    "LANGUAGES",
+    "English, Spanish",
+]
+
+
+def test_ordinary_sentences_do_not_make_ml_competencies(shipped):
+    found = present(profile(ORDINARY, shipped))
+    assert not found & {"ml_frameworks", "deep_learning", "nlp", "data_preprocessing"}
+
+
+def test_headings_and_degree_fields_are_not_evidence(shipped):
+    p = profile(ORDINARY, shipped)
+    evidence = [s for c in p.competencies if c.present for s in c.evidence]
+    assert "LANGUAGES" not in evidence
+    assert "nlp" not in present(p) and "ml_frameworks" not in present(p)
+
+
+def test_skills_inside_names_and_audiences_do_not_count(shipped):
+    p = profile(
+        [
+            *HEADER,
+            "EXPERIENCE",
+            "Account Manager, Bluefin Logistics Labs, 2018 - Present",
+            "• Presented quarterly results to leadership.",
+        ],
+        shipped,
+    )
+    assert "logistics" not in p.skill_ids()
+    assert "leadership" not in p.skill_ids()
+
+
+def test_the_name_and_address_lines_earn_nothing(shipped):
+    p = profile(
+        [
+            "Julia Ruby Scala",
+            "julia@example.org | 12 Python Street, Java City",
+            "EXPERIENCE",
+            "Nurse, Lakeside Clinic, 2015 - Present",
+            "• Cared for patients on a surgical ward.",
+        ],
+        shipped,
+    )
+    assert not p.skill_ids() & {"julia", "ruby", "scala", "python", "java"}
+
+
+def test_explicit_skills_list_is_never_vetoed(shipped):
+    p = profile(
+        [
+            *HEADER,
+            "KEY SKILLS",
+            "Data Visualization, SQL, Python, MS-Excel",
+            "Stack: React, D3, Node.js",
+        ],
+        shipped,
+    )
+    assert {"data_visualization", "programming"} <= present(p)
+
+
+def test_a_database_list_is_programming_not_preprocessing(shipped):
+    p = profile([*HEADER, "SKILLS", "Databases: MySQL, MongoDB, T-SQL."], shipped)
+    assert "programming" in present(p)
+    assert "data_preprocessing" not in present(p)
+
+
+def test_wishes_and_negations_are_not_skills(shipped):
+    p = profile(
+        [
+            *HEADER,
+            "OBJECTIVE",
+            "Don't have experience but would like to develop skills with Python, Golang, MongoDB.",
+            "No experience with AWS yet.",
+        ],
+        shipped,
+    )
+    assert not p.skill_ids() & {"python", "go", "mongodb", "aws"}
+    assert {m.skill_id for m in p.hedged} >= {"python", "mongodb", "aws"}
+    assert all(m.hedge in ("aspirational", "negated") for m in p.hedged)
+
+
+def test_familiar_with_is_a_weak_mention(shipped):
+    p = profile([*HEADER, "SKILLS", "Familiar with the basics of Docker."], shipped)
+    docker = next(h for h in p.skills if h.skill_id == "docker")
+    assert docker.mentions[0].hedge == "weak"
+
+
+def test_scores_grade_depth_instead_of_saturating(shipped):
+    _, lexicon, _ = shipped
+    job = job_from_dict(
+        {"title": "ML Engineer", "required": [{"skill": "python"}, "ml_frameworks"]}, lexicon
+    )
+    listed = profile([*HEADER, "SKILLS", "Python, scikit-learn"], shipped)
+    used = profile(
+        [
+            *HEADER,
+            "EXPERIENCE",
+            "ML Engineer, Contoso, Jan 2021 - Present",
+            "• Built churn models in Python with scikit-learn and XGBoost; tuned them with Optuna.",
+            "• Trained PyTorch ranking models and evaluated them offline.",
+            "SKILLS",
+            "Python, scikit-learn, PyTorch, XGBoost",
+        ],
+        shipped,
+    )
+    low, high = score_profile(listed, job, lexicon), score_profile(used, job, lexicon)
+    assert 0 < low.score < high.score
+    assert {r.status for r in high.requirements} == {"met"}
+    assert "partial" in {r.status for r in low.requirements}
+    # Deterministic: the same profile scores the same.
+    assert score_profile(used, job, lexicon) == high
