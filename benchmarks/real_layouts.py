@@ -43,9 +43,9 @@ def main() -> None:
         counts["experience section found"] += "experience" in p.sections
         counts["job timeline (>= 1 entry)"] += bool(p.timeline)
         counts["education entries"] += bool(p.education)
-        counts["e-mail found"] += bool(p.contacts.get("emails"))
-        counts["phone found"] += bool(p.contacts.get("phones"))
-        counts["location found"] += bool(p.contacts.get("location"))
+        counts["e-mail found"] += bool(p.contacts.emails)
+        counts["phone found"] += bool(p.contacts.phones)
+        counts["location found"] += bool(p.contacts.location)
         counts["skills with months of use (sum)"] += sum(1 for h in p.skills if h.months)
         counts["hidden words dropped (files)"] += p.hidden_text_dropped > 0
         counts["keyword stuffing flagged (files)"] += bool(p.keyword_stuffing)

@@ -119,20 +119,20 @@ def main() -> None:
     wall = time.perf_counter() - began
     self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_peak = pool.peak_worker_rss_mb
-    counts = report["counts"]
+    counts = report.counts
     reasons: dict[str, int] = {}
-    for f in report["failed"]:
-        reasons[f["reason"]] = reasons.get(f["reason"], 0) + 1
-    good_failed = [f for f in report["failed"] if f["file"].startswith("good-")]
+    for f in report.failed:
+        reasons[f.reason] = reasons.get(f.reason, 0) + 1
+    good_failed = [f for f in report.failed if f.file.startswith("good-")]
     print(
         f"batch: {entries} entries ({label}, {args.hostile} hostile), {args.workers} workers, "
         f"limits {limits.memory_mb} MB / {limits.cpu_seconds} s CPU / {limits.timeout} s wall"
     )
     print(
         f"wall {wall:.1f} s, {entries / wall:.1f} files/s; "
-        f"candidates {counts['candidates_in_store']}, "
-        f"failed {counts['failed']}; good files failed: {len(good_failed)} "
-        f"({sorted({f['reason'] for f in good_failed})})"
+        f"candidates {counts.candidates_in_store}, "
+        f"failed {counts.failed}; good files failed: {len(good_failed)} "
+        f"({sorted({f.reason for f in good_failed})})"
     )
     print(f"failure reasons: {dict(sorted(reasons.items()))}")
     print(

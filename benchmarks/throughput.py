@@ -168,6 +168,13 @@ def main() -> None:
     parser.add_argument(
         "--ocr-pages", type=int, default=4, help="generated scanned pages to OCR (0 to skip)"
     )
+    parser.add_argument(
+        "--compare-model",
+        type=Path,
+        default=ROOT / "models" / "competency" / "1.0.0",
+        help="a second competency model whose end-to-end rate is measured in the same run, "
+        "repeats interleaved (default: the previous release's model; 'none' to skip)",
+    )
     args = parser.parse_args()
 
     from pipeline import Screener, load_job
@@ -211,6 +218,29 @@ def main() -> None:
         f"failed files: {len(failures) // args.repeats}"
     )
 
+    if str(args.compare_model) != "none":
+        from pipeline.skills.classify import load_model
+
+        other = Screener(job, ocr=False, model=load_model(args.compare_model))
+        _ = other.matcher
+
+        def end_to_end_other(path: Path) -> None:
+            other.score(other.extract(path))
+
+        end_to_end_other(pdfs[0])
+        ours_runs, other_runs = [], []
+        for _ in range(args.repeats):  # interleaved, so both see the same machine load
+            ours_runs += rate(end_to_end, pdfs, 1)[1]
+            other_runs += rate(end_to_end_other, pdfs, 1)[1]
+        a, b = statistics.median(ours_runs), statistics.median(other_runs)
+        print(
+            f"same files, runs interleaved: default model {screener.model.version} "
+            f"{a:.1f} resumes/s ({', '.join(f'{r:.1f}' for r in ours_runs)}); model "
+            f"{other.model.version} {b:.1f} ({', '.join(f'{r:.1f}' for r in other_runs)}) "
+            f"-> ratio {a / b:.2f}"
+        )
+        failures.clear()
+
     def pdfium_floor(path: Path) -> None:
         """What PDFium itself costs: open, load each page and its text page, nothing else."""
         import pypdfium2 as pdfium
@@ -230,7 +260,8 @@ def main() -> None:
     )
 
     few = sample(pdfs, args.plumber_files)
-    plumber_med, plumber_runs = rate(plumber_words, few, args.repeats)
+    # The readers take the file's bytes; reading them is timed too, as in end-to-end.
+    plumber_med, plumber_runs = rate(lambda p: plumber_words(p.read_bytes()), few, args.repeats)
     e2e_few, _ = rate(end_to_end, few, args.repeats)
     print(
         f"pdfplumber extract_words only, {len(few)} of the same files: "
