@@ -12,6 +12,9 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 
 distributed = pytest.importorskip("distributed")
+pytestmark = pytest.mark.slow
+
+
 JOB = ROOT / "examples" / "jobs" / "ml-engineer.yaml"
 runner = CliRunner()
 
@@ -92,7 +95,9 @@ def test_limits_hold_on_dask_workers(tmp_path, tiny_lexicon, monkeypatch):
     config = WorkerConfig(
         tiny_lexicon.path, None, "pdfium", "lxml", None, screener_factory="faults:faulty_screener"
     )
-    limits = Limits(memory_mb=400, cpu_seconds=5, timeout=5)
+    # The timeout leaves room for the isolated child's start-up on a loaded machine (the
+    # allocating file must reach its memory cap before the clock runs out).
+    limits = Limits(memory_mb=400, cpu_seconds=10, timeout=20)
     paths = sorted(str(p) for p in folder.iterdir())
     with distributed.LocalCluster(
         n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None

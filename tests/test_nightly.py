@@ -346,6 +346,7 @@ def test_bytes_changed_while_read_are_not_stored_under_the_old_identity(
 # ------------------------------------------------------------------- faults not yet tried
 
 
+@pytest.mark.slow
 def test_sigterm_mid_run_exits_143_and_the_next_run_goes_on(folder, tmp_path):
     import signal
     import time

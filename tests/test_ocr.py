@@ -21,6 +21,9 @@ from pipeline.errors import ParseError
 from pipeline.read import PDF_ENGINES, images, ocr, parse
 from pipeline.read.sandbox import die_with_parent
 
+pytestmark = pytest.mark.slow
+
+
 SCAN_DPI = 200
 
 PAGE_ONE = [

@@ -93,6 +93,7 @@ def store_rows(path: Path) -> dict[str, list]:
         db.close()
 
 
+@pytest.mark.slow
 def test_rerun_processes_nothing_and_writes_identical_files(folder, tmp_path):
     out = tmp_path / "out"
     assert screen(folder, out).exit_code == 0
@@ -148,6 +149,7 @@ def test_duplicate_upload_is_one_applicant_with_two_names(folder, tmp_path):
     assert report["counts"]["duplicates"] == 1 and report["counts"]["new"] == 8
 
 
+@pytest.mark.slow
 def test_job_change_rescores_without_parsing(folder, tmp_path, monkeypatch):
     out = tmp_path / "out"
     assert screen(folder, out).exit_code == 0
@@ -170,6 +172,7 @@ def test_job_change_rescores_without_parsing(folder, tmp_path, monkeypatch):
     assert [r["requirement"] for r in data["candidates"][0]["requirements"]] == ["SQL", "Docker"]
 
 
+@pytest.mark.slow
 def test_failed_file_not_retried_until_asked(folder, tmp_path):
     (folder / "broken.pdf").write_bytes(b"%PDF-1.4 broken" * 10)
     out = tmp_path / "out"
@@ -218,6 +221,7 @@ def _scored(store: Path) -> int:
         return 0
 
 
+@pytest.mark.slow
 def test_kill_9_mid_run_then_rerun_equals_uninterrupted(folder, tmp_path):
     out = tmp_path / "killed"
     store = out / "screening.sqlite3"
@@ -247,6 +251,7 @@ def test_kill_9_mid_run_then_rerun_equals_uninterrupted(folder, tmp_path):
         assert db.integrity_ok()
 
 
+@pytest.mark.slow
 def test_file_that_kills_the_run_twice_becomes_poison(folder, tmp_path):
     out = tmp_path / "out"
     # In this process (--workers 0), so the file in flight when the run dies is the one named.
@@ -308,6 +313,7 @@ def test_retention_purges_old_applicants(folder, tmp_path):
     assert len(data["candidates"]) == 7
 
 
+@pytest.mark.slow
 def test_report_since_last_run(folder, tmp_path):
     out = tmp_path / "out"
     screen(folder, out)

@@ -38,6 +38,7 @@ def pool(tiny_lexicon):
         ("socket", {"internal_error"}),
     ],
 )
+@pytest.mark.slow
 def test_faulty_file_fails_and_others_are_scored(
     tmp_path, tiny_lexicon, fault, reasons, monkeypatch
 ):
@@ -80,6 +81,7 @@ def test_pool_results_match_in_process(tmp_path, pool, tiny_lexicon):
         assert pooled[i].profile == local.extract(path).profile
 
 
+@pytest.mark.slow
 def test_hostile_entries_in_a_batch(tmp_path):
     import zlib
 
