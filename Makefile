@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 OUT ?= out/demo
 
-.PHONY: demo test lint bench examples golden clean
+.PHONY: demo test lint bench examples golden model clean
 
 $(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,17 +21,22 @@ demo: $(VENV)/.base
 	@echo "Shortlist written to $(OUT)/shortlist.csv and $(OUT)/shortlist.json"
 
 test: $(VENV)/.dev
-	$(PY) -m pytest -q tests --nbmake notebooks
+	@start=$$(date +%s); $(PY) -m pytest -q tests --nbmake notebooks; rc=$$?; \
+	echo "make test: $$(( $$(date +%s) - start )) s"; exit $$rc
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check pipeline tests benchmarks
 	$(VENV)/bin/ruff format --check pipeline tests benchmarks
+	$(VENV)/bin/mypy
 
 bench: $(VENV)/.dev
 	$(PY) benchmarks/throughput.py
 
 golden: $(VENV)/.dev  # after an intended change of output only
 	$(PY) tests/golden/regenerate.py
+
+model: $(VENV)/.dev  # retrain the competency model on ../shared/data (set VERSION)
+	$(PY) -m pipeline.skills.learn --out models/competency/$(VERSION) --version $(VERSION)
 
 examples: $(VENV)/.dev
 	$(PY) examples/make_examples.py

@@ -1,3 +1,3 @@
 """The package version (one place; written into every result and the decision log)."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
