@@ -10,6 +10,7 @@ as for local workers.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,10 @@ from .workers import Limits, WorkerConfig
 
 log = logging.getLogger("pipeline")
 
-# Per Dask worker process: one isolated parsing process per (config, limits), kept for its
-# tasks, so the per-file limits hold on the cluster as they do locally.
-_EXTRACTORS: dict[tuple[WorkerConfig, Limits], Any] = {}
+# Per Dask worker thread: one isolated parsing process per (config, limits), kept for its
+# tasks, so the per-file limits hold on the cluster as they do locally. Per thread, because a
+# Dask worker runs several tasks at once and one child serves one file at a time.
+_EXTRACTORS: dict[tuple[WorkerConfig, Limits, int], Any] = {}
 
 
 def extract_on_worker(path: str, config: WorkerConfig, limits: Limits) -> Any:
@@ -28,7 +30,7 @@ def extract_on_worker(path: str, config: WorkerConfig, limits: Limits) -> Any:
     wall-clock limits (a file that hangs or allocates fails with its reason)."""
     from .workers import IsolatedExtractor
 
-    key = (config, limits)
+    key = (config, limits, threading.get_ident())
     extractor = _EXTRACTORS.get(key)
     if extractor is None:
         extractor = _EXTRACTORS[key] = IsolatedExtractor(config, limits)

@@ -403,15 +403,14 @@ class IncrementalRun:
             met,
             partial,
             missing,
-            entry,
-            _names,
+            flags,
         ) in self.store.shortlist_rows(self.versions, self.job.sha256):
             if sha not in files:
                 continue
             names = [primary[sha]] + sorted(n for n in files[sha] if n != primary[sha])
             candidates.append(
                 CandidateRow.stored(
-                    tuple(names), sha, score, bool(disqualified), met, partial, missing, entry
+                    tuple(names), sha, score, bool(disqualified), met, partial, missing, flags
                 )
             )
         failed = [FailedRow(f.file, f.sha256, f.reason) for f in failures.values()]
@@ -420,9 +419,10 @@ class IncrementalRun:
             for e in present
             if e.sha256 and e.name not in failures and primary[e.sha256] != e.name
         ]
+        store, versions, job_sha = self.store, self.versions, self.job.sha256
         return render_shortlist(
             self.job.to_dict(), self.screener.versions, self.screener.top, candidates, failed,
-            duplicates,
+            duplicates, lambda row: store.score_entry(row.sha256, versions, job_sha),
         )  # fmt: skip
 
     def _report(

@@ -83,7 +83,8 @@ class Screening:
         )
         self.config = WorkerConfig(
             lexicon_dir=None,
-            model_dir="default",
+            # The supervisor's choice of model, so workers cannot pick a newer one.
+            model_dir=str(self.screener.model_dir) if self.screener.model_dir else None,
             pdf_engine=pdf_engine,
             docx_engine=docx_engine,
             as_of=as_of.isoformat() if as_of else None,

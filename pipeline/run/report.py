@@ -4,13 +4,13 @@ report, and the `extract --json` record of a file."""
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..errors import REASONS
 from ..records import FileOutcome, candidate_id
@@ -174,7 +174,9 @@ def flag_text(flags: dict[str, Any]) -> str:
 @dataclass(frozen=True, slots=True)
 class CandidateRow:
     """A scored candidate ready for the shortlist: sort keys, CSV fields and its JSON entry
-    (serialised once, when scored, so a store of 10,000 is not re-scored every night)."""
+    (serialised once, when scored, so a store of 10,000 is not re-scored every night). A row
+    read from the store leaves its entry there (`entry_json` None) until it is written, so a
+    shortlist of 100,000 is never held in memory at once."""
 
     files: tuple[str, ...]
     candidate_id: str
@@ -185,7 +187,7 @@ class CandidateRow:
     partial: str
     missing: str
     flags: str
-    entry_json: str  # `candidate_entry()` as JSON with sorted keys (as stored)
+    entry_json: str | None  # `candidate_entry()` as JSON with sorted keys (as stored)
 
     @classmethod
     def from_entry(cls, entry: dict[str, Any], files: tuple[str, ...]) -> CandidateRow:
@@ -218,13 +220,13 @@ class CandidateRow:
         met: str,
         partial: str,
         missing: str,
-        entry_json: str,
+        flags_json: str | None,
     ) -> CandidateRow:
-        """A row from the store's columns."""
-        flags = json.loads(entry_json).get("flags", {})
+        """A row from the store's columns; its entry is read when the shortlist is written."""
+        flags = json.loads(flags_json) if flags_json else {}
         return cls(
             files, candidate_id(sha256), sha256, score, disqualified, met, partial, missing,
-            flag_text(flags), entry_json,
+            flag_text(flags), None,
         )  # fmt: skip
 
     def sort_key(self) -> tuple:
@@ -253,12 +255,26 @@ class FailedRow:
 
 @dataclass(frozen=True, slots=True)
 class RenderedShortlist:
-    json_text: str
-    csv_text: str
+    """A shortlist ranked and ready to write: what goes in each file, not the files' text."""
+
+    job: dict[str, Any]
+    versions: dict[str, str]
+    top: int
+    ranked: tuple[tuple[int, bool, CandidateRow], ...]  # (rank, shortlisted, row)
+    failed: tuple[FailedRow, ...]
+    duplicates: tuple[Duplicate, ...]
     counts: dict[str, int]
     ranks: dict[str, tuple[int, bool, float]]  # candidate id -> (rank, shortlisted, score)
     shortlisted: tuple[tuple[int, CandidateRow], ...]  # (rank, row) of the shortlisted
-    duplicates: tuple[Duplicate, ...] = ()
+    # The stored entry of a row whose entry_json is None (the store, one row at a time).
+    load_entry: Callable[[CandidateRow], str] | None = None
+
+    def entry_json(self, row: CandidateRow) -> str:
+        if row.entry_json is not None:
+            return row.entry_json
+        if self.load_entry is None:
+            raise ValueError(f"no entry for candidate {row.candidate_id}")
+        return self.load_entry(row)
 
 
 def render_shortlist(
@@ -268,41 +284,51 @@ def render_shortlist(
     candidates: list[CandidateRow],
     failed: list[FailedRow],
     duplicates: list[Duplicate] | tuple[Duplicate, ...] = (),
+    load_entry: Callable[[CandidateRow], str] | None = None,
 ) -> RenderedShortlist:
-    """shortlist.json and shortlist.csv, with one place for every input entry.
-
-    The JSON holds one candidate, failure or duplicate per line, so it stays readable and
-    diffable for large stores; the CSV has one row per entry.
-    """
+    """Rank the candidates and decide the shortlist; `write_shortlist` writes the files."""
     ranked = sorted(candidates, key=CandidateRow.sort_key)
-    failed_rows = sorted(failed, key=lambda f: f.file)
-    duplicate_rows = sorted(duplicates, key=lambda d: d.file)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    shortlisted = 0
+    ranks: dict[str, tuple[int, bool, float]] = {}
+    rows: list[tuple[int, bool, CandidateRow]] = []
+    for rank, c in enumerate(ranked, 1):
+        chosen = c.shortlistable() and shortlisted < top
+        shortlisted += chosen
+        ranks[c.candidate_id] = (rank, chosen, c.score)
+        rows.append((rank, chosen, c))
+    failed_rows = tuple(sorted(failed, key=lambda f: f.file))
+    duplicate_rows = tuple(sorted(duplicates, key=lambda d: d.file))
+    counts = {
+        "candidates": len(ranked),
+        "failed": len(failed_rows),
+        "duplicates": len(duplicate_rows),
+        "shortlisted": shortlisted,
+        "disqualified": sum(c.disqualified for c in ranked),
+    }
+    return RenderedShortlist(
+        job=job,
+        versions=versions,
+        top=top,
+        ranked=tuple(rows),
+        failed=failed_rows,
+        duplicates=duplicate_rows,
+        counts=counts,
+        ranks=ranks,
+        shortlisted=tuple((rank, c) for rank, chosen, c in rows if chosen),
+        load_entry=load_entry,
+    )
+
+
+def _write_csv(rendered: RenderedShortlist, handle: IO[str]) -> None:
+    """shortlist.csv: one row per entry of the folder."""
+    writer = csv.writer(handle, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
 
     def row(**values: Any) -> None:
         values.setdefault("shortlisted", "false")
         writer.writerow([_safe_cell(values.get(column, "")) for column in CSV_COLUMNS])
 
-    shortlisted = 0
-    ranks: dict[str, tuple[int, bool, float]] = {}
-    chosen_rows: list[tuple[int, CandidateRow]] = []
-    entries: list[dict[str, Any]] = []
-    for rank, c in enumerate(ranked, 1):
-        chosen = c.shortlistable() and shortlisted < top
-        shortlisted += chosen
-        ranks[c.candidate_id] = (rank, chosen, c.score)
-        if chosen:
-            chosen_rows.append((rank, c))
-        head = {
-            "rank": rank,
-            "file": c.files[0],
-            "files": list(c.files),
-            "status": "scored",
-            "shortlisted": chosen,
-        }
-        entries.append({**head, **json.loads(c.entry_json)})
+    for rank, chosen, c in rendered.ranked:
         row(
             rank=rank,
             file=c.files[0],
@@ -317,47 +343,63 @@ def render_shortlist(
             candidate_id=c.candidate_id,
             sha256=c.sha256,
         )
-    for f in failed_rows:
+    for f in rendered.failed:
         row(file=f.file, status="failed", reason=f.reason, sha256=f.sha256 or "")
-    for d in duplicate_rows:
+    for d in rendered.duplicates:
         row(
             file=d.file,
             status="duplicate",
             reason=f"duplicate_of:{d.duplicate_of}",
             sha256=d.sha256 or "",
         )
-    counts = {
-        "candidates": len(ranked),
-        "failed": len(failed_rows),
-        "duplicates": len(duplicate_rows),
-        "shortlisted": shortlisted,
-        "disqualified": sum(c.disqualified for c in ranked),
-    }
-    document = {
-        "job": _sorted(job),
-        "versions": _sorted(versions),
-        "top": top,
-        "counts": _sorted(counts),
-        "candidates": entries,
-        "failed": [f.to_dict() for f in failed_rows],
-        "duplicates": [
-            {
-                "duplicate_of": d.duplicate_of,
-                "file": d.file,
-                "sha256": d.sha256,
-                "status": "duplicate",
+
+
+def _write_json(rendered: RenderedShortlist, handle: IO[str]) -> None:
+    """shortlist.json, pretty-printed two levels deep: one top-level key per line and one
+    candidate, failure or duplicate per line (compact), so it stays readable and diffable for
+    large stores. Written candidate by candidate."""
+
+    def dumps(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    def candidates() -> Iterator[dict[str, Any]]:
+        for rank, chosen, c in rendered.ranked:
+            head = {
+                "rank": rank,
+                "file": c.files[0],
+                "files": list(c.files),
+                "status": "scored",
+                "shortlisted": chosen,
             }
-            for d in duplicate_rows
-        ],
-    }
-    return RenderedShortlist(
-        _one_item_per_line(document),
-        buffer.getvalue(),
-        counts,
-        ranks,
-        tuple(chosen_rows),
-        tuple(duplicate_rows),
-    )
+            yield {**head, **json.loads(rendered.entry_json(c))}
+
+    duplicates = [
+        {"duplicate_of": d.duplicate_of, "file": d.file, "sha256": d.sha256, "status": "duplicate"}
+        for d in rendered.duplicates
+    ]
+    parts: list[tuple[str, Any]] = [
+        ("job", _sorted(rendered.job)),
+        ("versions", _sorted(rendered.versions)),
+        ("top", rendered.top),
+        ("counts", _sorted(rendered.counts)),
+        ("candidates", candidates() if rendered.ranked else []),
+        ("failed", [f.to_dict() for f in rendered.failed]),
+        ("duplicates", duplicates),
+    ]
+    handle.write("{\n")
+    for i, (key, value) in enumerate(parts):
+        handle.write(f"  {dumps(key)}: ")
+        if isinstance(value, list) and not value:
+            handle.write("[]")
+        elif isinstance(value, (list, Iterator)):
+            handle.write("[\n")
+            for j, item in enumerate(value):
+                handle.write((",\n" if j else "") + "    " + dumps(item))
+            handle.write("\n  ]")
+        else:
+            handle.write(dumps(value))
+        handle.write(",\n" if i < len(parts) - 1 else "\n")
+    handle.write("}\n")
 
 
 def _sorted(value: Any) -> Any:
@@ -367,24 +409,6 @@ def _sorted(value: Any) -> Any:
     if isinstance(value, list):
         return [_sorted(v) for v in value]
     return value
-
-
-def _one_item_per_line(document: dict[str, Any]) -> str:
-    """Pretty-print a JSON object two levels deep: one top-level key per line, and one item
-    per line for list values (each item compact)."""
-
-    def dumps(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False)
-
-    parts = []
-    for key, value in document.items():
-        if isinstance(value, list) and value:
-            items = ",\n".join("    " + dumps(item) for item in value)
-            text = "[\n" + items + "\n  ]"
-        else:
-            text = dumps(value)
-        parts.append(f"  {dumps(key)}: {text}")
-    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 def shortlist_record(shortlist: Shortlist) -> RenderedShortlist:
@@ -420,8 +444,8 @@ def write_shortlist(
     make_private_dir(out)
     json_path = out / "shortlist.json"
     csv_path = out / "shortlist.csv"
-    atomic_write(json_path, rendered.json_text)
-    atomic_write(csv_path, rendered.csv_text)
+    atomic_write(json_path, lambda handle: _write_json(rendered, handle))
+    atomic_write(csv_path, lambda handle: _write_csv(rendered, handle))
     return csv_path, json_path
 
 
@@ -440,13 +464,17 @@ def make_private_dir(path: Path) -> None:
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so readers never see half a file; mode 0600."""
+def atomic_write(path: Path, text: str | Callable[[IO[str]], None]) -> None:
+    """Write via a temporary file and rename, so readers never see half a file; mode 0600.
+    `text` is the text, or a function that writes it to the open file."""
     tmp = path.with_name(f".{path.name}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         with open(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            if callable(text):
+                text(handle)
+            else:
+                handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

@@ -107,6 +107,15 @@ class Screener:
         self.as_of = as_of
         self._matcher = None
         self._model = model  # "default": the shipped model if any; None: matcher only
+        self.model_dir: Path | None = None
+        if model == "default":
+            # Which model is decided now, once: a model folder added while this Screener
+            # lives (or before its workers start) changes nothing about this run.
+            from ..skills.classify import default_model_dir
+
+            self.model_dir = default_model_dir()
+            if self.model_dir is None:
+                self._model = None
 
     @property
     def lexicon(self):
@@ -128,9 +137,10 @@ class Screener:
     def model(self):
         """The competency classifier (loaded on first use, once per process), or None."""
         if self._model == "default":
-            from ..skills.classify import default_model
+            from ..skills.classify import cached_model
 
-            self._model = default_model()
+            assert self.model_dir is not None
+            self._model = cached_model(str(self.model_dir))
         return self._model
 
     @property
@@ -138,14 +148,11 @@ class Screener:
         """The model's version, read from its meta.json when it has not been loaded here
         (a supervisor whose workers do the parsing need not load the model at all)."""
         if self._model == "default":
-            from ..skills.classify import default_model_dir
-
-            folder = default_model_dir()
-            if folder is None:
-                return "none"
             import json
 
-            return str(json.loads((folder / "meta.json").read_text(encoding="utf-8"))["version"])
+            assert self.model_dir is not None
+            meta = (self.model_dir / "meta.json").read_text(encoding="utf-8")
+            return str(json.loads(meta)["version"])
         return self.model.version if self.model is not None else "none"
 
     @property

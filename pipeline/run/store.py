@@ -184,16 +184,25 @@ class Store:
         ).fetchall()
 
     def shortlist_rows(self, versions: Versions, job_sha256: str):
-        """(sha256, score, disqualified, met, partial, missing, entry JSON, names joined by NUL)
-        for every scored applicant."""
+        """(sha256, score, disqualified, met, partial, missing, flags JSON) for every scored
+        applicant; the entries themselves stay in the store (`score_entry`)."""
         return self.db.execute(
-            "SELECT s.sha256, s.score, s.disqualified, s.met, s.partial, s.missing, s.entry, "
-            "(SELECT group_concat(name, char(0)) FROM "
-            "(SELECT name FROM file_names f WHERE f.sha256=s.sha256 ORDER BY name)) "
-            "FROM scores s WHERE s.parser_version=? AND s.lexicon_version=? "
-            "AND s.model_version=? AND s.job_sha256=?",
+            "SELECT sha256, score, disqualified, met, partial, missing, "
+            "json_extract(entry, '$.flags') FROM scores WHERE parser_version=? "
+            "AND lexicon_version=? AND model_version=? AND job_sha256=?",
             (*versions.key(), job_sha256),
         )
+
+    def score_entry(self, sha256: str, versions: Versions, job_sha256: str) -> str:
+        """The stored shortlist entry (JSON) of one applicant for this job."""
+        row = self.db.execute(
+            "SELECT entry FROM scores WHERE sha256=? AND parser_version=? AND lexicon_version=? "
+            "AND model_version=? AND job_sha256=?",
+            (sha256, *versions.key(), job_sha256),
+        ).fetchone()
+        if row is None:
+            raise LookupError(f"no stored score for {sha256[:16]}")
+        return row[0]
 
     def failed_rows(self, versions: Versions):
         return self.db.execute(

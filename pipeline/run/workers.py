@@ -213,7 +213,9 @@ class WorkerPool:
         """Process every path; yields (index, outcome) in completion order. `on_start(index)` is
         called just before a file is handed to a worker."""
         todo = deque(enumerate(map(str, paths)))
-        count = min(self.size, len(todo)) or 1
+        if not todo:
+            return  # nothing to parse: no worker is started (a rerun with nothing new)
+        count = min(self.size, len(todo))
         workers = [_Worker(self.ctx, self.config, self.limits) for _ in range(count)]
         try:
             while todo or any(w.task is not None for w in workers):

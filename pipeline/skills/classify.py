@@ -234,11 +234,16 @@ def default_model_dir() -> Path | None:
     return None
 
 
-@cache
 def default_model() -> CompetencyModel | None:
     """The shipped model, loaded once per process (None when no model is shipped)."""
     folder = default_model_dir()
-    return None if folder is None else load_model(folder)
+    return None if folder is None else cached_model(str(folder))
+
+
+@cache
+def cached_model(folder: str) -> CompetencyModel:
+    """`load_model`, once per folder and process (a model is read-only once loaded)."""
+    return load_model(folder)
 
 
 def load_model(folder: str | os.PathLike[str]) -> CompetencyModel:
