@@ -34,7 +34,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 AS_OF = date(2026, 12, 1)
-CACHE = None  # a path: keep the profiles (for trying job files without parsing again)
 GUIDE = ROOT.parent / "shared" / "seed" / "hiring-guide.txt"
 # The previous release's job file and ranker (release 0.1.0), for the baseline row.
 PREVIOUS_JOB = {
@@ -142,16 +141,30 @@ def bm25_scores(texts: list[str], terms: list[str], k1: float = 1.5, b: float = 
     return out
 
 
-def guide_skill_list() -> str:
-    if not GUIDE.exists():
-        return ""
-    text = GUIDE.read_text(encoding="utf-8")
+def guide_skill_list(data: Path) -> str:
+    """The guide's "Key Skills to Look For" list: the TF-IDF baseline's query."""
+    guide = data.parent / "seed" / "hiring-guide.txt"
+    if not guide.is_file():
+        guide = GUIDE
+    if not guide.is_file():
+        sys.exit(f"the hiring guide is absent ({guide}): the TF-IDF baseline needs it")
+    text = guide.read_text(encoding="utf-8")
     start = text.index("Key Skills to Look For")
     return "\n".join(line[2:] for line in text[start:].splitlines()[:20] if line.startswith("- "))
 
 
 def main() -> None:
+    import argparse
+    import time
+
     import numpy as np
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--cache", type=Path, help="also write the profiles here (pickle), to try job files"
+    )
+    args = parser.parse_args()
+    started = time.perf_counter()
 
     from pipeline.read import PARSER_VERSION
     from pipeline.records import CompetencyEvidence
@@ -246,10 +259,10 @@ def main() -> None:
                 )
             )
         honest.append(replace(profile, competencies=tuple(comps)))
-    if CACHE:
+    if args.cache:
         import pickle
 
-        with open(CACHE, "wb") as handle:
+        with open(args.cache, "wb") as handle:
             pickle.dump((honest, profiles, fits, full_texts, entries), handle)
 
     def keys_for(scored) -> list[tuple]:
@@ -259,7 +272,7 @@ def main() -> None:
     matcher_scored = [score_profile(p, job, lexicon, AS_OF) for p in profiles]
     previous_job = job_from_dict(PREVIOUS_JOB, lexicon)
     previous = [previous_score(p, previous_job, lexicon) for p in previous_profiles]
-    query = guide_skill_list()
+    query = guide_skill_list(data)
     tfidf = tfidf_scores(full_texts, query)
     terms = [r.label for r in job.requirements]
     for r in job.requirements:
@@ -291,6 +304,8 @@ def main() -> None:
     print(f"precision at 10: ours {sum(relevant[k] for k in order[:10]) / 10:.1f}; "
           f"TF-IDF cosine to the guide's skill list "
           f"{sum(relevant[k] for k in tf_order[:10]) / 10:.1f}")  # fmt: skip
+
+    print(f"\n({time.perf_counter() - started:.0f} s)")
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ class Line:
     page: int = 0
     size: float = 0.0
     bold: bool = False
+    heading: bool = False  # marked as a heading by the document itself (DOCX outline level)
 
 
 @dataclass(frozen=True, slots=True)

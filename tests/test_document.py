@@ -408,3 +408,32 @@ def test_mojibake_with_a_kept_c1_control_byte():
         == "Skills: • Python • SQL"
     )
     assert normalize_line("caf\u00e9 \u2192 bar") == "café → bar"  # nothing to undo
+
+
+def test_a_line_labelled_as_skills_is_in_the_skills_section():
+    from pipeline.records import Document, Line
+    from pipeline.understand.segment import analyse
+
+    lines = [
+        "Dana Example",
+        "SUMMARY",
+        "Analyst who builds reports.",
+        "Key Skills: Data Visualization, SQL, Python",
+        "TECHNICAL SKILLS • Languages: C#, Java",
+        "Stack: React, D3",
+        "Summary: the line above is a skills line, this one is not.",
+        "Skill Details",
+        "SQL- Exprience - 24 months",
+    ]
+    document = Document("cv.txt", "c" * 64, "text", "text", tuple(Line(t) for t in lines))
+    assert analyse(document).line_sections == (
+        "header",
+        "summary",
+        "summary",
+        "skills",
+        "skills",
+        "skills",
+        "summary",
+        "skills",
+        "skills",
+    )

@@ -604,3 +604,46 @@ def ole2_file(path: Path) -> Path:
     stream = (b"\x09\x08\x10\x00\x00\x06\x05\x00" * 512)[:4096]
     path.write_bytes(header + struct.pack("<128I", *fat) + directory + stream)
     return path
+
+
+@pytest.mark.parametrize("engine", ["lxml", "python-docx"])
+def test_docx_headings_come_from_styles_and_outline_levels(tmp_path, engine):
+    """Headings a writer marked with Word's heading styles, a custom style with an outline
+    level, or an outline level on the paragraph open sections, though their runs carry no
+    bold, size or capitals."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    from pipeline.read import parse
+    from pipeline.understand.segment import analyse
+
+    document = docx.Document()
+    custom = document.styles.add_style("Section Title", WD_STYLE_TYPE.PARAGRAPH)
+    level = OxmlElement("w:outlineLvl")
+    level.set(qn("w:val"), "1")
+    custom.element.get_or_add_pPr().append(level)
+    document.add_paragraph("Dana Example")
+    document.add_paragraph("Work history", style="Heading 1")
+    document.add_paragraph("Analyst at Fabrikam, 2019 - 2023")
+    document.add_paragraph("Education and training", style="Section Title")
+    document.add_paragraph("BSc Mathematics, Riverbend College, 2015 - 2019")
+    own = document.add_paragraph("Skills summary")
+    own_level = OxmlElement("w:outlineLvl")
+    own_level.set(qn("w:val"), "0")
+    own._p.get_or_add_pPr().append(own_level)
+    document.add_paragraph("Python, SQL, Tableau")
+    document.add_paragraph("Normal text that mentions work history is not a heading.")
+    path = tmp_path / "styled.docx"
+    document.save(path)
+
+    parsed = parse(path, docx_engine=engine)
+    headings = [line.text for line in parsed.lines if line.heading]
+    assert headings == ["Work history", "Education and training", "Skills summary"]
+    sections = analyse(parsed).line_sections
+    by_text = dict(zip((line.text for line in parsed.lines), sections, strict=True))
+    assert by_text["Analyst at Fabrikam, 2019 - 2023"] == "experience"
+    assert by_text["BSc Mathematics, Riverbend College, 2015 - 2019"] == "education"
+    assert by_text["Python, SQL, Tableau"] == "skills"
+    assert by_text["Normal text that mentions work history is not a heading."] == "skills"

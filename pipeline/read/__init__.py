@@ -4,7 +4,7 @@ RTF, ODT, HTML, images through OCR, plain text) and hand over a `Document`."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..errors import ParseError
 from ..records import Document, Line
@@ -168,5 +168,5 @@ def _normalise(lines: list[Line]) -> list[Line]:
         for piece in line.text.split("\n"):
             text = normalize_line(piece)
             if text:
-                out.append(Line(text=text, page=line.page, size=line.size, bold=line.bold))
+                out.append(replace(line, text=text))
     return out

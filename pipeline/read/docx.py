@@ -7,7 +7,7 @@ from typing import Any
 
 from ..errors import ParseError
 from ..records import Line
-from .sniff import read_xml_part
+from .sniff import archive_errors, read_xml_part
 from .visibility import MAX_INVISIBLE_DIFF
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -16,6 +16,11 @@ _P, _T, _TAB, _BR, _CR, _R = (f"{_W}{n}" for n in ("p", "t", "tab", "br", "cr", 
 _RPR, _VANISH, _B, _SZ, _VAL = (f"{_W}{n}" for n in ("rPr", "vanish", "b", "sz", "val"))
 _COLOR, _SPEC_VANISH, _SHD, _FILL = (f"{_W}{n}" for n in ("color", "specVanish", "shd", "fill"))
 _PPR, _TCPR = f"{_W}pPr", f"{_W}tcPr"
+_PSTYLE, _OUTLINE, _STYLE, _NAME, _BASED_ON = (
+    f"{_W}{n}" for n in ("pStyle", "outlineLvl", "style", "name", "basedOn")
+)
+_STYLE_ID, _TYPE = f"{_W}styleId", f"{_W}type"
+_NO_OUTLINE = 9  # outline level 9 is body text
 _MIN_VISIBLE_HALF_POINTS = 8  # runs below 4 pt are not read (w:sz is in half-points)
 
 
@@ -56,14 +61,76 @@ def read_lines(data: bytes, engine: str = "lxml") -> tuple[list[Line], int]:
     walk the same XML, so they give the same lines.
     """
     if engine == "python-docx":
-        headers, body, footers = _parts_python_docx(data)
+        headers, body, footers, styles_root = _parts_python_docx(data)
     else:
-        headers, body, footers = _parts_zip(data)
+        headers, body, footers, styles_root = _parts_zip(data)
+    styles = _paragraph_styles(styles_root)
     lines: list[Line] = []
     hidden = [0]
     for root in (*headers, body, *footers):
-        lines.extend(_paragraph_lines(root, hidden))
+        lines.extend(_paragraph_lines(root, hidden, styles))
     return lines, hidden[0]
+
+
+class _Style:
+    """What a paragraph style says, after following its basedOn chain."""
+
+    __slots__ = ("bold", "heading", "size")
+
+    def __init__(self, heading: bool = False, bold: bool = False, size: float = 0.0) -> None:
+        self.heading, self.bold, self.size = heading, bold, size
+
+
+def _paragraph_styles(root) -> dict[str, _Style]:
+    """Paragraph styles by id: a heading when the style (or one it is based on) has an outline
+    level 0-8 or is one of Word's built-in "heading N" styles (names are stored in English
+    whatever the user's language); its bold and font size for runs that do not set their own."""
+    if root is None:
+        return {}
+    raw: dict[str, tuple[str | None, int | None, bool | None, float | None, str]] = {}
+    for style in root.iter(_STYLE):
+        if style.get(_TYPE) != "paragraph" or not style.get(_STYLE_ID):
+            continue
+        name_el, based = style.find(_NAME), style.find(_BASED_ON)
+        ppr, rpr = style.find(_PPR), style.find(_RPR)
+        outline_el = ppr.find(_OUTLINE) if ppr is not None else None
+        level = outline_el.get(_VAL) if outline_el is not None else None
+        bold = rpr.find(_B) if rpr is not None else None
+        sz = rpr.find(_SZ) if rpr is not None else None
+        size = sz.get(_VAL) if sz is not None else None
+        raw[style.get(_STYLE_ID)] = (
+            based.get(_VAL) if based is not None else None,
+            int(level) if level and level.isdigit() else None,
+            _on(bold) if bold is not None else None,
+            int(size) / 2 if size and size.isdigit() else None,
+            (name_el.get(_VAL) or "").lower() if name_el is not None else "",
+        )
+    out: dict[str, _Style] = {}
+    for sid in raw:
+        outline: int | None = None
+        bold_value: bool | None = None
+        size_value: float | None = None
+        heading_name = False
+        current: str | None = sid
+        seen: set[str] = set()
+        while current in raw and current not in seen:  # a cycle of basedOn ends the walk
+            seen.add(current)
+            parent, own_level, own_bold, own_size, name = raw[current]
+            outline = own_level if outline is None else outline
+            bold_value = own_bold if bold_value is None else bold_value
+            size_value = own_size if size_value is None else size_value
+            heading_name = heading_name or _is_heading_name(name)
+            current = parent
+        heading = (outline is not None and outline < _NO_OUTLINE) or (
+            outline is None and heading_name
+        )
+        out[sid] = _Style(heading, bool(bold_value), size_value or 0.0)
+    return out
+
+
+def _is_heading_name(name: str) -> bool:
+    parts = name.split()
+    return len(parts) == 2 and parts[0] == "heading" and parts[1].isdigit()
 
 
 def _parts_python_docx(data: bytes):
@@ -83,17 +150,20 @@ def _parts_python_docx(data: bytes):
         if kind in ("header", "footer") and not rel.is_external:
             (headers if kind == "header" else footers).append(rel.target_part)
     by_name = lambda p: str(p.partname)  # noqa: E731
+    try:
+        styles_root = document.styles.element
+    except (KeyError, ValueError, AttributeError):
+        styles_root = None
     return (
         [p.element for p in sorted(headers, key=by_name)],
         document.element.body,
         [p.element for p in sorted(footers, key=by_name)],
+        styles_root,
     )
 
 
 def _parts_zip(data: bytes):
     import zipfile
-
-    from lxml import etree
 
     def load(archive: zipfile.ZipFile, name: str):
         return read_xml_part(archive, name, "corrupt_docx")
@@ -118,27 +188,22 @@ def _parts_zip(data: bytes):
                         and target in names
                     ):
                         (headers if kind == "header" else footers).append(target)
+            styles_root = load(archive, "word/styles.xml") if "word/styles.xml" in names else None
             return (
                 [load(archive, n) for n in sorted(set(headers))],
                 body,
                 [load(archive, n) for n in sorted(set(footers))],
+                styles_root,
             )
     except ParseError:
         raise
-    except (
-        zipfile.BadZipFile,
-        KeyError,
-        OSError,
-        ValueError,
-        EOFError,
-        etree.XMLSyntaxError,
-    ) as exc:
+    except archive_errors() as exc:
         raise ParseError("corrupt_docx", type(exc).__name__) from None
     except Exception as exc:  # zlib errors and other damage inside the archive
         raise ParseError("corrupt_docx", type(exc).__name__) from None
 
 
-def _paragraph_lines(root, hidden: list[int]) -> list[Line]:
+def _paragraph_lines(root, hidden: list[int], styles: dict[str, _Style]) -> list[Line]:
     out: list[Line] = []
     seen: set[str] = set()
     is_body = root.tag == f"{_W}body"
@@ -148,13 +213,42 @@ def _paragraph_lines(root, hidden: list[int]) -> list[Line]:
         text, bold, size = _paragraph_text(p, hidden)
         if not text.strip():
             continue
+        style, level = _paragraph_style(p, styles)
+        heading = style.heading if level is None else level < _NO_OUTLINE
+        bold = bold or (style.bold and not _bold_off(p))
+        size = size or style.size
         # Headers of several sections often repeat the same contact line.
         if not is_body:
             if text in seen:
                 continue
             seen.add(text)
-        out.append(Line(text=text, page=0, size=size, bold=bold))
+        out.append(Line(text=text, page=0, size=size, bold=bold, heading=heading))
     return out
+
+
+_PLAIN = _Style()
+
+
+def _paragraph_style(p, styles: dict[str, _Style]) -> tuple[_Style, int | None]:
+    """The paragraph's style, and its own outline level when it sets one."""
+    ppr = p.find(_PPR)
+    if ppr is None:
+        return styles.get("Normal", _PLAIN), None
+    ref = ppr.find(_PSTYLE)
+    style = styles.get(ref.get(_VAL) if ref is not None else "Normal", _PLAIN)
+    outline = ppr.find(_OUTLINE)
+    value = outline.get(_VAL) if outline is not None else None
+    return style, int(value) if value and value.isdigit() else None
+
+
+def _bold_off(p) -> bool:
+    """Does a run of the paragraph switch bold off explicitly?"""
+    for run in _OWN_RUNS(p):
+        props = run.find(_RPR)
+        flag = props.find(_B) if props is not None else None
+        if flag is not None and not _on(flag):
+            return True
+    return False
 
 
 def _paragraph_text(p, hidden: list[int]) -> tuple[str, bool, float]:

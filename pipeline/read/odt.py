@@ -8,7 +8,7 @@ import io
 from ..errors import ParseError
 from ..records import Line
 from .markup import LineBuilder, Opened, collapse_spaces, hex_colour, hidden_colour, length_pt, walk
-from .sniff import read_xml_part
+from .sniff import archive_errors, read_xml_part
 from .visibility import MIN_VISIBLE_PT, WHITE
 
 _ODF = "urn:oasis:names:tc:opendocument:xmlns:"
@@ -52,9 +52,6 @@ def read_odt(data: bytes) -> tuple[list[Line], int]:
     """Lines of an OpenDocument text (page headers, body, page footers) and the number of hidden
     words dropped (hidden text/paragraphs/sections, white, display:none or tiny runs)."""
     import zipfile
-    import zlib
-
-    from lxml import etree
 
     def load(archive: zipfile.ZipFile, name: str):
         return read_xml_part(archive, name, "corrupt_document")
@@ -66,17 +63,7 @@ def read_odt(data: bytes) -> tuple[list[Line], int]:
             styles = load(archive, "styles.xml") if "styles.xml" in names else None
     except ParseError:
         raise
-    except (
-        zipfile.BadZipFile,
-        KeyError,
-        OSError,
-        ValueError,
-        EOFError,
-        zlib.error,
-        etree.XMLSyntaxError,
-        NotImplementedError,  # zipfile: a compression method or version it does not know
-        RuntimeError,  # zipfile: an encrypted member
-    ) as exc:
+    except archive_errors() as exc:
         raise ParseError("corrupt_document", type(exc).__name__) from None
     body = content.find(f"{_OFFICE}body/{_OFFICE}text")
     if body is None:

@@ -76,6 +76,25 @@ def _sniff_zip(data: bytes) -> str:
     return kind
 
 
+def archive_errors() -> tuple[type[BaseException], ...]:
+    """What reading a damaged ZIP of XML parts (DOCX, ODT) can raise, besides ParseError."""
+    import zlib
+
+    from lxml import etree
+
+    return (
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        EOFError,
+        zlib.error,
+        etree.XMLSyntaxError,
+        NotImplementedError,  # zipfile: a compression method or version it does not know
+        RuntimeError,  # zipfile: an encrypted member
+    )
+
+
 def read_xml_part(archive: zipfile.ZipFile, name: str, reason: str):
     """Parse one XML part of a DOCX or ODT archive that `sniff_format` has checked: no entity
     expansion, no DTD, no network, and no part that inflates beyond MAX_ENTRY_BYTES. Raises

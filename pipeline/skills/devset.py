@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,9 @@ class Entry:
     sha256: str  # of the file's bytes (of the resume text for kaggle)
     group: str  # the person: entries of one group share a fold
     fold: int
+
+
+_GLUED_HEADING = re.compile(r"(\S)((?:Company|Education|Skill|Project) Details)[ \t]*$", re.M)
 
 
 def shared_data() -> Path | None:
@@ -167,6 +171,9 @@ class Texts:
             text = self.kaggle(entry.path.split("#", 1)[1])
             if hashlib.sha256(text.encode("utf-8")).hexdigest() != entry.sha256:
                 raise ValueError(f"{entry.id}: the kaggle row changed since it was labelled")
+            # The Kaggle export lost the line break before some of its section headings
+            # ("...24 monthsCompany Details"); put it back so the heading is a line.
+            text = _GLUED_HEADING.sub(r"\1\n\2", text)
             normalised = (normalize_line(line) for line in text.splitlines())
             lines = tuple(Line(text=line) for line in normalised if line)
             return Document(entry.id, entry.sha256, "text", "text", lines)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import platform
 import zipfile
 from dataclasses import dataclass
@@ -285,6 +284,7 @@ def learn(out_dir: Path, lexicon: Lexicon, data: Path, version: str, seed: int =
 
     from ..version import __version__
     from .matcher import SkillMatcher
+    from .train import write_meta
 
     matcher = SkillMatcher(lexicon)
     docs = load_dev_docs(data, matcher, lexicon)
@@ -339,10 +339,7 @@ def learn(out_dir: Path, lexicon: Lexicon, data: Path, version: str, seed: int =
         "artifact": ARTIFACT,
         "artifact_sha256": hashlib.sha256(blob).hexdigest(),
     }
-    (out_dir / "meta.json").write_text(
-        json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
-    return meta
+    return write_meta(out_dir, meta)
 
 
 def _hash_files(*paths: Path) -> str:

@@ -194,10 +194,7 @@ def train(
         "artifact": ARTIFACT,
         "artifact_sha256": hashlib.sha256(blob).hexdigest(),
     }
-    (out / "meta.json").write_text(
-        json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
-    return meta
+    return write_meta(out, meta)
 
 
 def evaluate(
@@ -232,3 +229,11 @@ def metrics_table(metrics: dict[str, Any]) -> str:
             f"{m['precision']:.3f} | {m['recall']:.3f} | **{m['f1']:.3f}** |"
         )
     return "\n".join(lines)
+
+
+def write_meta(folder: Path, meta: dict[str, Any]) -> dict[str, Any]:
+    """Write a model's meta.json (sorted keys, so a retrain with the same result is identical)."""
+    (folder / "meta.json").write_text(
+        json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    return meta

@@ -29,6 +29,8 @@ __all__ = [
 ]
 
 HEADER_LINES = 10  # location is looked for in this many leading lines (plus contact lines)
+IDENTITY_MAX_WORDS = 16  # longer header lines are prose, not contact lines
+PLACE_LINE_MAX_WORDS = 8  # "12 Python Street, Leeds, UK"; longer lines only mention a place
 
 # --- places -------------------------------------------------------------------------------
 
@@ -254,17 +256,26 @@ def identity_lines(lines: Sequence[str], sections: Sequence[str]) -> set[int]:
     out: set[int] = set()
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is not None and sections[first] == "header":
-        words = lines[first].replace(",", " ").split()
+        name = lines[first].replace(",", " ").split()
         if (
-            1 <= len(words) <= 5
-            and all(_NAME_WORD.fullmatch(w) for w in words)
-            and not any(w.lower() in _HEADLINE_WORDS for w in words)
+            1 <= len(name) <= 5
+            and all(_NAME_WORD.fullmatch(w) for w in name)
+            and not any(w.lower() in _HEADLINE_WORDS for w in name)
         ):
             out.add(first)
     for i in _contact_lines(lines, sections):
         line = lines[i]
-        contact = EMAIL.search(line) or URL.search(line) or _NINE_DIGITS.search(line)
-        if contact or any(find_place(p) for p in _SEGMENT_SPLIT.split(line) if p.strip()):
+        words = len(line.split())
+        if words > IDENTITY_MAX_WORDS:
+            continue  # a summary or a skills paragraph that happens to hold a link or a city
+        phone = _NINE_DIGITS.search(line) and any(
+            _phones_in(m, line, labelled=True) for m in PHONE.finditer(line)
+        )
+        contact = bool(EMAIL.search(line) or URL.search(line) or phone)
+        place = words <= PLACE_LINE_MAX_WORDS and any(
+            find_place(part) for part in _SEGMENT_SPLIT.split(line) if part.strip()
+        )
+        if contact or place:
             out.add(i)
     return out
 

@@ -33,6 +33,8 @@ SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
         "career history",
         "relevant experience",
         "experience and projects",
+        "company details",
+        "employment details",
     ),
     "education": (
         "education",
@@ -41,6 +43,7 @@ SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
         "qualifications",
         "academic qualifications",
         "education & training",
+        "education details",
     ),
     "skills": (
         "skills",
@@ -60,6 +63,13 @@ SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
         "areas of expertise",
         "languages and tools",
         "technical proficiencies",
+        "skill details",
+        "skills details",
+        "computer skills",
+        "it skills",
+        "software skills",
+        "programming skills",
+        "stack",
     ),
     "projects": (
         "projects",
@@ -68,6 +78,7 @@ SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
         "key projects",
         "academic projects",
         "side projects",
+        "project details",
     ),
     "certifications": (
         "certifications",
@@ -187,13 +198,26 @@ def styled_heading(line: Line, body_size: float) -> str | None:
         return None
     larger = body_size > 0 and line.size >= body_size + 1.5
     capitals = sum(c.isupper() for c in text) >= 0.8 * sum(c.isalpha() for c in text) > 3
-    if not (line.bold or larger or capitals):
+    if not (line.heading or line.bold or larger or capitals):
         return None
     for word in _KEYWORD.findall(text.lower()):
         section = _HEADING_KEYWORDS.get(word)
         if section is not None:
             return section
     return None
+
+
+_INLINE_LABEL = re.compile(r"\s*([A-Za-z][A-Za-z &/]{2,40}?)\s*(?::|•|\s[-–]\s)\s*\S")
+
+
+def inline_section(line: str) -> str | None:
+    """A line that starts with a skills heading as its label ("Technical Skills: Python, SQL",
+    "KEY SKILLS • Excel") belongs to the skills section, whatever section it sits in; the
+    lines after it stay where they were."""
+    m = _INLINE_LABEL.match(line)
+    if m is None:
+        return None
+    return "skills" if heading_section(m.group(1)) == "skills" else None
 
 
 def body_font_size(lines: tuple[Line, ...] | list[Line]) -> float:
@@ -223,7 +247,7 @@ def analyse(document: Document) -> Layout:
             found = styled_heading(line, body_size)
         if found is not None:
             current = found
-        sections.append(current)
+        sections.append(current if found is not None else inline_section(line.text) or current)
     unit_starts, unit_ends = _units(lines, starts)
     return Layout(text, tuple(starts), tuple(sections), tuple(unit_starts), tuple(unit_ends))
 
