@@ -492,6 +492,7 @@ class IncrementalRun:
             duplicates=duplicates,
             failed=failed,
             poison=tuple(poisoned),
+            ran_by=_ran_by(),
         )  # fmt: skip
 
     def _write_outputs(self, rendered: RenderedShortlist, report: RunReport) -> None:
@@ -500,6 +501,26 @@ class IncrementalRun:
             write_run_report(report, self.out_dir)
         except OSError as exc:
             raise OutputError(self.out_dir, exc) from None
+
+
+def _ran_by() -> dict[str, str]:
+    """Who and what ran this run, for the decision log (no resume data)."""
+    import getpass
+    import socket
+    import sys
+
+    from ..version import __version__
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = str(os.getuid())
+    return {
+        "user": user,
+        "host": socket.gethostname(),
+        "command": " ".join([os.path.basename(sys.argv[0]), *sys.argv[1:]]),
+        "package": __version__,
+    }
 
 
 def _primaries(entries: list[Entry], first_seen: dict[tuple[str, str], tuple]) -> dict[str, str]:

@@ -105,6 +105,8 @@ class RunReport:
     failed: tuple[Failure, ...] = ()  # first-time and known, sorted by file name
     poison: tuple[str, ...] = ()  # sha256 of files that crashed two runs
     outputs_written: bool = field(default=True, compare=False)
+    # Who and what ran it (user, host, command, package version), for the decision log.
+    ran_by: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def new_failures(self) -> tuple[Failure, ...]:
@@ -125,6 +127,7 @@ class RunReport:
             "duplicates": [asdict(d) for d in self.duplicates],
             "failed": [f.to_dict() for f in self.failed],
             "poison": [{"sha256": sha, "candidate_id": candidate_id(sha)} for sha in self.poison],
+            "ran_by": dict(self.ran_by),
         }
 
     @classmethod
@@ -150,6 +153,7 @@ class RunReport:
                 for f in data.get("failed", [])
             ),
             poison=tuple(p["sha256"] for p in data.get("poison", [])),
+            ran_by=data.get("ran_by", {}),
         )
 
     def summary_text(self) -> str:
