@@ -573,6 +573,103 @@ def evaluate(
         sys.stdout.write(f"{metrics['rows']} rows\n{metrics_table(metrics)}\n")
 
 
+@app.command()
+def explain(
+    candidate: Annotated[str, typer.Argument(help="Candidate id (or sha256, or a unique prefix).")],
+    store: Annotated[Path, typer.Option("--store", help="The SQLite store of the runs.")],
+    run: Annotated[
+        int | None, typer.Option("--run", help="A run number [default: the last that ranked it].")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the explanation as JSON.")] = False,
+) -> None:
+    """Show a recorded decision: the run, its versions and job, the candidate's score and the
+    evidence for each requirement, re-scored from the stored profile to show it reproduces."""
+    from .run.explain import explain as explain_decision
+
+    try:
+        found = explain_decision(store, candidate, run)
+    except (FileNotFoundError, LookupError, ValueError) as exc:
+        raise _fail(str(exc).strip("'\"")) from None
+    if as_json:
+        sys.stdout.write(json.dumps(found.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(found.text())
+    if found.reproduced is False:
+        raise typer.Exit(1)
+
+
+audit_app = typer.Typer(
+    help="Fairness audits: counterfactual rewrites of resumes, adverse impact by group.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("counterfactual")
+def audit_counterfactual(
+    input_dir: Annotated[Path, typer.Argument(help="Folder of resumes to rewrite and rescore.")],
+    job: Annotated[Path, typer.Option("--job", help="Job definition YAML.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(help="The date 'Present' means, YYYY-MM-DD [default: today]."),
+    ] = None,
+) -> None:
+    """Rewrite each resume with other names, pronouns, gendered words, graduation years and
+    addresses, score every version, and report any change of score, rank or competency.
+    Exits 1 when anything changed."""
+    from .audit.counterfactual import run_counterfactual
+    from .errors import JobDefinitionError
+    from .score.job import load_job
+
+    if not input_dir.is_dir():
+        raise _fail(f"not a folder: {input_dir}")
+    try:
+        definition = load_job(job)
+    except JobDefinitionError as exc:
+        raise _fail(str(exc)) from None
+    report = run_counterfactual(input_dir, definition, as_of=_as_of(as_of))
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(report.text())
+    if report.changes:
+        raise typer.Exit(1)
+
+
+@audit_app.command("impact")
+def audit_impact(
+    results: Annotated[
+        Path, typer.Option("--results", help="An output folder of `screen` (shortlist.json).")
+    ],
+    demographics: Annotated[
+        Path,
+        typer.Option(
+            "--demographics",
+            help="CSV: candidate_id or file, then self-reported columns (e.g. sex, "
+            "race_ethnicity). Read for this audit only; never stored.",
+        ),
+    ],
+    min_group: Annotated[
+        int, typer.Option("--min-group", min=1, help="Groups smaller than this are not rated.")
+    ] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the audit as JSON.")] = False,
+) -> None:
+    """Selection and scoring rates per group and intersection, impact ratios against the
+    most selected group, the four-fifths flag and Fisher's exact p."""
+    from .audit.impact import AuditInputError, impact_audit
+
+    try:
+        audit = impact_audit(results, demographics, min_group=min_group)
+    except AuditInputError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        sys.stdout.write(json.dumps(audit.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(audit.text())
+
+
 def main() -> None:
     """Console-script entry point; usage errors exit 2."""
     os.umask(0o077)  # everything written (store, WAL, reports) holds applicants' data

@@ -20,9 +20,10 @@ STAGES = {
     "skills": 3,
     "score": 4,
     "run": 5,
-    "cli": 6,
-    "__main__": 7,
-    "__init__": 7,  # the public API re-exports from every stage (lazily)
+    "audit": 6,  # audits read runs' outputs and may run the screener
+    "cli": 7,
+    "__main__": 8,
+    "__init__": 8,  # the public API re-exports from every stage (lazily)
 }
 
 

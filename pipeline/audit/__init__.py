@@ -1,0 +1,1 @@
+"""Audit the screening for fairness: counterfactual rewrites of resumes and adverse impact."""
