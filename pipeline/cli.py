@@ -175,6 +175,15 @@ def screen(
     docx_engine: DocxEngineOption = DocxEngine.lxml,
     ocr: OcrOption = True,
     as_of: AsOfOption = None,
+    blind: Annotated[
+        bool,
+        typer.Option(
+            "--blind",
+            help="Blind review: outputs name files by candidate id and take names, contacts, "
+            "places, ages, graduation years, pronouns and gendered words out of the evidence. "
+            "Scores do not change; the store keeps the file names for contacting.",
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Rank every resume in INPUT_DIR against --job; write shortlist.csv, shortlist.json and
@@ -227,6 +236,7 @@ def screen(
         ocr=ocr,
         as_of=as_of_date,
         retry_failed=retry_failed,
+        blind=blind,
     )
     try:
         with screening:

@@ -102,9 +102,11 @@ class Contacts:
     github: str | None = None
     websites: tuple[str, ...] = ()
     location: str | None = None
+    name: str | None = None  # the name line of the header, for contacting and for --blind
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "name": self.name,
             "emails": list(self.emails),
             "phones": list(self.phones),
             "linkedin": self.linkedin,
@@ -122,6 +124,7 @@ class Contacts:
             data.get("github"),
             tuple(data.get("websites", ())),
             data.get("location"),
+            data.get("name"),
         )
 
 

@@ -193,6 +193,7 @@ def test_full_header_and_to_dict() -> None:
         "• Built a churn model that saved 2020 hours a year.\n"
     )
     assert c.to_dict() == {
+        "name": "Marta Quintela",
         "emails": ["marta.quintela@example.org"],
         "phones": ["+351912345678"],
         "linkedin": "linkedin.com/in/marta-quintela",
@@ -200,6 +201,21 @@ def test_full_header_and_to_dict() -> None:
         "websites": ["martaq.dev"],
         "location": "Lisbon, Portugal",
     }
+
+
+def test_name_beside_the_email_in_a_two_column_header() -> None:
+    c = _contacts(
+        "CONTACT\n"
+        "rafferty.quillon@example.org\n"
+        "SKILLS\n"
+        "Python, SQL\n"
+        "Rafferty Quillon\n"
+        "Machine Learning Engineer\n"
+    )
+    assert c.name == "Rafferty Quillon"
+    assert _contacts("Julia Ruby | julia.ruby@example.org | Columbus, OH\n").name == "Julia Ruby"
+    # A job-title heading in capitals is not a name.
+    assert _contacts("LEAN SIX SIGMA BLACK BELT\nExperience\n").name is None
 
 
 def test_empty() -> None:

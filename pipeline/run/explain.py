@@ -119,7 +119,9 @@ def explain(
         "lexicon": versions.lexicon,
         "model": versions.model,
     }
-    reproduced, differences = _rescore(profile_json, job_data, versions, stored)
+    reproduced, differences = _rescore(
+        profile_json, job_data, versions, stored, recorded_blind(run_row)
+    )
     return Explanation(
         candidate_id(sha), sha, names, run_info, version_map, job_data.get("title", ""),
         run_row["job_sha256"], stored, reproduced, tuple(differences),
@@ -143,7 +145,7 @@ def _decision(store: Store, sha: str, run: int | None):
             "p.parser_version=s.parser_version AND p.lexicon_version=s.lexicon_version AND "
             "p.model_version=s.model_version WHERE s.sha256=? AND s.job_sha256=? "
             "AND p.status='scored'",
-            (sha, row["job_sha256"]),
+            (sha, row["job_sha256"] + (":blind" if recorded_blind(row) else "")),
         ).fetchall()
         for parser, lexicon, model, entry, profile in scores:
             wanted = (recorded.get("parser"), recorded.get("lexicon"), recorded.get("model"))
@@ -153,10 +155,20 @@ def _decision(store: Store, sha: str, run: int | None):
     return None
 
 
+def recorded_blind(run_row: dict[str, Any]) -> bool:
+    """Was the run blind (its shortlist entries are kept under the job's blind key)?"""
+    return bool(json.loads(run_row["report"] or "{}").get("blind"))
+
+
 def _rescore(
-    profile_json: str, job_data: dict[str, Any], versions: Versions, stored: dict[str, Any]
+    profile_json: str,
+    job_data: dict[str, Any],
+    versions: Versions,
+    stored: dict[str, Any],
+    blind: bool = False,
 ) -> tuple[bool | None, list[str]]:
-    """Score the stored profile against the stored job with the installed lexicon."""
+    """Score the stored profile against the stored job with the installed lexicon (a blind
+    run's evidence was redacted, so only scores and statuses are compared then)."""
     from ..score.job import job_from_stored
     from ..score.rank import score_profile
     from ..skills.lexicon import default_lexicon
@@ -180,6 +192,6 @@ def _rescore(
         again = now.get(r["requirement"])
         if again is None:
             differences.append(f"{r['requirement']}: not in the job any more")
-        elif again.status != r["status"] or list(again.evidence) != r["evidence"]:
+        elif again.status != r["status"] or (not blind and list(again.evidence) != r["evidence"]):
             differences.append(f"{r['requirement']}: {r['status']} recorded, {again.status} now")
     return not differences, differences

@@ -35,6 +35,7 @@ from ..read.source import check_entry
 from ..records import FileOutcome, candidate_id, profile_from_dict
 from ..score.rank import score_profile
 from .report import (
+    Aliases,
     CandidateRow,
     FailedRow,
     RenderedShortlist,
@@ -121,6 +122,9 @@ class IncrementalRun:
         self.parse_seconds = 0.0  # time spent parsing and profiling those files
         self.rendered: RenderedShortlist | None = None
         self._stop = threading.Event()
+        # Blind runs keep their own shortlist entries (evidence redacted) beside the others.
+        self.score_key = self.job.sha256 + (":blind" if screener.blind else "")
+        self.aliases = Aliases()  # file names as blind outputs show them
 
     def stop(self) -> None:
         """Ask the run to stop after the file in hand (safe from a signal handler)."""
@@ -183,7 +187,9 @@ class IncrementalRun:
             run_id, started, input_dir, entries, present, previous, primary, failures, rendered,
             new=len(new), rescored=rescored, poisoned=poisoned, **counts,
         )  # fmt: skip
-        store.finish_run(run_id, self.clock(), report.to_dict())
+        store.finish_run(run_id, self.clock(), report.to_dict())  # the store keeps the names
+        if self.screener.blind:
+            report = report.with_names(self._shown)
         self._write_outputs(rendered, report)
         store.outputs_written(run_id)
         return report
@@ -334,9 +340,9 @@ class IncrementalRun:
         return outcome
 
     def _save_score(self, db, sha: str, outcome: FileOutcome) -> None:
-        entry = candidate_entry(outcome)
+        entry = candidate_entry(outcome, self.screener.blind)
         row = CandidateRow.from_entry(entry, ())
-        self.store.save_score(db, sha, self.versions, self.job.sha256, row)
+        self.store.save_score(db, sha, self.versions, self.score_key, row)
 
     def _retire_poison(self, now: str) -> list[str]:
         """Files that were in flight twice (two crashed runs) fail for good as poison_file."""
@@ -350,7 +356,7 @@ class IncrementalRun:
     def _rescore(self, present: set[str]) -> int:
         """Score stored profiles of the folder's files that have no score for this job (the
         job changed): no parsing."""
-        rows = [r for r in self.store.unscored(self.versions, self.job.sha256) if r[0] in present]
+        rows = [r for r in self.store.unscored(self.versions, self.score_key) if r[0] in present]
         for start in range(0, len(rows), 500):
             with self.store.transaction() as db:
                 for sha, profile_json in rows[start : start + 500]:
@@ -404,26 +410,33 @@ class IncrementalRun:
             partial,
             missing,
             flags,
-        ) in self.store.shortlist_rows(self.versions, self.job.sha256):
+        ) in self.store.shortlist_rows(self.versions, self.score_key):
             if sha not in files:
                 continue
             names = [primary[sha]] + sorted(n for n in files[sha] if n != primary[sha])
+            if self.screener.blind:
+                names = [self.aliases.of(n, sha) for n in names]
             candidates.append(
                 CandidateRow.stored(
                     tuple(names), sha, score, bool(disqualified), met, partial, missing, flags
                 )
             )
-        failed = [FailedRow(f.file, f.sha256, f.reason) for f in failures.values()]
+        shown = self._shown
+        failed = [FailedRow(shown(f.file, f.sha256), f.sha256, f.reason) for f in failures.values()]
         duplicates = [
-            Duplicate(e.name, primary[e.sha256], e.sha256)
+            Duplicate(shown(e.name, e.sha256), shown(primary[e.sha256], e.sha256), e.sha256)
             for e in present
             if e.sha256 and e.name not in failures and primary[e.sha256] != e.name
         ]
-        store, versions, job_sha = self.store, self.versions, self.job.sha256
+        store, versions, job_sha = self.store, self.versions, self.score_key
         return render_shortlist(
             self.job.to_dict(), self.screener.versions, self.screener.top, candidates, failed,
             duplicates, lambda row: store.score_entry(row.sha256, versions, job_sha),
         )  # fmt: skip
+
+    def _shown(self, name: str, sha256: str | None) -> str:
+        """A file name as the outputs show it (its alias in a blind run)."""
+        return self.aliases.of(name, sha256) if self.screener.blind else name
 
     def _report(
         self,
@@ -471,7 +484,7 @@ class IncrementalRun:
             known_failures=sum(not f.first_time for f in failed),
             poison=len(poisoned),
             candidates=rendered.counts["candidates"],
-            candidates_in_store=self.store.count_scored(self.versions, self.job.sha256),
+            candidates_in_store=self.store.count_scored(self.versions, self.score_key),
             shortlisted=rendered.counts["shortlisted"],
             **{k: v for k, v in counted.items() if isinstance(v, int)},
         )
@@ -493,6 +506,7 @@ class IncrementalRun:
             failed=failed,
             poison=tuple(poisoned),
             ran_by=_ran_by(),
+            blind=self.screener.blind,
         )  # fmt: skip
 
     def _write_outputs(self, rendered: RenderedShortlist, report: RunReport) -> None:
@@ -569,5 +583,6 @@ def regenerate_outputs(store: Store, screener_factory: Callable[[dict], Screener
     failures = {k: replace(v, first_time=False) for k, v in failures.items()}
     write_shortlist(runner._shortlist(entries, primary, failures), out_dir)
     if last["report"] is not None:
-        write_run_report(RunReport.from_dict(last["report"]), out_dir)
+        report = RunReport.from_dict(last["report"])
+        write_run_report(report.with_names(runner._shown) if report.blind else report, out_dir)
     return out_dir

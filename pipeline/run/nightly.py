@@ -64,6 +64,7 @@ class Screening:
         ocr: bool = True,
         as_of: date | None = None,
         retry_failed: bool = False,
+        blind: bool = False,
     ) -> None:
         if backend not in ("local", "dask"):
             raise ValueError("backend must be 'local' or 'dask'")
@@ -79,7 +80,13 @@ class Screening:
         self.scheduler = scheduler
         self.retry_failed = retry_failed
         self.screener = Screener(
-            job, pdf_engine=pdf_engine, docx_engine=docx_engine, top=top, ocr=ocr, as_of=as_of
+            job,
+            pdf_engine=pdf_engine,
+            docx_engine=docx_engine,
+            top=top,
+            ocr=ocr,
+            as_of=as_of,
+            blind=blind,
         )
         self.config = WorkerConfig(
             lexicon_dir=None,
@@ -203,7 +210,8 @@ def forget(
 def _screener_for_run(run: dict) -> Screener:
     from ..score.job import job_from_stored
 
-    return Screener(job_from_stored(run["job"]), top=run["top"])
+    blind = bool((run.get("report") or {}).get("blind"))
+    return Screener(job_from_stored(run["job"]), top=run["top"], blind=blind)
 
 
 def check_writable(folder: Path) -> None:

@@ -8,7 +8,7 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -115,11 +115,13 @@ def outcome_record(outcome: FileOutcome) -> dict[str, Any]:
     return record
 
 
-def candidate_entry(outcome: FileOutcome) -> dict[str, Any]:
-    """The shortlist fields of one scored candidate (no rank, file names or flags)."""
+def candidate_entry(outcome: FileOutcome, blind: bool = False) -> dict[str, Any]:
+    """The shortlist fields of one scored candidate (no rank, file names or flags). With
+    `blind`, the evidence sentences lose what identifies the candidate (text/redact.py)."""
     s = outcome.scored
     p = outcome.profile
     assert s is not None and p is not None
+    show = _blinder(p) if blind else (lambda text: text)
     return {
         "candidate_id": s.candidate_id,
         "sha256": outcome.sha256,
@@ -136,7 +138,7 @@ def candidate_entry(outcome: FileOutcome) -> dict[str, Any]:
                 "must_have": r.must_have,
                 "status": r.status,
                 "matched": list(r.matched),
-                "evidence": list(r.evidence),
+                "evidence": [show(e) for e in r.evidence],
             }
             for r in s.requirements
         ],
@@ -145,7 +147,7 @@ def candidate_entry(outcome: FileOutcome) -> dict[str, Any]:
                 "present": c.present,
                 "probability": c.probability,
                 "strength": c.strength,
-                "evidence": list(c.evidence[:2]),
+                "evidence": [show(e) for e in c.evidence[:2]],
             }
             for c in p.competencies
         },
@@ -157,6 +159,15 @@ def candidate_entry(outcome: FileOutcome) -> dict[str, Any]:
             "ocr": p.ocr,
         },
     }
+
+
+def _blinder(profile) -> Callable[[str], str]:
+    from ..text.redact import identity_of, redact
+
+    c = profile.contacts
+    surfaces = [m.surface for hit in profile.skills for m in hit.mentions]
+    identity = identity_of(c.name, c.emails, c.location, surfaces)
+    return lambda text: redact(text, identity)
 
 
 def flag_text(flags: dict[str, Any]) -> str:
@@ -413,17 +424,53 @@ def _sorted(value: Any) -> Any:
 
 def shortlist_record(shortlist: Shortlist) -> RenderedShortlist:
     """Render an in-memory Shortlist (library use, no store)."""
+    blind = shortlist.blind
+    aliases = Aliases()
+
+    def shown(name: str, sha: str | None) -> str:
+        return aliases.of(name, sha) if blind else name
+
     candidates = [
         CandidateRow.from_entry(
-            candidate_entry(o), shortlist.files.get(o.sha256 or "") or (o.source,)
+            candidate_entry(o, blind),
+            tuple(shown(n, o.sha256) for n in shortlist.files.get(o.sha256 or "") or (o.source,)),
         )
         for o in shortlist.ranked
     ]
-    failed = [FailedRow(o.source, o.sha256, o.reason or "internal_error") for o in shortlist.failed]
+    failed = [
+        FailedRow(shown(o.source, o.sha256), o.sha256, o.reason or "internal_error")
+        for o in shortlist.failed
+    ]
+    duplicates = tuple(
+        replace(d, file=shown(d.file, d.sha256), duplicate_of=shown(d.duplicate_of, d.sha256))
+        for d in shortlist.duplicates
+    )
     return render_shortlist(
         shortlist.job.to_dict(), shortlist.versions, shortlist.top, candidates, failed,
-        shortlist.duplicates,
+        duplicates,
     )  # fmt: skip
+
+
+class Aliases:
+    """File names for blind outputs: `candidate-<id>.<ext>` (a second file of the same
+    applicant gets `-2`), `entry-<n>` for an entry that was never read."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}
+        self.per_candidate: dict[str, int] = {}
+
+    def of(self, name: str, sha256: str | None) -> str:
+        from ..text.redact import pseudonym
+
+        if name not in self.names:
+            if sha256:
+                cid = candidate_id(sha256)
+                n = self.per_candidate[cid] = self.per_candidate.get(cid, 0) + 1
+                alias = pseudonym(cid if n == 1 else f"{cid}-{n}", name)
+            else:
+                alias = f"entry-{len(self.names) + 1}"
+            self.names[name] = alias
+        return self.names[name]
 
 
 def _safe_cell(value: Any) -> Any:

@@ -3,7 +3,8 @@ printed by `report`. No resume text: files are named by name and id only."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from ..records import candidate_id
@@ -107,6 +108,7 @@ class RunReport:
     outputs_written: bool = field(default=True, compare=False)
     # Who and what ran it (user, host, command, package version), for the decision log.
     ran_by: dict[str, str] = field(default_factory=dict, compare=False)
+    blind: bool = False  # outputs name files by candidate id (the store keeps the names)
 
     @property
     def new_failures(self) -> tuple[Failure, ...]:
@@ -128,6 +130,7 @@ class RunReport:
             "failed": [f.to_dict() for f in self.failed],
             "poison": [{"sha256": sha, "candidate_id": candidate_id(sha)} for sha in self.poison],
             "ran_by": dict(self.ran_by),
+            "blind": self.blind,
         }
 
     @classmethod
@@ -154,6 +157,25 @@ class RunReport:
             ),
             poison=tuple(p["sha256"] for p in data.get("poison", [])),
             ran_by=data.get("ran_by", {}),
+            blind=bool(data.get("blind", False)),
+        )
+
+    def with_names(self, alias: Callable[[str, str | None], str]) -> RunReport:
+        """The report with every file name replaced by `alias(name, sha256)` (blind outputs)."""
+        return replace(
+            self,
+            new_since_last_run=tuple(
+                replace(n, file=alias(n.file, n.sha256)) for n in self.new_since_last_run
+            ),
+            updated=tuple(replace(u, file=alias(u.file, u.sha256)) for u in self.updated),
+            removed=tuple(replace(r, file=alias(r.file, r.sha256)) for r in self.removed),
+            duplicates=tuple(
+                replace(
+                    d, file=alias(d.file, d.sha256), duplicate_of=alias(d.duplicate_of, d.sha256)
+                )
+                for d in self.duplicates
+            ),
+            failed=tuple(replace(f, file=alias(f.file, f.sha256)) for f in self.failed),
         )
 
     def summary_text(self) -> str:

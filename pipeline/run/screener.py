@@ -52,6 +52,7 @@ class Shortlist:
     versions: dict[str, str]
     duplicates: tuple[Duplicate, ...] = ()
     files: dict[str, tuple[str, ...]] = field(default_factory=dict)  # sha256 -> its file names
+    blind: bool = False  # outputs hide names, contacts and gender cues (see text/redact.py)
 
     def shortlisted(self) -> list[FileOutcome]:
         return [o for o in self.ranked if is_shortlisted(o, self.ranked, self.top)]
@@ -97,9 +98,13 @@ class Screener:
         as_of: date | None = None,
         model: CompetencyModel | Literal["default"] | None = "default",
         ocr: bool = True,
+        blind: bool = False,
     ) -> None:
         self.job = job
         self.ocr = ocr
+        # Blind review: outputs name files by candidate id and take names, contacts, ages and
+        # gender cues out of the evidence they show. Scores are the same either way.
+        self.blind = blind
         self._lexicon = lexicon
         self.pdf_engine = pdf_engine
         self.docx_engine = docx_engine
@@ -272,6 +277,7 @@ class Screener:
             self.versions,
             tuple(duplicates),
             {sha: tuple(names) for sha, names in files.items()},
+            self.blind,
         )
 
 

@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 HEADER_LINES = 10  # location is looked for in this many leading lines (plus contact lines)
+NAME_SEARCH_LINES = 40  # a name matching the e-mail is looked for this far
 IDENTITY_MAX_WORDS = 16  # longer header lines are prose, not contact lines
 PLACE_LINE_MAX_WORDS = 8  # "12 Python Street, Leeds, UK"; longer lines only mention a place
 
@@ -229,6 +230,8 @@ def extract_contacts(lines: Sequence[str], sections: Sequence[str]) -> Contacts:
                 for phone in _phones_in(m, rest, labelled=i in contactish):
                     phones.setdefault(phone, None)
     linkedin, github, websites = _sort_links(list(links))
+    at = _name_line(lines, sections, tuple(emails.values()))
+    name = name_in_line(lines[at]) if at is not None else None
     return Contacts(
         emails=tuple(emails.values()),
         phones=tuple(phones),
@@ -236,6 +239,7 @@ def extract_contacts(lines: Sequence[str], sections: Sequence[str]) -> Contacts:
         github=github,
         websites=tuple(websites),
         location=_location(lines, sorted(contactish)),
+        name=name,
     )
 
 
@@ -244,7 +248,9 @@ _NAME_WORD = re.compile(r"[A-Z][A-Za-z'’.-]*\.?")
 _HEADLINE_WORDS = word_set(
     "engineer scientist developer analyst manager consultant architect designer specialist "
     "administrator director lead intern assistant officer technician teacher nurse "
-    "resume résumé cv curriculum vitae profile summary learning data machine software"
+    "resume résumé cv curriculum vitae profile summary learning data machine software "
+    "representative engineering supervisor coordinator associate accountant technology "
+    "services service customer operations sales marketing management clerk agent"
 )
 
 
@@ -254,15 +260,10 @@ def identity_lines(lines: Sequence[str], sections: Sequence[str]) -> set[int]:
     e-mail, a phone, a link or a place. Skills are never read from them, so "Julia Ruby Go" or
     "Python Street, Java City" cannot earn credit, and the score cannot depend on them."""
     out: set[int] = set()
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is not None and sections[first] == "header":
-        name = lines[first].replace(",", " ").split()
-        if (
-            1 <= len(name) <= 5
-            and all(_NAME_WORD.fullmatch(w) for w in name)
-            and not any(w.lower() in _HEADLINE_WORDS for w in name)
-        ):
-            out.add(first)
+    emails = [m.group() for line in lines[:HEADER_LINES] for m in EMAIL.finditer(line)]
+    at = _name_line(lines, sections, emails)
+    if at is not None:
+        out.add(at)
     for i in _contact_lines(lines, sections):
         line = lines[i]
         words = len(line.split())
@@ -278,6 +279,50 @@ def identity_lines(lines: Sequence[str], sections: Sequence[str]) -> set[int]:
         if contact or place:
             out.add(i)
     return out
+
+
+def _name_line(lines: Sequence[str], sections: Sequence[str], emails: Sequence[str]) -> int | None:
+    """The line holding the candidate's name: the first non-empty line when it is shaped like
+    a name, else a name-shaped line (or first segment of a line: "Julia Ruby | julia@...")
+    among the first lines whose first or last word is part of an e-mail address (two-column
+    layouts often put the name in the middle of the text)."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return None
+    if _is_name_line(lines, sections, first):
+        return first
+    locals_ = [e.split("@", 1)[0].lower() for e in emails]
+    for i in range(first, min(len(lines), first + NAME_SEARCH_LINES)):
+        words = _name_words(_SEGMENT_SPLIT.split(lines[i].strip(), maxsplit=1)[0])
+        if not words:
+            continue
+        ends = {words[0].lower().strip("."), words[-1].lower().strip(".")}
+        if any(len(w) >= 3 and w in local for w in ends for local in locals_):
+            return i
+    return None
+
+
+def name_in_line(line: str) -> str:
+    """The name part of a name line: the line, or its first segment before "|" and the like."""
+    return _SEGMENT_SPLIT.split(line.strip(), maxsplit=1)[0]
+
+
+def _name_words(text: str) -> list[str]:
+    words = text.replace(",", " ").split()
+    if (
+        1 <= len(words) <= 5
+        and all(_NAME_WORD.fullmatch(w) for w in words)
+        and not any(w.lower() in _HEADLINE_WORDS for w in words)
+        and not (len(words) > 3 and text.isupper())  # "LEAN SIX SIGMA BLACK BELT" is a title
+    ):
+        return words
+    return []
+
+
+def _is_name_line(lines: Sequence[str], sections: Sequence[str], i: int) -> bool:
+    """Is line i shaped like a name: in the header, 1-5 capitalised words, none of them a word
+    of a headline ("Data Scientist")?"""
+    return sections[i] == "header" and bool(_name_words(lines[i]))
 
 
 def _contact_lines(lines: Sequence[str], sections: Sequence[str]) -> set[int]:

@@ -1,0 +1,119 @@
+"""Blind review: take out of a text what says who a candidate is, with a placeholder that says
+what was removed ("[name]", "[e-mail]", "[pronoun]" ...).
+
+Removed: the candidate's name (each of its words, wherever it stands), e-mails, phone
+numbers, links, their place, dates of birth and stated ages, graduation years, personal
+pronouns, gendered titles and words ("Mrs", "chairwoman", "women's", "sorority"). Words that
+are skills found in the resume are never removed, so a candidate called "Julia Ruby" who
+writes Ruby keeps the skill in the evidence. Pure functions; used by the shortlist writers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .patterns import EMAIL, PHONE, URL, YEAR_RANGE
+
+PRONOUNS = re.compile(
+    r"(?<![\w'])(?:he|she|him|her|his|hers|himself|herself)(?![\w'])", re.IGNORECASE
+)
+TITLES = re.compile(r"(?<![\w'])(?:Mr|Mrs|Ms|Miss|Mx|Sir|Madam)\b\.?")
+GENDERED = re.compile(
+    r"(?<![\w'])(?:women|woman|men|man|girls?|boys?|ladies|gentlemen)['’]s(?![\w'])|"
+    r"(?<![\w'])(?:sorority|sororities|fraternity|fraternities|chairwoman|chairman|"
+    r"sisterhood|brotherhood|businesswoman|businessman|spokeswoman|spokesman)(?![\w'])",
+    re.IGNORECASE,
+)
+BIRTH = re.compile(
+    r"(?i)\b(?:date of birth|d\.?o\.?b\.?|born(?: on| in)?)\s*[:\-]?\s*"
+    r"(?:\d{1,2}[./\- ]\w{1,9}[./\- ]\d{2,4}|\w{3,9}\.? \d{1,2},? \d{4}|\d{4})"
+)
+AGE = re.compile(r"(?i)\b(?:age[:\s]+\d{2}|\d{2}\s*(?:years old|yrs old|y/o))\b")
+YEAR = re.compile(r"(?<!\d)(?:19[4-9]\d|20[0-4]\d)(?!\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """What identifies one candidate, as found in their resume."""
+
+    names: tuple[str, ...] = ()  # words of the name (and of the e-mail's local part)
+    places: tuple[str, ...] = ()
+    keep: frozenset[str] = frozenset()  # skills as written in the resume (lower case)
+
+
+def identity_of(
+    name: str | None,
+    emails: Iterable[str] = (),
+    location: str | None = None,
+    skills: Iterable[str] = (),
+) -> Identity:
+    """The candidate's identity from their profile's contacts and the skills it found."""
+    keep = frozenset(s.lower() for s in skills)
+    # A word of a skill as written ("Six" of "Six Sigma") is never taken for a name.
+    skill_words = {w for surface in keep for w in re.findall(r"\w+", surface)}
+    words: set[str] = set()
+    for part in (name or "").replace(",", " ").split():
+        part = part.strip(".")
+        if len(part) >= 2 and part.lower() not in skill_words:
+            words.add(part)
+    for email in emails:
+        local = email.split("@", 1)[0]
+        for part in re.split(r"[._\-+0-9]+", local):
+            if len(part) >= 4 and part.isalpha() and part.lower() not in skill_words:
+                words.add(part)
+    places = tuple(p.strip() for p in re.split(r",", location or "") if len(p.strip()) >= 3)
+    unique = {w.lower(): w for w in sorted(words)}  # one of each, case aside
+    return Identity(tuple(sorted(unique.values(), key=len, reverse=True)), places, keep)
+
+
+def redact(text: str, identity: Identity, education: bool = False) -> str:
+    """`text` with the candidate's identity replaced by placeholders. Years are removed only
+    from education text (`education=True`), where they date a graduation, not a job."""
+    text = EMAIL.sub("[e-mail]", text)
+    text = URL.sub("[link]", text)
+    text = PHONE.sub(_phone, text)
+    text = BIRTH.sub("[date of birth]", text)
+    text = AGE.sub("[age]", text)
+    for word in identity.names:
+        text = re.sub(rf"(?<![\w]){re.escape(word)}(?![\w])", "[name]", text, flags=re.IGNORECASE)
+    for place in identity.places:
+        if place.lower() not in identity.keep:
+            text = re.sub(rf"(?<![\w]){re.escape(place)}(?![\w])", "[place]", text)
+    text = TITLES.sub(lambda m: _title(m, text, identity.keep), text)
+    text = GENDERED.sub("[gendered word]", text)
+    text = PRONOUNS.sub("[pronoun]", text)
+    if education:
+        text = YEAR.sub("[year]", text)
+    return text
+
+
+# "Ms Office", "MS Excel": Microsoft, not a title.
+_PRODUCT_AFTER = re.compile(
+    r"\s*(?:office|excel|word|visio|project|access|sql|outlook|powerpoint|teams|dynamics)\b",
+    re.IGNORECASE,
+)
+
+
+def _title(m: re.Match[str], text: str, keep: frozenset[str]) -> str:
+    rest = text[m.end() :]
+    if _PRODUCT_AFTER.match(rest):
+        return m.group()
+    following = re.match(r"\s*(\w+)", rest)
+    if following and f"{m.group().rstrip('.')} {following.group(1)}".lower() in keep:
+        return m.group()
+    return "[title]"
+
+
+def _phone(m: re.Match[str]) -> str:
+    found = m.group()
+    if sum(ch.isdigit() for ch in found) < 9 or YEAR_RANGE.fullmatch(found.strip()):
+        return found  # "2017 - 2019" is a date range, not a phone
+    return "[phone]"
+
+
+def pseudonym(candidate: str, file_name: str) -> str:
+    """What a blind output calls a file: the candidate id and the file's extension."""
+    suffix = file_name.rsplit(".", 1)[1].lower() if "." in file_name[1:] else "file"
+    return f"candidate-{candidate}.{suffix[:8]}"
