@@ -486,18 +486,7 @@ class CounterfactualReport:
 def _score(screener: Screener, document: Document, name: str) -> _Result:
     """Score a document the way `Screener.extract` then `Screener.score` do; also each
     competency's `present` flag."""
-    from ..read import PARSER_VERSION
-    from ..skills.profile import build_profile
-
-    profile = build_profile(
-        document,
-        screener.matcher,
-        screener.lexicon,
-        PARSER_VERSION,
-        as_of=screener.as_of,
-        model=screener.model,
-    )
-    profile = replace(profile, source=name)
+    profile = replace(screener.profile_of(document), source=name)
     outcome = screener.score(FileOutcome(name, document.sha256, "scored", profile=profile))
     assert outcome.scored is not None
     present = {c.competency_id: (c.name, c.present) for c in profile.competencies}

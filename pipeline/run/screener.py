@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from ..errors import ParseError
-from ..records import FileOutcome, ScoredCandidate
+from ..records import Document, FileOutcome, Profile, ScoredCandidate
 
 if TYPE_CHECKING:
     from ..score.job import JobDefinition
@@ -174,11 +174,19 @@ class Screener:
             "docx_engine": self.docx_engine,
         }
 
+    def profile_of(self, document: Document) -> Profile:
+        """The profile `extract` builds from a parsed document (skills, competencies, ...)."""
+        from ..read import PARSER_VERSION
+        from ..skills.profile import build_profile
+
+        return build_profile(
+            document, self.matcher, self.lexicon, PARSER_VERSION, as_of=self.as_of, model=self.model
+        )
+
     def extract(self, path: str | os.PathLike[str]) -> FileOutcome:
         """Parse one file and build its profile; failures come back as outcomes, never raised."""
-        from ..read import PARSER_VERSION, parse_source
+        from ..read import parse_source
         from ..read.source import read_source
-        from ..skills.profile import build_profile
 
         path = Path(path)
         name = display_name(path)
@@ -198,14 +206,7 @@ class Screener:
                 name, sha256, "failed", reason="internal_error", detail=type(exc).__name__
             )
         try:
-            profile = build_profile(
-                document,
-                self.matcher,
-                self.lexicon,
-                PARSER_VERSION,
-                as_of=self.as_of,
-                model=self.model,
-            )
+            profile = self.profile_of(document)
         except Exception as exc:
             log.warning("failed %s: internal_error (%s)", name, type(exc).__name__)
             return FileOutcome(
