@@ -340,7 +340,7 @@ class IncrementalRun:
         return outcome
 
     def _save_score(self, db, sha: str, outcome: FileOutcome) -> None:
-        entry = candidate_entry(outcome, self.screener.blind)
+        entry = candidate_entry(outcome, self.screener.blind, self.screener.lexicon)
         row = CandidateRow.from_entry(entry, ())
         self.store.save_score(db, sha, self.versions, self.score_key, row)
 

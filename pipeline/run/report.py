@@ -10,13 +10,16 @@ from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import REASONS
 from ..records import FileOutcome, candidate_id
 from ..score.rank import rank_key
 from .runreport import Duplicate, RunReport
 from .screener import Shortlist
+
+if TYPE_CHECKING:
+    from ..skills.lexicon import Lexicon
 
 CSV_COLUMNS = (
     "rank",
@@ -115,14 +118,18 @@ def outcome_record(outcome: FileOutcome) -> dict[str, Any]:
     return record
 
 
-def candidate_entry(outcome: FileOutcome, blind: bool = False) -> dict[str, Any]:
+def candidate_entry(
+    outcome: FileOutcome, blind: bool = False, lexicon: Lexicon | None = None
+) -> dict[str, Any]:
     """The shortlist fields of one scored candidate (no rank, file names or flags). With
-    `blind`, the evidence sentences lose what identifies the candidate (text/redact.py)."""
+    `blind`, the evidence sentences lose what identifies the candidate (text/redact.py); with
+    a `lexicon`, the entry carries an interview plan for the candidate's weakest requirements
+    (score/interview.py)."""
     s = outcome.scored
     p = outcome.profile
     assert s is not None and p is not None
     show = _blinder(p) if blind else (lambda text: text)
-    return {
+    entry = {
         "candidate_id": s.candidate_id,
         "sha256": outcome.sha256,
         "score": s.score,
@@ -159,6 +166,11 @@ def candidate_entry(outcome: FileOutcome, blind: bool = False) -> dict[str, Any]
             "ocr": p.ocr,
         },
     }
+    if lexicon is not None:
+        from ..score.interview import plan_interview
+
+        entry["interview"] = plan_interview(s, lexicon).to_dict()
+    return entry
 
 
 def _blinder(profile) -> Callable[[str], str]:
@@ -432,7 +444,7 @@ def shortlist_record(shortlist: Shortlist) -> RenderedShortlist:
 
     candidates = [
         CandidateRow.from_entry(
-            candidate_entry(o, blind),
+            candidate_entry(o, blind, shortlist.lexicon),
             tuple(shown(n, o.sha256) for n in shortlist.files.get(o.sha256 or "") or (o.source,)),
         )
         for o in shortlist.ranked

@@ -53,6 +53,7 @@ class Shortlist:
     duplicates: tuple[Duplicate, ...] = ()
     files: dict[str, tuple[str, ...]] = field(default_factory=dict)  # sha256 -> its file names
     blind: bool = False  # outputs hide names, contacts and gender cues (see text/redact.py)
+    lexicon: Lexicon | None = None  # for the interview plans of the shortlist entries
 
     def shortlisted(self) -> list[FileOutcome]:
         return [o for o in self.ranked if is_shortlisted(o, self.ranked, self.top)]
@@ -279,6 +280,7 @@ class Screener:
             tuple(duplicates),
             {sha: tuple(names) for sha, names in files.items()},
             self.blind,
+            self.lexicon,
         )
 
 
