@@ -131,7 +131,14 @@ def screen(
     input_dir: Annotated[
         Path, typer.Argument(help="Folder of resumes: every entry is screened (not recursive).")
     ],
-    job: Annotated[Path, typer.Option("--job", help="Job definition YAML (see examples/jobs/).")],
+    job: Annotated[
+        Path,
+        typer.Option(
+            "--job",
+            help="Job definition YAML (see examples/jobs/), or a job posting as text: its "
+            "derived definition is printed and saved as OUT/job.yaml for review.",
+        ),
+    ],
     out: Annotated[
         Path, typer.Option("--out", help="Output folder for the shortlist and run report.")
     ],
@@ -214,7 +221,10 @@ def screen(
     if not input_dir.is_dir():
         raise _fail(f"not a folder: {input_dir} (give the folder that holds the resumes)")
     try:
-        job_def = load_job(job)
+        if job.suffix.lower() in (".yaml", ".yml"):
+            job_def = load_job(job)
+        else:  # a posting as text: derive the definition, show it and save it for review
+            job_def = _job_from_posting(job, out, quiet)
     except (JobDefinitionError, LexiconError) as exc:
         raise _fail(str(exc)) from None
     if backend not in ("local", "dask"):
@@ -266,6 +276,30 @@ def screen(
     assert screening.runner is not None and screening.runner.rendered is not None
     _summary(console, report, screening.runner.rendered, out)
     raise typer.Exit(EXIT_SOME_FAILED if report.counts.failed else EXIT_OK)
+
+
+def _job_from_posting(path: Path, out: Path, quiet: bool):
+    """Derive a job definition from a posting, print it and save it as OUT/job.yaml."""
+    from .errors import JobDefinitionError
+    from .run.report import atomic_write, make_private_dir
+    from .score.job import job_from_dict
+    from .score.jobtext import job_from_text, to_yaml
+    from .skills.lexicon import default_lexicon
+    from .skills.matcher import SkillMatcher
+
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise JobDefinitionError(f"{path}: cannot read the job posting ({exc.strerror})") from None
+    lexicon = default_lexicon()
+    data = job_from_text(text, lexicon, SkillMatcher(lexicon))
+    definition = job_from_dict(data, lexicon, source=str(path))
+    yaml_text = to_yaml(data, path.name)
+    make_private_dir(out)
+    atomic_write(out / "job.yaml", yaml_text)
+    if not quiet:
+        sys.stderr.write(yaml_text + f"(saved as {out / 'job.yaml'})\n")
+    return definition
 
 
 def _escape(text: str) -> str:
@@ -606,6 +640,39 @@ def explain(
         sys.stdout.write(found.text())
     if found.reproduced is False:
         raise typer.Exit(1)
+
+
+job_app = typer.Typer(
+    help="Job definitions: derive one from a job posting.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(job_app, name="job")
+
+
+@job_app.command("from-text")
+def job_from_text_command(
+    posting: Annotated[Path, typer.Argument(help="A job posting as plain text.")],
+) -> None:
+    """Print the job definition a posting asks for (YAML, for a person to review): its
+    requirements and nice-to-haves, skills from the lexicon, years, and the role title."""
+    from .errors import JobDefinitionError
+    from .score.job import job_from_dict
+    from .score.jobtext import job_from_text, to_yaml
+    from .skills.lexicon import default_lexicon
+    from .skills.matcher import SkillMatcher
+
+    try:
+        text = posting.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise _fail(f"cannot read {posting}: {exc.strerror}") from None
+    lexicon = default_lexicon()
+    data = job_from_text(text, lexicon, SkillMatcher(lexicon))
+    try:
+        job_from_dict(data, lexicon, source=str(posting))
+    except JobDefinitionError as exc:
+        raise _fail(str(exc)) from None
+    sys.stdout.write(to_yaml(data, posting.name))
 
 
 audit_app = typer.Typer(
