@@ -280,21 +280,10 @@ def screen(
 
 def _job_from_posting(path: Path, out: Path, quiet: bool):
     """Derive a job definition from a posting, print it and save it as OUT/job.yaml."""
-    from .errors import JobDefinitionError
     from .run.report import atomic_write, make_private_dir
-    from .score.job import job_from_dict
-    from .score.jobtext import job_from_text, to_yaml
-    from .skills.lexicon import default_lexicon
-    from .skills.matcher import SkillMatcher
+    from .score.jobtext import load_posting
 
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise JobDefinitionError(f"{path}: cannot read the job posting ({exc.strerror})") from None
-    lexicon = default_lexicon()
-    data = job_from_text(text, lexicon, SkillMatcher(lexicon))
-    definition = job_from_dict(data, lexicon, source=str(path))
-    yaml_text = to_yaml(data, path.name)
+    definition, yaml_text = load_posting(path)
     make_private_dir(out)
     atomic_write(out / "job.yaml", yaml_text)
     if not quiet:
@@ -656,23 +645,14 @@ def job_from_text_command(
 ) -> None:
     """Print the job definition a posting asks for (YAML, for a person to review): its
     requirements and nice-to-haves, skills from the lexicon, years, and the role title."""
-    from .errors import JobDefinitionError
-    from .score.job import job_from_dict
-    from .score.jobtext import job_from_text, to_yaml
-    from .skills.lexicon import default_lexicon
-    from .skills.matcher import SkillMatcher
+    from .errors import JobDefinitionError, LexiconError
+    from .score.jobtext import load_posting
 
     try:
-        text = posting.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise _fail(f"cannot read {posting}: {exc.strerror}") from None
-    lexicon = default_lexicon()
-    data = job_from_text(text, lexicon, SkillMatcher(lexicon))
-    try:
-        job_from_dict(data, lexicon, source=str(posting))
-    except JobDefinitionError as exc:
+        _, yaml_text = load_posting(posting)
+    except (JobDefinitionError, LexiconError) as exc:
         raise _fail(str(exc)) from None
-    sys.stdout.write(to_yaml(data, posting.name))
+    sys.stdout.write(yaml_text)
 
 
 audit_app = typer.Typer(

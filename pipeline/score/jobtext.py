@@ -10,9 +10,12 @@ review: `python -m pipeline job from-text posting.txt > job.yaml`.
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 from typing import Any
 
+from ..errors import JobDefinitionError
 from ..skills.lexicon import Lexicon
 
 REQUIRED_HEADINGS = frozenset(
@@ -170,3 +173,20 @@ def to_yaml(job: dict[str, Any], source: str) -> str:
         "# posting's wording.\n"
     )
     return header + yaml.safe_dump(job, sort_keys=False, allow_unicode=True)
+
+
+def load_posting(path: str | os.PathLike[str], lexicon: Lexicon | None = None):
+    """(JobDefinition, its YAML for review) from a posting file; JobDefinitionError names the
+    file when it cannot be read or the derived job is not valid."""
+    from ..skills.lexicon import default_lexicon
+    from ..skills.matcher import SkillMatcher
+    from .job import job_from_dict
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise JobDefinitionError(f"{path}: cannot read the job posting ({exc.strerror})") from None
+    lexicon = lexicon or default_lexicon()
+    data = job_from_text(text, lexicon, SkillMatcher(lexicon))
+    return job_from_dict(data, lexicon, source=str(path)), to_yaml(data, path.name)
