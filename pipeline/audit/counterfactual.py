@@ -47,9 +47,9 @@ from ..errors import ParseError
 from ..records import Document, FileOutcome, ScoredCandidate
 from ..score.job import JobDefinition
 from ..score.rank import rank_key
-from ..text.patterns import EMAIL, PHONE, YEAR, YEAR_RANGE, word_set
-from ..understand.contacts import identity_lines, place_span
-from ..understand.segment import analyse, heading_section
+from ..text.patterns import EMAIL, PHONE, YEAR, YEAR_RANGE
+from ..understand.contacts import extract_contacts, identity_lines, place_span
+from ..understand.segment import analyse
 
 if TYPE_CHECKING:
     from ..run.screener import Screener
@@ -138,14 +138,6 @@ _TITLES_TO_MALE_RE = _word_regex(list(_TITLES_TO_MALE), 0)
 
 # Separators between the pieces of a header line ("Name | e-mail | phone | City, ST").
 _PIECE = re.compile(r"[^|·•;\t–—]+")
-_NAME_SPLIT = re.compile(r"\s*(?:[|·•;,\t]|\s[-–—]\s|[–—]|\s{3,})\s*")
-_NAME_CHARS = re.compile(r"[^\W\d_][\w'’.-]*")
-_NOT_NAME_WORDS = word_set(
-    "engineer scientist developer analyst manager consultant architect designer specialist "
-    "administrator director lead intern assistant officer technician teacher nurse driver chef "
-    "resume résumé cv curriculum vitae profile summary learning data machine software senior "
-    "junior staff principal head contact contacts page"
-)
 # A link to a profile ("github.com/dana-example", "https://dana.example.dev/about").
 _LINK = re.compile(r"(?<![\w@.-])(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}/[^\s|,;·•]+", re.IGNORECASE)
 _LABELLED_PLACE = re.compile(r"(?i)^\s*(?:address|location|residence|home)\s*[:\-–]")
@@ -173,22 +165,6 @@ def _ascii(text: str) -> str:
     return "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
 
 
-def _name_shaped(text: str, min_words: int = 1) -> bool:
-    words = text.split()
-    if not min_words <= len(words) <= 4 or heading_section(text) is not None:
-        return False
-    return all(
-        _NAME_CHARS.fullmatch(w) is not None
-        and w[:1].isupper()
-        and w.strip(".").lower() not in _NOT_NAME_WORDS
-        for w in words
-    )
-
-
-def _email_locals(lines: Sequence[str]) -> list[str]:
-    return [m.group().split("@")[0].lower() for line in lines for m in EMAIL.finditer(line)]
-
-
 def _name_keys(name: str) -> list[str]:
     """The lower-case forms of a name's first and last word an e-mail may hold."""
     words = name.split()
@@ -199,25 +175,11 @@ def _name_keys(name: str) -> list[str]:
     return [k for k in dict.fromkeys(keys) if len(k) >= 3]
 
 
-def find_name(lines: Sequence[str]) -> str | None:
-    """The candidate's name as written: the first piece of the first non-empty line when it is
-    one to four capitalised words, else a name-shaped line (two to four words) whose first or
-    last word is in an e-mail address (two-column layouts put the name mid-text)."""
-    first = next((line for line in lines if line.strip()), None)
-    if first is not None:
-        piece = _NAME_SPLIT.split(first.strip())[0]
-        if _name_shaped(piece):
-            return piece
-    locals_ = _email_locals(lines)
-    if not locals_:
-        return None
-    for line in lines:
-        text = line.strip()
-        if _name_shaped(text, min_words=2) and any(
-            key in local for key in _name_keys(text) for local in locals_
-        ):
-            return text
-    return None
+def find_name(document: Document) -> str | None:
+    """The candidate's name as the pipeline finds it (`understand.contacts`), so the gate
+    rewrites the name the screener itself would recognise."""
+    lines = [line.text for line in document.lines]
+    return extract_contacts(lines, analyse(document).line_sections).name
 
 
 def _with_lines(document: Document, texts: Sequence[str]) -> Document:
@@ -353,7 +315,7 @@ def variants(document: Document) -> list[tuple[str, str, Document]]:
     education = {i for i, section in enumerate(sections) if section == "education"}
 
     out: list[tuple[str, str, list[str]]] = []
-    name = find_name(texts)
+    name = find_name(document)
     if name is not None:
         for first, last in NAMES:
             out.append(("name", f"name → {first} {last}", _rename(texts, name, first, last)))

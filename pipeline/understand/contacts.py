@@ -303,8 +303,9 @@ def _name_line(lines: Sequence[str], sections: Sequence[str], emails: Sequence[s
 
 
 def name_in_line(line: str) -> str:
-    """The name part of a name line: the line, or its first segment before "|" and the like."""
-    return _SEGMENT_SPLIT.split(line.strip(), maxsplit=1)[0]
+    """The name part of a name line: its first segment before "|" and the like, without a
+    credential after a comma ("Anna Lee, MD")."""
+    return _SEGMENT_SPLIT.split(line.strip(), maxsplit=1)[0].split(",", 1)[0].strip()
 
 
 def _name_words(text: str) -> list[str]:
