@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..text.redact import neutralise
 from .classify import (
     ARTIFACT,
     DOC_FEATURES,
@@ -50,6 +51,7 @@ REAL_LABELS = UNITS_CSV.with_name("real_labels.csv")
 THRESHOLD_GRID = tuple(round(0.05 * i, 2) for i in range(2, 19))
 CHAR_NGRAMS = True  # character 2-5 grams beside word 1-2 grams (unit-level CV: +0.05 macro-F1)
 DECISION_C = 1.0  # regularisation of the document models
+HASH_FEATURES = 2**16  # per part; 2**18 gave a 10 MB artifact and the same CV macro-F1
 
 
 @dataclass
@@ -133,9 +135,9 @@ def load_real_units(data: Path) -> list[tuple[str, int, list[int]]]:
 
 
 def sentence_pipeline(seed: int = 0):
-    """The sentence classifier: TF-IDF over hashed word 1-2 grams, one logistic regression per
-    competency (class-balanced). Word features only: a fifth of the cost of adding character
-    n-grams, for the same document-level quality (benchmarks/screening_quality.py)."""
+    """The sentence classifier: TF-IDF over hashed word 1-2 grams and character 2-5 grams
+    (CHAR_NGRAMS), one logistic regression per competency (class-balanced). HASH_FEATURES
+    buckets per part keep the artifact small (its coefficients are dense)."""
     from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
     from sklearn.linear_model import LogisticRegression
     from sklearn.multiclass import OneVsRestClassifier
@@ -143,7 +145,7 @@ def sentence_pipeline(seed: int = 0):
 
     def hashed(**ngrams) -> Pipeline:
         hashing = HashingVectorizer(
-            n_features=2**18, alternate_sign=False, norm=None, lowercase=True, **ngrams
+            n_features=HASH_FEATURES, alternate_sign=False, norm=None, lowercase=True, **ngrams
         )
         return Pipeline([("hash", hashing), ("tfidf", TfidfTransformer(sublinear_tf=True))])
 
@@ -161,13 +163,23 @@ def sentence_pipeline(seed: int = 0):
     )
 
 
+def _compact(pipe):
+    """Keep the classifiers' coefficients as float32: half the artifact, probabilities equal
+    to about 1e-7 (numpy computes with the float64 features)."""
+    import numpy as np
+
+    for estimator in pipe.named_steps["classify"].estimators_:
+        estimator.coef_ = estimator.coef_.astype(np.float32)
+    return pipe
+
+
 def fit_sentences(written, real, exclude_fold: int | None = None, seed: int = 0):
     texts, labels = list(written[0]), list(written[1])
     for text, fold, y in real:
         if exclude_fold is None or fold != exclude_fold:
             texts.append(text)
             labels.append(y)
-    return sentence_pipeline(seed).fit(texts, labels)
+    return sentence_pipeline(seed).fit([neutralise(t) for t in texts], labels)
 
 
 def _predict(pipe, texts):
@@ -175,7 +187,7 @@ def _predict(pipe, texts):
 
     if not texts:
         return np.zeros((0, len(COMPETENCY_IDS)))
-    return pipe.predict_proba(texts)
+    return pipe.predict_proba([neutralise(t) for t in texts])
 
 
 def oof_features(docs: list[DevDoc], written, real, seed: int = 0, probabilities=None) -> Any:
@@ -298,7 +310,7 @@ def learn(out_dir: Path, lexicon: Lexicon, data: Path, version: str, seed: int =
     cv = prf_table(labels, cross_validate(docs, features, seed))
     matcher_only = prf_table(labels, (explicit[:, :, 0] + explicit[:, :, 1] > 0).astype(int))
     decision = fit_decision(features, explicit, labels, seed)
-    pipe = fit_sentences(written, real, seed=seed)
+    pipe = _compact(fit_sentences(written, real, seed=seed))
     out_dir.mkdir(parents=True, exist_ok=True)
     blob = dumps(pipe, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     (out_dir / ARTIFACT).write_bytes(blob)
