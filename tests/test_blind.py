@@ -116,3 +116,18 @@ def test_graduation_years_go_only_from_education_text():
 def test_pseudonym():
     assert pseudonym("4db4007d88f15f79", "imogen-vextrel.PDF") == "candidate-4db4007d88f15f79.pdf"
     assert pseudonym("4db4007d88f15f79", "noextension") == "candidate-4db4007d88f15f79.file"
+
+
+def test_the_competency_model_reads_gender_neutral_text():
+    """The counterfactual gate once caught a competency that flipped when "She ... Women's"
+    became "He ... Men's": the document model now reads neutral text, in training and use."""
+    from pipeline.skills.classify import default_model
+    from pipeline.text.redact import neutralise
+
+    assert neutralise("She led the Women's Data Club; Mrs Lee praised her.") == (
+        "they led the group Data Club;  Lee praised their."
+    )
+    model = default_model()
+    a = model.predict_proba(["She built Tableau dashboards for the Women's Data Club."])
+    b = model.predict_proba(["He built Tableau dashboards for the Men's Data Club."])
+    assert (a == b).all()

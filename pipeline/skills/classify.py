@@ -163,6 +163,10 @@ class CompetencyModel:
 
         if not texts:
             return np.zeros((0, len(COMPETENCY_IDS)))
+        if self.doc is not None:  # document models learned on neutral text (text/redact.py)
+            from ..text.redact import neutralise
+
+            texts = [neutralise(t) for t in texts]
         if self._fast is None:
             return self.pipeline.predict_proba(texts)
         weights, bias, a, b = self._fast

@@ -106,6 +106,19 @@ def _title(m: re.Match[str], text: str, keep: frozenset[str]) -> str:
     return "[title]"
 
 
+_NEUTRAL_PRONOUN = {"he": "they", "she": "they", "him": "them", "her": "their", "his": "their",
+                    "hers": "theirs", "himself": "themself", "herself": "themself"}  # fmt: skip
+
+
+def neutralise(text: str) -> str:
+    """`text` with pronouns, gendered titles and gendered words made neutral ("she" ->
+    "they", "women's" -> "group"). What the competency classifier reads, in training and at
+    run time, so its probabilities cannot move with a candidate's gender cues."""
+    text = PRONOUNS.sub(lambda m: _NEUTRAL_PRONOUN[m.group().lower()], text)
+    text = TITLES.sub("", text)
+    return GENDERED.sub("group", text)
+
+
 def _phone(m: re.Match[str]) -> str:
     found = m.group()
     if sum(ch.isdigit() for ch in found) < 9 or YEAR_RANGE.fullmatch(found.strip()):
