@@ -18,7 +18,7 @@ $(VENV)/.dev: $(VENV)/.base
 
 demo: $(VENV)/.base
 	$(PY) -m pipeline screen examples/resumes --job examples/jobs/ml-engineer.yaml --out $(OUT)
-	@echo "Shortlist written to $(OUT)/shortlist.csv and $(OUT)/shortlist.json"
+	@echo "Report: $(OUT)/report.html (open it in a browser); data: $(OUT)/shortlist.csv, $(OUT)/shortlist.json"
 
 test: $(VENV)/.dev
 	@start=$$(date +%s); $(PY) -m pytest -q tests --nbmake notebooks; rc=$$?; \

@@ -193,8 +193,8 @@ def screen(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
-    """Rank every resume in INPUT_DIR against --job; write shortlist.csv, shortlist.json and
-    run_report.json/.txt in --out.
+    """Rank every resume in INPUT_DIR against --job; write report.html (for people),
+    shortlist.csv, shortlist.json and run_report.json/.txt in --out.
 
     Runs are incremental: applicants are kept in a SQLite store keyed by the file's sha256, so a
     rerun parses only new files, re-scores stored profiles when the job changed, and rebuilds
@@ -362,7 +362,10 @@ def _summary(console, report, rendered, out: Path) -> None:
             f"{rendered.counts['disqualified']} candidate(s) lack a must-have requirement and are "
             "ranked last (their scores and explanations are still in the files)"
         )
-    console.print(f"wrote {_escape(str(out / 'shortlist.csv'))}, shortlist.json and run_report.txt")
+    console.print(
+        f"wrote {_escape(str(out / 'report.html'))} (open it in a browser), shortlist.csv, "
+        "shortlist.json and run_report.txt"
+    )
 
 
 @app.command()

@@ -44,7 +44,13 @@ def folder_with_resume(tmp_path):
 def outputs(out) -> str:
     return "\n".join(
         (out / name).read_text()
-        for name in ("shortlist.csv", "shortlist.json", "run_report.txt", "run_report.json")
+        for name in (
+            "shortlist.csv",
+            "shortlist.json",
+            "report.html",
+            "run_report.txt",
+            "run_report.json",
+        )
     )
 
 

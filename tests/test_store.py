@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import signal
@@ -143,8 +144,8 @@ def test_duplicate_upload_is_one_applicant_with_two_names(folder, tmp_path):
         }
     ]
     assert len(data["candidates"]) == 8
-    rows = (out / "shortlist.csv").read_text().splitlines()[1:]
-    assert sorted(r.split(",")[1] for r in rows) == sorted(p.name for p in folder.iterdir())
+    rows = list(csv.DictReader((out / "shortlist.csv").open(encoding="utf-8")))
+    assert sorted(r["file"] for r in rows) == sorted(p.name for p in folder.iterdir())
     report = json.loads((out / "run_report.json").read_text())
     assert report["counts"]["duplicates"] == 1 and report["counts"]["new"] == 8
 

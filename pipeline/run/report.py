@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,21 +21,19 @@ from .screener import Shortlist
 if TYPE_CHECKING:
     from ..skills.lexicon import Lexicon
 
-CSV_COLUMNS = (
-    "rank",
-    "file",
-    "status",
-    "score",
-    "shortlisted",
-    "disqualified",
-    "met",
-    "partial",
-    "missing",
+# shortlist.csv, for a spreadsheet: who, how much, where the points come from (one column per
+# requirement, added after "shortlisted"), the best evidence. The long lists are in the JSON.
+CSV_HEAD = ("rank", "name", "email", "years_experience", "score", "status", "shortlisted")
+CSV_TAIL = (
+    "top_evidence",
     "flags",
+    "file",
     "reason",
+    "disqualified",
     "candidate_id",
     "sha256",
 )
+TOP_EVIDENCE_CHARS = 200
 
 
 def outcome_record(outcome: FileOutcome) -> dict[str, Any]:
@@ -129,7 +127,8 @@ def candidate_entry(
     p = outcome.profile
     assert s is not None and p is not None
     show = _blinder(p) if blind else (lambda text: text)
-    entry = {
+    total = sum(r.weight for r in s.requirements) or 1.0
+    entry: dict[str, Any] = {
         "candidate_id": s.candidate_id,
         "sha256": outcome.sha256,
         "score": s.score,
@@ -144,6 +143,10 @@ def candidate_entry(
                 "weight": r.weight,
                 "must_have": r.must_have,
                 "status": r.status,
+                "credit": r.credit,
+                # The requirement's share of the 0-100 score: weight x credit / total weight.
+                "points": round(100 * r.weight * r.credit / total, 1),
+                "max_points": round(100 * r.weight / total, 1),
                 "matched": list(r.matched),
                 "evidence": [show(e) for e in r.evidence],
             }
@@ -159,6 +162,7 @@ def candidate_entry(
             for c in p.competencies
         },
         "skills": [h.skill_id for h in p.skills],
+        "key_skills": _key_skills(p, s),
         # For a person to look at; none of these changes the score.
         "flags": {
             "hidden_text_dropped": p.hidden_text_dropped,
@@ -166,11 +170,26 @@ def candidate_entry(
             "ocr": p.ocr,
         },
     }
+    if not blind:  # for contacting the candidate; a blind entry has none
+        entry["contact"] = {
+            "name": p.contacts.name,
+            "email": p.contacts.emails[0] if p.contacts.emails else None,
+            "phone": p.contacts.phones[0] if p.contacts.phones else None,
+        }
     if lexicon is not None:
         from ..score.interview import plan_interview
 
         entry["interview"] = plan_interview(s, lexicon).to_dict()
     return entry
+
+
+def _key_skills(profile, scored) -> list[dict[str, Any]]:
+    """The skills the requirements rest on, with months of use and the year last used (from
+    the job timeline; None when no dated job mentions the skill)."""
+    named = {name for r in scored.requirements if r.kind != "role" for name in r.matched}
+    hits = [h for h in profile.skills if h.name in named and h.mentions]
+    hits.sort(key=lambda h: (-(h.months or 0), h.name.lower()))
+    return [{"skill": h.name, "months": h.months, "last_used": h.last_used} for h in hits]
 
 
 def _blinder(profile) -> Callable[[str], str]:
@@ -342,87 +361,141 @@ def render_shortlist(
     )
 
 
-def _write_csv(rendered: RenderedShortlist, handle: IO[str]) -> None:
+def requirement_columns(job: dict[str, Any]) -> list[tuple[str, str]]:
+    """(requirement label, CSV column) of each requirement of a job's dict, in job order; the
+    column says the most points it can give, e.g. "Python or R (max 8.6)"."""
+    labels = [(r["label"], float(r["weight"])) for r in job.get("requirements", ())]
+    min_years = job.get("min_years")
+    if min_years:
+        labels.append(
+            (f"at least {min_years['years']:g} years of experience", float(min_years["weight"]))
+        )
+    total = sum(w for _, w in labels) or 1.0
+    return [(label, f"{label} (max {100 * w / total:.1f})") for label, w in labels]
+
+
+class _CsvWriter:
     """shortlist.csv: one row per entry of the folder."""
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
 
-    def row(**values: Any) -> None:
+    def __init__(self, rendered: RenderedShortlist, handle: IO[str]) -> None:
+        self.requirements = requirement_columns(rendered.job)
+        self.columns = (*CSV_HEAD, *(c for _, c in self.requirements), *CSV_TAIL)
+        self.writer = csv.writer(handle, lineterminator="\n")
+        self.writer.writerow(self.columns)
+
+    def row(self, **values: Any) -> None:
         values.setdefault("shortlisted", "false")
-        writer.writerow([_safe_cell(values.get(column, "")) for column in CSV_COLUMNS])
+        self.writer.writerow([_safe_cell(values.get(column, "")) for column in self.columns])
 
-    for rank, chosen, c in rendered.ranked:
-        row(
+    def candidate(self, rank: int, chosen: bool, c: CandidateRow, entry: dict[str, Any]) -> None:
+        contact = entry.get("contact") or {}
+        years = entry.get("years_experience")
+        points = {r["requirement"]: r["points"] for r in entry["requirements"] if "points" in r}
+        self.row(
             rank=rank,
-            file=c.files[0],
-            status="scored",
+            name=contact.get("name") or "",
+            email=contact.get("email") or "",
+            years_experience="" if years is None else f"{years:g}",
             score=f"{c.score:.1f}",
+            status="scored",
             shortlisted=str(chosen).lower(),
-            disqualified=str(c.disqualified).lower(),
-            met=c.met,
-            partial=c.partial,
-            missing=c.missing,
+            top_evidence=top_evidence(entry),
             flags=c.flags,
+            file=c.files[0],
+            disqualified=str(c.disqualified).lower(),
             candidate_id=c.candidate_id,
             sha256=c.sha256,
-        )
-    for f in rendered.failed:
-        row(file=f.file, status="failed", reason=f.reason, sha256=f.sha256 or "")
-    for d in rendered.duplicates:
-        row(
-            file=d.file,
-            status="duplicate",
-            reason=f"duplicate_of:{d.duplicate_of}",
-            sha256=d.sha256 or "",
+            **{
+                column: f"{points[label]:.1f}"
+                for label, column in self.requirements
+                if label in points
+            },
         )
 
+    def rest(self, rendered: RenderedShortlist) -> None:
+        for f in rendered.failed:
+            self.row(file=f.file, status="failed", reason=f.reason, sha256=f.sha256 or "")
+        for d in rendered.duplicates:
+            self.row(
+                file=d.file,
+                status="duplicate",
+                reason=f"duplicate_of:{d.duplicate_of}",
+                sha256=d.sha256 or "",
+            )
 
-def _write_json(rendered: RenderedShortlist, handle: IO[str]) -> None:
+
+def top_evidence(entry: dict[str, Any]) -> str:
+    """The evidence sentence of the requirement that earned the most points (not the years
+    line; the job title only when nothing else is shown), cut to TOP_EVIDENCE_CHARS."""
+    shown = [r for r in entry["requirements"] if r["kind"] != "min_years" and r["evidence"]]
+    # A sentence of the resume says more than "job title: ...", so the role comes last.
+    shown = [r for r in shown if r["kind"] != "role"] or shown
+    best = max(
+        shown,
+        key=lambda r: r.get("points", r["weight"] if r["status"] == "met" else 0),
+        default=None,
+    )
+    if best is None:
+        return ""
+    text = " ".join(best["evidence"][0].split())
+    return text if len(text) <= TOP_EVIDENCE_CHARS else text[: TOP_EVIDENCE_CHARS - 1] + "…"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+class _JsonWriter:
     """shortlist.json, pretty-printed two levels deep: one top-level key per line and one
     candidate, failure or duplicate per line (compact), so it stays readable and diffable for
     large stores. Written candidate by candidate."""
 
-    def dumps(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False)
+    def __init__(self, rendered: RenderedShortlist, handle: IO[str]) -> None:
+        self.handle = handle
+        self.first = True
+        handle.write("{\n")
+        for key, value in (
+            ("job", _sorted(rendered.job)),
+            ("versions", _sorted(rendered.versions)),
+            ("top", rendered.top),
+            ("counts", _sorted(rendered.counts)),
+        ):
+            handle.write(f"  {_dumps(key)}: {_dumps(value)},\n")
+        handle.write('  "candidates": ' + ("[\n" if rendered.ranked else "[]"))
 
-    def candidates() -> Iterator[dict[str, Any]]:
-        for rank, chosen, c in rendered.ranked:
-            head = {
-                "rank": rank,
-                "file": c.files[0],
-                "files": list(c.files),
-                "status": "scored",
-                "shortlisted": chosen,
+    def candidate(self, rank: int, chosen: bool, c: CandidateRow, entry: dict[str, Any]) -> None:
+        head = {
+            "rank": rank,
+            "file": c.files[0],
+            "files": list(c.files),
+            "status": "scored",
+            "shortlisted": chosen,
+        }
+        self.handle.write(("" if self.first else ",\n") + "    " + _dumps({**head, **entry}))
+        self.first = False
+
+    def rest(self, rendered: RenderedShortlist) -> None:
+        if rendered.ranked:
+            self.handle.write("\n  ]")
+        duplicates = [
+            {
+                "duplicate_of": d.duplicate_of,
+                "file": d.file,
+                "sha256": d.sha256,
+                "status": "duplicate",
             }
-            yield {**head, **json.loads(rendered.entry_json(c))}
-
-    duplicates = [
-        {"duplicate_of": d.duplicate_of, "file": d.file, "sha256": d.sha256, "status": "duplicate"}
-        for d in rendered.duplicates
-    ]
-    parts: list[tuple[str, Any]] = [
-        ("job", _sorted(rendered.job)),
-        ("versions", _sorted(rendered.versions)),
-        ("top", rendered.top),
-        ("counts", _sorted(rendered.counts)),
-        ("candidates", candidates() if rendered.ranked else []),
-        ("failed", [f.to_dict() for f in rendered.failed]),
-        ("duplicates", duplicates),
-    ]
-    handle.write("{\n")
-    for i, (key, value) in enumerate(parts):
-        handle.write(f"  {dumps(key)}: ")
-        if isinstance(value, list) and not value:
-            handle.write("[]")
-        elif isinstance(value, (list, Iterator)):
-            handle.write("[\n")
-            for j, item in enumerate(value):
-                handle.write((",\n" if j else "") + "    " + dumps(item))
-            handle.write("\n  ]")
-        else:
-            handle.write(dumps(value))
-        handle.write(",\n" if i < len(parts) - 1 else "\n")
-    handle.write("}\n")
+            for d in rendered.duplicates
+        ]
+        for key, items in (
+            ("failed", [f.to_dict() for f in rendered.failed]),
+            ("duplicates", duplicates),
+        ):
+            self.handle.write(f",\n  {_dumps(key)}: ")
+            if items:
+                self.handle.write("[\n" + ",\n".join("    " + _dumps(i) for i in items) + "\n  ]")
+            else:
+                self.handle.write("[]")
+        self.handle.write("\n}\n")
 
 
 def _sorted(value: Any) -> Any:
@@ -495,7 +568,11 @@ def _safe_cell(value: Any) -> Any:
 def write_shortlist(
     shortlist: Shortlist | RenderedShortlist, out_dir: str | os.PathLike[str]
 ) -> tuple[Path, Path]:
-    """Write shortlist.csv and shortlist.json atomically; the same input gives the same bytes."""
+    """Write shortlist.csv, shortlist.json and report.html atomically, reading each
+    candidate's entry once; the same input gives the same bytes. Returns the CSV and JSON
+    paths (the report is beside them)."""
+    from .html_report import HtmlReport
+
     rendered = (
         shortlist if isinstance(shortlist, RenderedShortlist) else shortlist_record(shortlist)
     )
@@ -503,8 +580,20 @@ def write_shortlist(
     make_private_dir(out)
     json_path = out / "shortlist.json"
     csv_path = out / "shortlist.csv"
-    atomic_write(json_path, lambda handle: _write_json(rendered, handle))
-    atomic_write(csv_path, lambda handle: _write_csv(rendered, handle))
+
+    def write(json_handle: IO[str], csv_handle: IO[str], html_handle: IO[str]) -> None:
+        writers = (_JsonWriter(rendered, json_handle), _CsvWriter(rendered, csv_handle))
+        html = HtmlReport(rendered)
+        for rank, chosen, c in rendered.ranked:
+            entry = json.loads(rendered.entry_json(c))
+            for w in writers:
+                w.candidate(rank, chosen, c, entry)
+            html.candidate(rank, chosen, c, entry)
+        for w in writers:
+            w.rest(rendered)
+        html.write(html_handle)
+
+    atomic_write_all((json_path, csv_path, out / "report.html"), write)
     return csv_path, json_path
 
 
@@ -521,6 +610,20 @@ def write_run_report(report: RunReport, out_dir: str | os.PathLike[str]) -> None
 def make_private_dir(path: Path) -> None:
     """Create an output folder readable by its owner only (it holds applicants' data)."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+def atomic_write_all(paths: tuple[Path, ...], write: Callable[..., None]) -> None:
+    """Write several files at once with `write(handle, ...)` (one open handle per path, in
+    order), each via a temporary file renamed into place when all are written."""
+    if not paths:
+        write()
+        return
+    first, rest = paths[0], paths[1:]
+
+    def inner(handle: IO[str]) -> None:
+        atomic_write_all(rest, lambda *handles: write(handle, *handles))
+
+    atomic_write(first, inner)
 
 
 def atomic_write(path: Path, text: str | Callable[[IO[str]], None]) -> None:

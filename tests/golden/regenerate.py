@@ -17,7 +17,7 @@ ROOT = HERE.parent.parent
 EXAMPLES = ROOT / "examples" / "resumes"
 JOB = ROOT / "examples" / "jobs" / "ml-engineer.yaml"
 AS_OF = "2026-12-01"  # "Present" in the examples means this date, whatever day the test runs
-SHORTLIST_FILES = ("shortlist.csv", "shortlist.json")
+SHORTLIST_FILES = ("shortlist.csv", "shortlist.json", "report.html")
 
 
 def extract_output() -> str:
