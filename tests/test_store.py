@@ -150,6 +150,43 @@ def test_duplicate_upload_is_one_applicant_with_two_names(folder, tmp_path):
     assert report["counts"]["duplicates"] == 1 and report["counts"]["new"] == 8
 
 
+def test_entries_of_an_older_format_are_rescored_not_reused(folder, tmp_path, monkeypatch):
+    """A store written before entries carried points and contacts: the next run re-scores its
+    profiles (no parsing), so no row of the new CSV is left without them."""
+    out = tmp_path / "out"
+    assert screen(folder, out).exit_code == 0
+    db = sqlite3.connect(out / "screening.sqlite3")
+    with db:  # what an ENTRY_FORMAT 1 store held: the job's key alone, entries without points
+        rows = db.execute("SELECT rowid, job_sha256, entry FROM scores").fetchall()
+        for rowid, key, entry in rows:
+            old = json.loads(entry)
+            old.pop("contact", None)
+            for r in old["requirements"]:
+                r.pop("points", None)
+            db.execute(
+                "UPDATE scores SET job_sha256=?, entry=? WHERE rowid=?",
+                (key.rsplit(":e", 1)[0], json.dumps(old), rowid),
+            )
+    db.close()
+    cid = json.loads((out / "shortlist.json").read_text())["candidates"][0]["candidate_id"]
+    store = str(out / "screening.sqlite3")
+    explained = runner.invoke(app, ["explain", cid, "--store", store, "--json"])
+    assert explained.exit_code == 0, explained.output  # the decision of the older run is found
+    import pipeline.read
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("re-scoring must not parse")
+
+    monkeypatch.setattr(pipeline.read, "parse", no_parsing)
+    monkeypatch.setattr(pipeline.read, "parse_source", no_parsing)
+    assert screen(folder, out).exit_code == 0
+    report = json.loads((out / "run_report.json").read_text())
+    assert report["counts"]["rescored"] == 8
+    rows = list(csv.DictReader((out / "shortlist.csv").open(encoding="utf-8")))
+    points = [k for k in rows[0] if "(max " in k]
+    assert points and all(r[k] != "" for r in rows for k in points)
+
+
 @pytest.mark.slow
 def test_job_change_rescores_without_parsing(folder, tmp_path, monkeypatch):
     out = tmp_path / "out"

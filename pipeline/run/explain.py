@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..records import candidate_id, profile_from_dict
+from .report import score_keys_ever
 from .store import Store, Versions
 
 
@@ -139,15 +140,18 @@ def _decision(store: Store, sha: str, run: int | None):
     for values in runs:
         row = dict(zip(keys, values, strict=True))
         recorded = (json.loads(row["report"] or "{}")).get("versions", {})
+        # The entry under the current format's key, else one an older version wrote.
+        wanted_keys = score_keys_ever(row["job_sha256"], recorded_blind(row))
         scores = store.db.execute(
-            "SELECT s.parser_version, s.lexicon_version, s.model_version, s.entry, p.profile "
-            "FROM scores s JOIN profiles p ON p.sha256=s.sha256 AND "
+            "SELECT s.parser_version, s.lexicon_version, s.model_version, s.entry, p.profile, "
+            "s.job_sha256 FROM scores s JOIN profiles p ON p.sha256=s.sha256 AND "
             "p.parser_version=s.parser_version AND p.lexicon_version=s.lexicon_version AND "
-            "p.model_version=s.model_version WHERE s.sha256=? AND s.job_sha256=? "
-            "AND p.status='scored'",
-            (sha, row["job_sha256"] + (":blind" if recorded_blind(row) else "")),
+            "p.model_version=s.model_version WHERE s.sha256=? AND s.job_sha256 IN "
+            f"({', '.join('?' * len(wanted_keys))}) AND p.status='scored'",
+            (sha, *wanted_keys),
         ).fetchall()
-        for parser, lexicon, model, entry, profile in scores:
+        scores.sort(key=lambda r: wanted_keys.index(r[5]))
+        for parser, lexicon, model, entry, profile, _key in scores:
             wanted = (recorded.get("parser"), recorded.get("lexicon"), recorded.get("model"))
             if recorded and wanted != (parser, lexicon, model):
                 continue

@@ -41,6 +41,7 @@ from .report import (
     RenderedShortlist,
     candidate_entry,
     render_shortlist,
+    score_key,
     write_run_report,
     write_shortlist,
 )
@@ -123,7 +124,7 @@ class IncrementalRun:
         self.rendered: RenderedShortlist | None = None
         self._stop = threading.Event()
         # Blind runs keep their own shortlist entries (evidence redacted) beside the others.
-        self.score_key = self.job.sha256 + (":blind" if screener.blind else "")
+        self.score_key = score_key(self.job.sha256, screener.blind)
         self.aliases = Aliases()  # file names as blind outputs show them
 
     def stop(self) -> None:

@@ -34,6 +34,22 @@ CSV_TAIL = (
     "sha256",
 )
 TOP_EVIDENCE_CHARS = 200
+# The shape of a shortlist entry (candidate_entry). Stored entries are kept per job under
+# score_key(); a new shape gets a new key, so a store re-scores its profiles (no re-parsing)
+# instead of writing entries without the new fields. 2: points, key_skills, contact.
+ENTRY_FORMAT = 2
+
+
+def score_key(job_sha256: str, blind: bool) -> str:
+    """The key a candidate's stored score and entry are kept under, for a job."""
+    return job_sha256 + (":blind" if blind else "") + f":e{ENTRY_FORMAT}"
+
+
+def score_keys_ever(job_sha256: str, blind: bool) -> tuple[str, ...]:
+    """The keys a run may have used for a job: the current one and those of earlier formats
+    (format 1 had no suffix), newest first."""
+    base = job_sha256 + (":blind" if blind else "")
+    return (*(f"{base}:e{n}" for n in range(ENTRY_FORMAT, 1, -1)), base)
 
 
 def outcome_record(outcome: FileOutcome) -> dict[str, Any]:
