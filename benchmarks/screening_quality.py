@@ -291,6 +291,15 @@ def main() -> None:
     print(ranking_row("matcher alone (our ranker, no classifier)", keys_for(matcher_scored), fits))
     print(ranking_row("previous release (ranker and model 1.0.0)",
                       [(d, -s, i) for i, (d, s) in enumerate(previous)], fits))  # fmt: skip
+    # The best any ranking can do: the labels' own order. A ranking orders every candidate
+    # (no ties), and the fit labels tie whole groups, so its Kendall tau-b against fit is at
+    # most sqrt(1 - tied label pairs / all pairs), below 1.
+    print(ranking_row("ceiling: the labels' own order (ties by id)",
+                      [(-f, entries[i].id) for i, f in enumerate(fits)], fits))  # fmt: skip
+    pairs = len(fits) * (len(fits) - 1) / 2
+    tied = sum(n * (n - 1) / 2 for n in Counter(fits).values())
+    print(f"\n(tau-b ceiling for a total order = sqrt(1 - {tied:.0f} / {pairs:.0f}) = "
+          f"{math.sqrt(1 - tied / pairs):.3f})")
 
     # Precision at 10 of a data-scientist job on kaggle-resumes.
     ds_job = load_job(ROOT / "examples" / "jobs" / "data-scientist.yaml", lexicon)
