@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING, Any
 from ..errors import REASONS
 from ..records import FileOutcome, candidate_id
 from ..score.rank import rank_key
-from .runreport import Duplicate, RunReport
+from .runreport import Duplicate, RunReport, SameApplicant
 from .screener import Shortlist
 
 if TYPE_CHECKING:
@@ -291,6 +291,8 @@ class RenderedShortlist:
     shortlisted: tuple[tuple[int, CandidateRow], ...]  # (rank, row) of the shortlisted
     # The stored entry of a row whose entry_json is None (the store, one row at a time).
     load_entry: Callable[[CandidateRow], str] | None = None
+    # Earlier files of a ranked person (issue 12); shown only when there are some.
+    same_applicant: tuple[SameApplicant, ...] = ()
 
     def entry_json(self, row: CandidateRow) -> str:
         if row.entry_json is not None:
@@ -308,6 +310,7 @@ def render_shortlist(
     failed: list[FailedRow],
     duplicates: list[Duplicate] | tuple[Duplicate, ...] = (),
     load_entry: Callable[[CandidateRow], str] | None = None,
+    same_applicant: list[SameApplicant] | tuple[SameApplicant, ...] = (),
 ) -> RenderedShortlist:
     """Rank the candidates and decide the shortlist; `write_shortlist` writes the files."""
     ranked = sorted(candidates, key=CandidateRow.sort_key)
@@ -328,6 +331,9 @@ def render_shortlist(
         "shortlisted": shortlisted,
         "disqualified": sum(c.disqualified for c in ranked),
     }
+    same_rows = tuple(sorted(same_applicant, key=lambda s: s.file))
+    if same_rows:
+        counts["same_applicant"] = len(same_rows)
     return RenderedShortlist(
         job=job,
         versions=versions,
@@ -339,6 +345,7 @@ def render_shortlist(
         ranks=ranks,
         shortlisted=tuple((rank, c) for rank, chosen, c in rows if chosen),
         load_entry=load_entry,
+        same_applicant=same_rows,
     )
 
 
@@ -375,6 +382,8 @@ def _write_csv(rendered: RenderedShortlist, handle: IO[str]) -> None:
             reason=f"duplicate_of:{d.duplicate_of}",
             sha256=d.sha256 or "",
         )
+    for same in rendered.same_applicant:
+        row(file=same.file, status="same_applicant", reason=same.reason(), sha256=same.sha256)
 
 
 def _write_json(rendered: RenderedShortlist, handle: IO[str]) -> None:
@@ -385,15 +394,21 @@ def _write_json(rendered: RenderedShortlist, handle: IO[str]) -> None:
     def dumps(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
 
+    earlier: dict[str, list[str]] = {}  # a ranked file -> the person's earlier files
+    for same in rendered.same_applicant:
+        earlier.setdefault(same.same_applicant_as, []).append(same.file)
+
     def candidates() -> Iterator[dict[str, Any]]:
         for rank, chosen, c in rendered.ranked:
-            head = {
+            head: dict[str, Any] = {
                 "rank": rank,
                 "file": c.files[0],
                 "files": list(c.files),
                 "status": "scored",
                 "shortlisted": chosen,
             }
+            if c.files[0] in earlier:
+                head["same_applicant_files"] = earlier[c.files[0]]
             yield {**head, **json.loads(rendered.entry_json(c))}
 
     duplicates = [
@@ -409,6 +424,8 @@ def _write_json(rendered: RenderedShortlist, handle: IO[str]) -> None:
         ("failed", [f.to_dict() for f in rendered.failed]),
         ("duplicates", duplicates),
     ]
+    if rendered.same_applicant:
+        parts.append(("same_applicant", [s.to_dict() for s in rendered.same_applicant]))
     handle.write("{\n")
     for i, (key, value) in enumerate(parts):
         handle.write(f"  {dumps(key)}: ")
@@ -457,9 +474,20 @@ def shortlist_record(shortlist: Shortlist) -> RenderedShortlist:
         replace(d, file=shown(d.file, d.sha256), duplicate_of=shown(d.duplicate_of, d.sha256))
         for d in shortlist.duplicates
     )
+    sha_of = {o.source: o.sha256 for o in shortlist.ranked}
+    sha_of.update({s.file: s.sha256 for s in shortlist.same_applicant})
+    same = [
+        replace(
+            s,
+            file=shown(s.file, s.sha256),
+            same_applicant_as=shown(s.same_applicant_as, sha_of.get(s.same_applicant_as)),
+            via=shown(s.via, sha_of.get(s.via)) if s.via else None,
+        )
+        for s in shortlist.same_applicant
+    ]
     return render_shortlist(
         shortlist.job.to_dict(), shortlist.versions, shortlist.top, candidates, failed,
-        duplicates,
+        duplicates, same_applicant=same,
     )  # fmt: skip
 
 

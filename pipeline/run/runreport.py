@@ -32,6 +32,38 @@ class Duplicate:
 
 
 @dataclass(frozen=True, slots=True)
+class SameApplicant:
+    """A file of a person who has a later file in the folder (`same_applicant_as`, the one
+    ranked): linked by a shared `email` or `phone`, or by near-identical `text` (with the
+    estimated Jaccard `similarity`), directly or through the file `via`. The contact itself is
+    never written here."""
+
+    file: str
+    same_applicant_as: str
+    sha256: str
+    basis: str  # "email", "phone" or "text"
+    similarity: float | None = None
+    via: str | None = None
+
+    def reason(self) -> str:
+        """One line for the CSV's reason cell and the text report."""
+        basis = self.basis if self.similarity is None else f"{self.basis} {self.similarity:.2f}"
+        via = f" via {self.via}" if self.via else ""
+        return f"same_applicant_as:{self.same_applicant_as} ({basis}{via})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "basis": self.basis,
+            "file": self.file,
+            "same_applicant_as": self.same_applicant_as,
+            "sha256": self.sha256,
+            "similarity": self.similarity,
+            "status": "same_applicant",
+            "via": self.via,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Failure:
     """A file that ended failed. `first_time` is False for a failure already reported by an
     earlier run (it is counted, but does not fail the run again)."""

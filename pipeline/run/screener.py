@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ..score.job import JobDefinition
     from ..skills.classify import CompetencyModel
     from ..skills.lexicon import Lexicon
-    from .runreport import Duplicate
+    from .runreport import Duplicate, SameApplicant
 
 log = logging.getLogger("pipeline")
 
@@ -42,8 +42,9 @@ def list_inputs(directory: str | os.PathLike[str]) -> list[Path]:
 @dataclass(frozen=True)
 class Shortlist:
     """Ranked scored candidates, the failed files, the duplicates, and what produced them.
-    Each input entry is in exactly one of `ranked` (under its first file), `failed` and
-    `duplicates`."""
+    Each input entry is in exactly one of `ranked` (under its first file), `failed`,
+    `duplicates` (same bytes as an earlier file) and `same_applicant` (an earlier file of a
+    person whose latest file is ranked; see understand/applicants.py)."""
 
     job: JobDefinition
     ranked: tuple[FileOutcome, ...]
@@ -54,6 +55,7 @@ class Shortlist:
     files: dict[str, tuple[str, ...]] = field(default_factory=dict)  # sha256 -> its file names
     blind: bool = False  # outputs hide names, contacts and gender cues (see text/redact.py)
     lexicon: Lexicon | None = None  # for the interview plans of the shortlist entries
+    same_applicant: tuple[SameApplicant, ...] = ()
 
     def shortlisted(self) -> list[FileOutcome]:
         return [o for o in self.ranked if is_shortlisted(o, self.ranked, self.top)]
@@ -65,6 +67,7 @@ class Shortlist:
             "scored": len(self.ranked),
             "failed": len(self.failed),
             "shortlisted": len(self.shortlisted()),
+            **({"same_applicant": len(self.same_applicant)} if self.same_applicant else {}),
         }
 
 
@@ -232,7 +235,8 @@ class Screener:
         progress: Callable[[FileOutcome], None] | None = None,
     ) -> Shortlist:
         """Extract and score every entry of a folder, or every path of an iterable; each ends
-        ranked, failed, or as the duplicate of an earlier file with the same bytes."""
+        ranked, failed, as the duplicate of an earlier file with the same bytes, or as the same
+        applicant as a later file of the same person (the later one is ranked)."""
         from ..score.rank import rank_key
         from .runreport import Duplicate
 
@@ -249,8 +253,10 @@ class Screener:
         failed: list[FileOutcome] = []
         duplicates: list[Duplicate] = []
         files: dict[str, list[str]] = {}
+        mtimes: dict[int, int] = {}  # id(outcome) -> modification time, for the latest file
         for path in paths:
             outcome = self.score(self.extract(path))
+            mtimes[id(outcome)] = _mtime_ns(path)
             if outcome.sha256 is not None and outcome.sha256 in files:
                 files[outcome.sha256].append(outcome.source)
                 duplicates.append(
@@ -269,6 +275,7 @@ class Screener:
             assert o.scored is not None  # score() sets it on every profile (self.job is set)
             return rank_key(o.scored.disqualified, o.scored.score, o.scored.candidate_id, o.source)
 
+        scored, same = same_applicants(scored, lambda o: mtimes[id(o)])
         ranked = tuple(sorted(scored, key=rank))
         failed.sort(key=lambda o: o.source)
         return Shortlist(
@@ -281,7 +288,45 @@ class Screener:
             {sha: tuple(names) for sha, names in files.items()},
             self.blind,
             self.lexicon,
+            tuple(same),
         )
+
+
+def same_applicants(
+    outcomes: list[FileOutcome], mtime_ns: Callable[[FileOutcome], int]
+) -> tuple[list[FileOutcome], list[SameApplicant]]:
+    """Group scored outcomes of one person (understand/applicants.py): the latest file of each
+    group (modification time, then name) stays; each other is returned as a SameApplicant."""
+    from ..understand.applicants import Applicant, group_applicants
+    from .runreport import SameApplicant
+
+    applicants = []
+    for index, o in enumerate(outcomes):
+        assert o.profile is not None
+        c = o.profile.contacts
+        order = (mtime_ns(o), os.fsencode(o.source))
+        applicants.append(Applicant(index, c.emails, c.phones, o.profile.text_signature, order))
+    dropped: set[int] = set()
+    same: list[SameApplicant] = []
+    for group in group_applicants(applicants):
+        latest = outcomes[group.latest]  # type: ignore[index]
+        for key, link in group.others:
+            o = outcomes[key]  # type: ignore[index]
+            dropped.add(key)  # type: ignore[arg-type]
+            via = outcomes[link.via].source if link.via is not None else None  # type: ignore[index]
+            assert o.sha256 is not None
+            same.append(
+                SameApplicant(o.source, latest.source, o.sha256, link.basis, link.similarity, via)
+            )
+    kept = [o for i, o in enumerate(outcomes) if i not in dropped]
+    return kept, sorted(same, key=lambda s: s.file)
+
+
+def _mtime_ns(path: str | os.PathLike[str]) -> int:
+    try:
+        return os.lstat(path).st_mtime_ns
+    except OSError:
+        return 0
 
 
 def _renamed(profile, name: str):
