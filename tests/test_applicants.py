@@ -198,3 +198,47 @@ def test_screener_ranks_the_latest_file_of_each_person(tmp_path, tiny_lexicon):
         for leak in ("orla", "fenwick", "piers", "example.org", "7700"):
             assert leak not in text, (name, leak)
     assert "same_applicant_as:candidate-" in (tmp_path / "blind" / "shortlist.csv").read_text()
+
+
+def test_cli_screen_groups_the_same_applicant_and_follows_the_latest_file(tmp_path):
+    import json
+    import os
+
+    from conftest import ROOT
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    folder = applicant_folder(tmp_path)
+    out = tmp_path / "out"
+    args = ["screen", str(folder), "--job", str(ROOT / "examples/jobs/ml-engineer.yaml"),
+            "--out", str(out), "-q", "--workers", "0", "--as-of", "2026-01-01"]  # fmt: skip
+    assert CliRunner().invoke(app, args).exit_code == 0
+    data = json.loads((out / "shortlist.json").read_text())
+    ranked = sorted(c["file"] for c in data["candidates"])
+    assert ranked == ["orla-fenwick-cv.txt", "piers.txt", "wren.txt"]
+    same = {s["file"]: s for s in data["same_applicant"]}
+    assert same["orla-2024.txt"]["same_applicant_as"] == "orla-fenwick-cv.txt"
+    assert same["orla-2024.txt"]["basis"] == "email"
+    assert same["piers-new.docx"]["basis"] == "text" and same["piers-new.docx"]["similarity"] >= 0.5
+    report = json.loads((out / "run_report.json").read_text())
+    assert report["counts"]["same_applicant"] == 2 and report["counts"]["candidates"] == 3
+    assert {s["file"] for s in report["same_applicant"]} == set(same)
+    assert "same applicant  orla-2024.txt" in (out / "run_report.txt").read_text()
+    csv_rows = (out / "shortlist.csv").read_text().splitlines()[1:]
+    assert sorted(r.split(",")[1] for r in csv_rows) == sorted(os.listdir(folder))
+
+    # The older file is touched (saved again): it is now the latest and is the one ranked.
+    os.utime(folder / "orla-2024.txt", ns=(1_800_000_000_000_000_000,) * 2)
+    assert CliRunner().invoke(app, args).exit_code == 0
+    data = json.loads((out / "shortlist.json").read_text())
+    assert "orla-2024.txt" in [c["file"] for c in data["candidates"]]
+    assert {s["file"] for s in data["same_applicant"]} == {"orla-fenwick-cv.txt", "piers-new.docx"}
+
+    blind = tmp_path / "blind"
+    assert CliRunner().invoke(app, [*args[:4], "--out", str(blind), *args[6:], "--blind"]).exit_code == 0
+    for name in ("shortlist.json", "shortlist.csv", "run_report.json", "run_report.txt"):
+        text = (blind / name).read_text().lower()
+        for leak in ("orla", "fenwick", "piers", "example.org", "7700"):
+            assert leak not in text, (name, leak)
+    assert json.loads((blind / "run_report.json").read_text())["counts"]["same_applicant"] == 2

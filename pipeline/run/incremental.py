@@ -8,6 +8,9 @@ Semantics (README, "Nightly runs"):
   applicants until `forget` or retention;
 - among byte-identical files the one seen first (earliest run, then name order) stays the
   primary, and each other copy is listed once as its duplicate;
+- files of one person (a shared e-mail or phone, or near-identical text: understand/
+  applicants.py) are one candidate: the latest (modification time, then name) is ranked, each
+  other is listed once as "same applicant as" it;
 - a failure is reported as new (and makes the exit code 1) only the first time it is seen.
 
 Safe to kill at any moment: each finished file is one transaction, a file left in flight by a
@@ -51,6 +54,7 @@ from .runreport import (
     Removed,
     RunCounts,
     RunReport,
+    SameApplicant,
     Updated,
 )
 from .screener import Screener, display_name, list_inputs
@@ -125,6 +129,7 @@ class IncrementalRun:
         # Blind runs keep their own shortlist entries (evidence redacted) beside the others.
         self.score_key = self.job.sha256 + (":blind" if screener.blind else "")
         self.aliases = Aliases()  # file names as blind outputs show them
+        self.same_applicant: list[SameApplicant] = []  # the last shortlist's, real names
 
     def stop(self) -> None:
         """Ask the run to stop after the file in hand (safe from a signal handler)."""
@@ -401,6 +406,8 @@ class IncrementalRun:
         for e in present:
             if e.sha256 and e.name not in failures:
                 files.setdefault(e.sha256, []).append(e.name)
+        same = self._same_applicants(present, primary, set(files))
+        self.same_applicant = sorted(same.values(), key=lambda s: s.file)
         candidates = []
         for (
             sha,
@@ -411,7 +418,7 @@ class IncrementalRun:
             missing,
             flags,
         ) in self.store.shortlist_rows(self.versions, self.score_key):
-            if sha not in files:
+            if sha not in files or sha in same:
                 continue
             names = [primary[sha]] + sorted(n for n in files[sha] if n != primary[sha])
             if self.screener.blind:
@@ -428,11 +435,53 @@ class IncrementalRun:
             for e in present
             if e.sha256 and e.name not in failures and primary[e.sha256] != e.name
         ]
+        shas = {primary[s.sha256]: s.sha256 for s in self.same_applicant}
+        shas.update({primary[sha]: sha for sha in files})
+        same_rows = [
+            replace(
+                s,
+                file=shown(s.file, s.sha256),
+                same_applicant_as=shown(s.same_applicant_as, shas[s.same_applicant_as]),
+                via=shown(s.via, shas[s.via]) if s.via else None,
+            )
+            for s in self.same_applicant
+        ]
         store, versions, job_sha = self.store, self.versions, self.score_key
         return render_shortlist(
             self.job.to_dict(), self.screener.versions, self.screener.top, candidates, failed,
-            duplicates, lambda row: store.score_entry(row.sha256, versions, job_sha),
+            duplicates, lambda row: store.score_entry(row.sha256, versions, job_sha), same_rows,
         )  # fmt: skip
+
+    def _same_applicants(
+        self, present: list[Entry], primary: dict[str, str], shas: set[str]
+    ) -> dict[str, SameApplicant]:
+        """sha256 -> SameApplicant for each scored applicant of the folder that has a later
+        file of the same person (real file names; the outputs alias them in a blind run)."""
+        from ..understand.applicants import Applicant, group_applicants
+
+        mtime: dict[str, int] = {}
+        for e in present:
+            if e.sha256 in shas and e.cache_key:
+                mtime[e.sha256] = max(mtime.get(e.sha256, 0), e.cache_key[2])
+        if shas - mtime.keys():  # outputs rewritten after an erasure: the hash cache's times
+            mtime.update(self.store.cached_mtimes(shas - mtime.keys()))
+        rows = sorted(
+            self.store.identities(self.versions, shas), key=lambda r: os.fsencode(primary[r[0]])
+        )
+        applicants = [
+            Applicant(sha, tuple(emails), tuple(phones), tuple(signature),
+                      (mtime.get(sha, 0), os.fsencode(primary[sha])))
+            for sha, emails, phones, signature in rows
+        ]  # fmt: skip
+        out: dict[str, SameApplicant] = {}
+        for group in group_applicants(applicants):
+            latest = primary[str(group.latest)]
+            for sha, link in group.others:
+                via = primary[str(link.via)] if link.via is not None else None
+                out[str(sha)] = SameApplicant(
+                    primary[str(sha)], latest, str(sha), link.basis, link.similarity, via
+                )
+        return out
 
     def _shown(self, name: str, sha256: str | None) -> str:
         """A file name as the outputs show it (its alias in a blind run)."""
@@ -480,6 +529,7 @@ class IncrementalRun:
             updated=len(updated),
             removed=len(removed),
             duplicates=len(duplicates),
+            same_applicant=len(self.same_applicant),
             failed=sum(f.first_time for f in failed),
             known_failures=sum(not f.first_time for f in failed),
             poison=len(poisoned),
@@ -503,6 +553,7 @@ class IncrementalRun:
             updated=updated,
             removed=removed,
             duplicates=duplicates,
+            same_applicant=tuple(self.same_applicant),
             failed=failed,
             poison=tuple(poisoned),
             ran_by=_ran_by(),
