@@ -111,6 +111,7 @@ class IncrementalRun:
         retry_failed: bool = False,
         clock: Callable[[], str] = utc_now,
         pool=None,
+        baseline: tuple[dict[str, tuple[str | None, str | None]], int] | None = None,
     ) -> None:
         if screener.job is None:
             raise ValueError("an incremental run needs a Screener with a job")
@@ -130,6 +131,9 @@ class IncrementalRun:
         self.score_key = self.job.sha256 + (":blind" if screener.blind else "")
         self.aliases = Aliases()  # file names as blind outputs show them
         self.same_applicant: list[SameApplicant] = []  # the last shortlist's, real names
+        # Several jobs in one run (nightly.Screening.run_jobs): every job's report compares
+        # the folder with the state before the first job's run (folder state, last run written).
+        self.baseline = baseline
 
     def stop(self) -> None:
         """Ask the run to stop after the file in hand (safe from a signal handler)."""
@@ -152,7 +156,7 @@ class IncrementalRun:
             started, self.job.sha256, self.job.to_dict(), str(self.out_dir), self.screener.top
         )
         poisoned = self._retire_poison(started)
-        previous = store.folder_state()
+        previous = store.folder_state() if self.baseline is None else self.baseline[0]
         paths = list_inputs(input_dir)
         if on_total:
             on_total(len(paths))
@@ -510,7 +514,7 @@ class IncrementalRun:
             Removed(name, sha) for name, (sha, _reason) in sorted(previous.items())
             if name not in names
         )  # fmt: skip
-        since = self.store.last_written_run()
+        since = self.store.last_written_run() if self.baseline is None else self.baseline[1]
         first_runs = self.store.first_runs()
         new_rows = []
         for sha, name in sorted(primary.items()):

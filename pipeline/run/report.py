@@ -536,6 +536,44 @@ def write_shortlist(
     return csv_path, json_path
 
 
+def write_matrix(
+    shortlists: dict[str, RenderedShortlist], out_dir: str | os.PathLike[str]
+) -> Path:
+    """matrix.csv: one row per ranked candidate (candidate id, file as the shortlists show it),
+    one score column per job (empty when not scored for it), and best_job: the job with the
+    highest score among those whose must-haves the candidate meets (empty when none)."""
+    slugs = list(shortlists)
+    rows: dict[str, dict[str, Any]] = {}
+    for slug, rendered in shortlists.items():
+        for _rank, _chosen, c in rendered.ranked:
+            row = rows.setdefault(c.candidate_id, {"file": c.files[0], "scores": {}})
+            row["scores"][slug] = (c.score, c.disqualified)
+
+    def best(scores: dict[str, tuple[float, bool]]) -> str:
+        eligible = [(score, slug) for slug, (score, out) in scores.items() if not out and score > 0]
+        return max(eligible, key=lambda e: (e[0], -slugs.index(e[1])))[1] if eligible else ""
+
+    def write(handle: IO[str]) -> None:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["candidate_id", "file", *slugs, "best_job"])
+        ordered = sorted(rows.items(), key=lambda kv: (kv[1]["file"], kv[0]))
+        for cid, row in ordered:
+            cells = []
+            for slug in slugs:
+                if slug not in row["scores"]:
+                    cells.append("")
+                    continue
+                score, _out = row["scores"][slug]
+                cells.append(f"{score:.1f}")
+            writer.writerow([cid, _safe_cell(row["file"]), *cells, best(row["scores"])])
+
+    out = Path(out_dir)
+    make_private_dir(out)
+    path = out / "matrix.csv"
+    atomic_write(path, write)
+    return path
+
+
 def write_run_report(report: RunReport, out_dir: str | os.PathLike[str]) -> None:
     """run_report.json for programs, run_report.txt for people."""
     out = Path(out_dir)
