@@ -236,9 +236,41 @@ def test_cli_screen_groups_the_same_applicant_and_follows_the_latest_file(tmp_pa
     assert {s["file"] for s in data["same_applicant"]} == {"orla-fenwick-cv.txt", "piers-new.docx"}
 
     blind = tmp_path / "blind"
-    assert CliRunner().invoke(app, [*args[:4], "--out", str(blind), *args[6:], "--blind"]).exit_code == 0
+    assert (
+        CliRunner().invoke(app, [*args[:4], "--out", str(blind), *args[6:], "--blind"]).exit_code
+        == 0
+    )
     for name in ("shortlist.json", "shortlist.csv", "run_report.json", "run_report.txt"):
         text = (blind / name).read_text().lower()
         for leak in ("orla", "fenwick", "piers", "example.org", "7700"):
             assert leak not in text, (name, leak)
     assert json.loads((blind / "run_report.json").read_text())["counts"]["same_applicant"] == 2
+
+
+def test_many_copies_of_one_text_are_grouped_in_linear_time():
+    import time
+
+    sig = text_signature(fictional("Orla Fenwick"))
+    applicants = [Applicant(i, signature=sig, order=(i,)) for i in range(5000)]
+    began = time.perf_counter()
+    (group,) = group_applicants(applicants)
+    assert time.perf_counter() - began < 5
+    assert group.latest == 4999 and len(group.others) == 4999
+
+
+def test_the_estimate_follows_the_exact_jaccard():
+    import random
+
+    from pipeline.understand.applicants import shingles
+
+    rng = random.Random(3)
+    vocabulary = [f"word{i}" for i in range(400)]
+    base = [rng.choice(vocabulary) for _ in range(400)]
+    for changed in (0, 20, 60, 120, 250):
+        other = list(base)
+        for i in rng.sample(range(len(other)), changed):
+            other[i] = rng.choice(vocabulary)
+        one, two = shingles(base), shingles(other)
+        exact = len(one & two) / len(one | two)
+        estimate = estimated_jaccard(text_signature(base), text_signature(other))
+        assert abs(estimate - exact) < 0.12, (changed, exact, estimate)

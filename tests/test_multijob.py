@@ -59,7 +59,9 @@ def test_two_jobs_parse_once_and_write_a_shortlist_each_and_a_matrix(tmp_path):
 
     # A second run: nothing is parsed, no failure is new, the matrix is the same.
     before = (out / "matrix.csv").read_bytes()
-    assert screen(folder, out, JOBS / "ml-engineer.yaml", JOBS / "data-scientist.yaml").exit_code == 0
+    assert (
+        screen(folder, out, JOBS / "ml-engineer.yaml", JOBS / "data-scientist.yaml").exit_code == 0
+    )
     assert (out / "matrix.csv").read_bytes() == before
 
 
@@ -89,3 +91,51 @@ def test_one_job_keeps_the_single_layout(tmp_path):
     assert screen(folder, out, JOBS / "ml-engineer.yaml").exit_code == 0
     assert (out / "shortlist.csv").is_file() and not (out / "matrix.csv").exists()
     assert screen(folder, tmp_path / "x", tmp_path / "nope.yaml").exit_code == 2
+
+
+def test_the_library_screens_several_jobs_parsing_each_file_once(tmp_path, tiny_lexicon):
+    from datetime import date
+
+    from pipeline import Screener, job_from_dict, write_matrix
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text_file(folder / "a.txt", "Ada Quill\nSKILLS\nPython, PyTorch, Pandas and statistics\n")
+    text_file(folder / "b.txt", "Ben Moss\nSKILLS\nJava, React and Amazon Web Services\n")
+    ml = job_from_dict({"title": "ML", "required": ["python", "pytorch"]}, tiny_lexicon)
+    web = job_from_dict({"title": "Web", "required": ["react", "aws"]}, tiny_lexicon)
+    screener = Screener(lexicon=tiny_lexicon, as_of=date(2026, 1, 1), model=None)
+    extracted = []
+    screener_extract = screener.extract
+    screener.extract = lambda path: extracted.append(path) or screener_extract(path)
+    shortlists = screener.screen_jobs(folder, {"ml": ml, "web": web})
+    assert len(extracted) == 2
+    assert not shortlists["ml"].failed, shortlists["ml"].failed
+    assert shortlists["ml"].ranked[0].source == "a.txt"
+    assert shortlists["web"].ranked[0].source == "b.txt"
+    rows = list(csv.DictReader(write_matrix(shortlists, tmp_path / "out").open()))
+    assert {r["file"]: r["best_job"] for r in rows} == {"a.txt": "ml", "b.txt": "web"}
+    # one job through screen_jobs is screen
+    one = Screener(ml, lexicon=tiny_lexicon, as_of=date(2026, 1, 1), model=None).screen(folder)
+    assert [o.scored for o in one.ranked] == [o.scored for o in shortlists["ml"].ranked]
+
+
+def test_forget_rewrites_every_job_and_the_matrix(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(3):
+        text_file(folder / f"cv-{i:02d}.txt", resume(i))
+    out = tmp_path / "out"
+    assert (
+        screen(folder, out, JOBS / "ml-engineer.yaml", JOBS / "data-scientist.yaml").exit_code == 0
+    )
+    (folder / "cv-01.txt").unlink()
+    result = runner.invoke(
+        app, ["forget", "--store", str(out / "screening.sqlite3"), "--file", "cv-01.txt"]
+    )
+    assert result.exit_code == 0, result.output
+    for slug in ("ml-engineer", "data-scientist"):
+        data = json.loads((out / slug / "shortlist.json").read_text())
+        assert "cv-01.txt" not in json.dumps(data)
+    assert "cv-01.txt" not in (out / "matrix.csv").read_text()
+    assert len((out / "matrix.csv").read_text().splitlines()) == 3

@@ -621,10 +621,26 @@ def _named(outcome: FileOutcome, name: str, sha: str) -> FileOutcome:
 
 
 def regenerate_outputs(store: Store, screener_factory: Callable[[dict], Screener]) -> Path | None:
-    """Rewrite the last run's shortlist and report from the store (after an erasure)."""
+    """Rewrite the last run's shortlist and report from the store (after an erasure). When that
+    run was one job of several (its folder's parent holds matrix.csv), the other jobs' folders
+    of that parent and the matrix are rewritten too."""
+    from .report import write_matrix
+
     last = store.last_run()
     if last is None:
         return None
+    out_dir = Path(last["out_dir"])
+    batch = store.last_runs_under(str(out_dir.parent))
+    if not (out_dir.parent / "matrix.csv").is_file() or len(batch) < 2:
+        _regenerate(store, screener_factory, last)
+        return out_dir
+    rendered = {Path(run["out_dir"]).name: _regenerate(store, screener_factory, run)
+                for run in batch}  # fmt: skip
+    write_matrix(rendered, out_dir.parent)
+    return out_dir.parent
+
+
+def _regenerate(store: Store, screener_factory: Callable[[dict], Screener], last: dict):
     out_dir = Path(last["out_dir"])
     runner = IncrementalRun(screener_factory(last), store, out_dir)
     state = store.folder_state()
@@ -636,8 +652,9 @@ def regenerate_outputs(store: Store, screener_factory: Callable[[dict], Screener
     primary = _primaries(entries, runner._first_seen(entries, last["started"]))
     failures = runner._failures(entries, state, {})
     failures = {k: replace(v, first_time=False) for k, v in failures.items()}
-    write_shortlist(runner._shortlist(entries, primary, failures), out_dir)
+    rendered = runner._shortlist(entries, primary, failures)
+    write_shortlist(rendered, out_dir)
     if last["report"] is not None:
         report = RunReport.from_dict(last["report"])
         write_run_report(report.with_names(runner._shown) if report.blind else report, out_dir)
-    return out_dir
+    return rendered

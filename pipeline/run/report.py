@@ -537,14 +537,15 @@ def write_shortlist(
 
 
 def write_matrix(
-    shortlists: dict[str, RenderedShortlist], out_dir: str | os.PathLike[str]
+    shortlists: dict[str, Shortlist] | dict[str, RenderedShortlist], out_dir: str | os.PathLike[str]
 ) -> Path:
     """matrix.csv: one row per ranked candidate (candidate id, file as the shortlists show it),
     one score column per job (empty when not scored for it), and best_job: the job with the
     highest score among those whose must-haves the candidate meets (empty when none)."""
     slugs = list(shortlists)
     rows: dict[str, dict[str, Any]] = {}
-    for slug, rendered in shortlists.items():
+    for slug, given in shortlists.items():
+        rendered = given if isinstance(given, RenderedShortlist) else shortlist_record(given)
         for _rank, _chosen, c in rendered.ranked:
             row = rows.setdefault(c.candidate_id, {"file": c.files[0], "scores": {}})
             row["scores"][slug] = (c.score, c.disqualified)

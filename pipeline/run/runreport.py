@@ -188,11 +188,15 @@ class RunReport:
             duplicates=tuple(Duplicate(**d) for d in data.get("duplicates", [])),
             same_applicant=tuple(
                 SameApplicant(
-                    s["file"], s["same_applicant_as"], s["sha256"], s["basis"],
-                    s.get("similarity"), s.get("via"),
+                    s["file"],
+                    s["same_applicant_as"],
+                    s["sha256"],
+                    s["basis"],
+                    s.get("similarity"),
+                    s.get("via"),
                 )
                 for s in data.get("same_applicant", [])
-            ),  # fmt: skip
+            ),
             failed=tuple(
                 Failure(f["file"], f.get("sha256"), f["reason"], f.get("first_time", True))
                 for f in data.get("failed", [])

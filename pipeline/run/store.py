@@ -300,6 +300,27 @@ class Store:
         run["report"] = json.loads(run["report"]) if run["report"] else None
         return run
 
+    def last_runs_under(self, parent: str) -> list[dict[str, Any]]:
+        """The last finished run of each output folder directly under `parent` (the jobs of a
+        run with several jobs), in the order they ran."""
+        rows = self.db.execute(
+            "SELECT out_dir, max(id) FROM runs WHERE finished IS NOT NULL GROUP BY out_dir"
+        ).fetchall()
+        ids = sorted(i for out_dir, i in rows if str(Path(out_dir).parent) == str(Path(parent)))
+        runs = []
+        for run_id in ids:
+            row = self.db.execute(
+                "SELECT id, started, finished, job_sha256, job, out_dir, top, report FROM runs "
+                "WHERE id=?",
+                (run_id,),
+            ).fetchone()
+            keys = ("id", "started", "finished", "job_sha256", "job", "out_dir", "top", "report")
+            run = dict(zip(keys, row, strict=True))
+            run["job"] = json.loads(run["job"])
+            run["report"] = json.loads(run["report"]) if run["report"] else None
+            runs.append(run)
+        return runs
+
     def applicants_older_than(self, cutoff_iso: str) -> list[str]:
         return [
             r[0]

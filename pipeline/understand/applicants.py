@@ -19,6 +19,7 @@ import hashlib
 import re
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 __all__ = [
     "Applicant",
@@ -43,23 +44,36 @@ TEXT_THRESHOLD = 0.5
 MAX_SHARED = 4  # an e-mail or phone on more applicants than this is a shared one (an agency,
 # a template's placeholder), not evidence of one person
 
-_MERSENNE = (1 << 61) - 1
-_MASK32 = 0xFFFFFFFF
+_PRIME = (1 << 31) - 1  # a Mersenne prime: (a*x + b) mod p with a, b, x < p fits in 64 bits
 
 
 def _permutations() -> tuple[tuple[int, int], ...]:
-    """Fixed (a, b) pairs for h(x) = (a*x + b) mod p: derived from a hash, so a signature is
-    the same in every process and every release that keeps these constants."""
+    """Fixed (a, b) pairs for h(x) = (a*x + b) mod p, 0 < a < p, 0 <= b < p: derived from a
+    hash, so a signature is the same in every process and every release that keeps these
+    constants."""
     out = []
     for i in range(PERMUTATIONS):
-        digest = hashlib.blake2b(f"minhash-{i}".encode(), digest_size=16).digest()
-        a = int.from_bytes(digest[:8], "little") % (_MERSENNE - 1) + 1
-        b = int.from_bytes(digest[8:], "little") % _MERSENNE
+        digest = hashlib.blake2b(f"minhash-{i}".encode(), digest_size=8).digest()
+        a = int.from_bytes(digest[:4], "little") % (_PRIME - 1) + 1
+        b = int.from_bytes(digest[4:], "little") % _PRIME
         out.append((a, b))
     return tuple(out)
 
 
 _PERMS = _permutations()
+
+
+@cache
+def _perm_arrays():
+    """(a, b) as numpy arrays, made on first use (importing this module stays light)."""
+    import numpy as np
+
+    return (
+        np.array([a for a, _ in _PERMS], dtype=np.uint64),
+        np.array([b for _, b in _PERMS], dtype=np.uint64),
+    )
+
+
 _WORD = re.compile(r"\w+")
 
 
@@ -71,14 +85,19 @@ def shingles(lines: Iterable[str], k: int = SHINGLE_WORDS) -> set[str]:
 
 def text_signature(lines: Iterable[str]) -> tuple[int, ...]:
     """The MinHash signature of a text's shingles; () for a text too short to compare."""
+    import numpy as np
+
     found = shingles(lines)
     if len(found) < MIN_SHINGLES:
         return ()
-    hashes = [
-        int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little")
-        for s in found
-    ]
-    return tuple(min((a * h + b) % _MERSENNE for h in hashes) & _MASK32 for a, b in _PERMS)
+    hashes = np.fromiter(
+        (int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little") % _PRIME
+         for s in sorted(found)),
+        dtype=np.uint64, count=len(found),
+    )  # fmt: skip
+    a, b = _perm_arrays()
+    values = (a[:, None] * hashes[None, :] + b[:, None]) % np.uint64(_PRIME)
+    return tuple(int(v) for v in values.min(axis=1))
 
 
 def estimated_jaccard(one: Sequence[int], other: Sequence[int]) -> float:
@@ -219,21 +238,32 @@ def _bfs_parents(root: int, neighbours: dict[int, list[int]]) -> dict[int, int]:
     return parent
 
 
+MAX_BUCKET = 200  # LSH bucket size beyond which a band is boilerplate, not evidence
 _ROWS = 3  # LSH: 42 bands of 3 values find a pair with Jaccard 0.5 with probability 0.996
 
 
 def _text_candidates(applicants: Sequence[Applicant]) -> set[tuple[int, int]]:
     """Pairs whose signatures agree on a whole band (locality-sensitive hashing): only these
-    are compared, so grouping stays near-linear in the number of files."""
+    are compared, so grouping stays near-linear in the number of files. Files with the very
+    same signature are chained to the first of them (not paired with each other), and a band
+    value shared by more than `MAX_BUCKET` distinct signatures (boilerplate) is not used."""
     rows = _ROWS
-    buckets: dict[tuple, list[int]] = {}
+    first: dict[tuple[int, ...], int] = {}
+    pairs: set[tuple[int, int]] = set()
     for i, a in enumerate(applicants):
         if len(a.signature) != PERMUTATIONS:
             continue
+        if a.signature in first:
+            pairs.add((first[a.signature], i))
+        else:
+            first[a.signature] = i
+    buckets: dict[tuple, list[int]] = {}
+    for signature, i in first.items():
         for band in range(PERMUTATIONS // rows):
-            buckets.setdefault((band, *a.signature[band * rows : (band + 1) * rows]), []).append(i)
-    pairs: set[tuple[int, int]] = set()
+            buckets.setdefault((band, *signature[band * rows : (band + 1) * rows]), []).append(i)
     for members in buckets.values():
+        if len(members) > MAX_BUCKET:
+            continue
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
                 pairs.add((members[x], members[y]))
