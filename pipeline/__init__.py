@@ -36,6 +36,7 @@ _EXPORTS = {
     "score_profile": "score.rank",
     "rank": "score.rank",
     "write_shortlist": "run.report",
+    "write_matrix": "run.report",
     "outcome_record": "run.report",
     "Document": "records",
     "Profile": "records",
@@ -85,6 +86,7 @@ __all__ = [
     "rank",
     "run_nightly",
     "score_profile",
+    "write_matrix",
     "write_shortlist",
 ]
 
@@ -101,7 +103,7 @@ if TYPE_CHECKING:  # pragma: no cover
         SkillMention,
     )
     from .run.nightly import Screening, forget, run_nightly
-    from .run.report import outcome_record, write_shortlist
+    from .run.report import outcome_record, write_matrix, write_shortlist
     from .run.runreport import RunReport
     from .run.screener import Screener, Shortlist, list_inputs
     from .score.job import JobDefinition, job_from_dict, load_job

@@ -132,11 +132,14 @@ def screen(
         Path, typer.Argument(help="Folder of resumes: every entry is screened (not recursive).")
     ],
     job: Annotated[
-        Path,
+        list[Path],
         typer.Option(
             "--job",
             help="Job definition YAML (see examples/jobs/), or a job posting as text: its "
-            "derived definition is printed and saved as OUT/job.yaml for review.",
+            "derived definition is printed and saved as OUT/job.yaml for review. Repeat it, or "
+            "give a folder of YAML files, to screen for several jobs in one run: each file is "
+            "parsed once, OUT/<job>/ gets each shortlist and OUT/matrix.csv the scores of every "
+            "candidate for every job.",
         ),
     ],
     out: Annotated[
@@ -220,13 +223,19 @@ def screen(
         raise _fail(f"input folder not found: {input_dir}")
     if not input_dir.is_dir():
         raise _fail(f"not a folder: {input_dir} (give the folder that holds the resumes)")
+    job_files = _job_files(job)
+    slugs = _job_slugs(job_files)
+    jobs = {}
     try:
-        if job.suffix.lower() in (".yaml", ".yml"):
-            job_def = load_job(job)
-        else:  # a posting as text: derive the definition, show it and save it for review
-            job_def = _job_from_posting(job, out, quiet)
+        for slug, path in zip(slugs, job_files, strict=True):
+            if path.suffix.lower() in (".yaml", ".yml"):
+                jobs[slug] = load_job(path)
+            else:  # a posting as text: derive the definition, show it and save it for review
+                jobs[slug] = _job_from_posting(path, out if len(job_files) == 1 else out / slug,
+                                               quiet)  # fmt: skip
     except (JobDefinitionError, LexiconError) as exc:
         raise _fail(str(exc)) from None
+    job_def = next(iter(jobs.values()))
     if backend not in ("local", "dask"):
         raise _fail("--backend must be local or dask")
     if backend == "dask" and not scheduler:
@@ -250,7 +259,10 @@ def screen(
     )
     try:
         with screening:
-            report = _run_with_progress(console, quiet, screening, input_dir)
+            if len(jobs) > 1:
+                reports = _run_with_progress(console, quiet, screening, input_dir, jobs)
+            else:
+                report = _run_with_progress(console, quiet, screening, input_dir)
     except StoreLocked:
         _console(False).print(
             f"[yellow]another screening run holds {screening.store_path}; nothing was done[/yellow]"
@@ -273,9 +285,50 @@ def screen(
         raise typer.Exit(EXIT_CANTCREAT) from None
     except OSError as exc:  # the store's folder or file cannot be used
         raise _fail(f"cannot use store {screening.store_path}: {exc.strerror or exc}") from None
+    if len(jobs) > 1:
+        for slug, report in reports.items():
+            rendered = screening.runners[slug].rendered
+            assert rendered is not None
+            _summary(console, report, rendered, out / slug)
+        console.print(f"wrote {_escape(str(out / 'matrix.csv'))} (candidates x {len(jobs)} jobs)")
+        # A failure is new in the first job's report only: its run parsed the files.
+        failed = any(r.counts.failed for r in reports.values())
+        raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
     assert screening.runner is not None and screening.runner.rendered is not None
     _summary(console, report, screening.runner.rendered, out)
     raise typer.Exit(EXIT_SOME_FAILED if report.counts.failed else EXIT_OK)
+
+
+def _job_files(given: list[Path]) -> list[Path]:
+    """The job files of --job: files as given, a folder's *.yaml/*.yml in name order."""
+    files: list[Path] = []
+    for path in given:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml"))
+            if not found:
+                raise _fail(f"no job files (*.yaml) in folder {path}")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise _fail(f"job file not found: {path}")
+    if not files:
+        raise _fail("give a job with --job")
+    return files
+
+
+def _job_slugs(files: list[Path]) -> list[str]:
+    """A folder name per job from its file name ("ML Engineer.yaml" -> ml-engineer), unique."""
+    import re
+
+    slugs: list[str] = []
+    for path in files:
+        base = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "job"
+        slug, n = base, 2
+        while slug in slugs:
+            slug, n = f"{base}-{n}", n + 1
+        slugs.append(slug)
+    return slugs
 
 
 def _job_from_posting(path: Path, out: Path, quiet: bool):
@@ -297,9 +350,12 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
-def _run_with_progress(console, quiet, screening, input_dir):
+def _run_with_progress(console, quiet, screening, input_dir, jobs=None):
+    run = screening.run if jobs is None else (
+        lambda folder, **kw: screening.run_jobs(folder, jobs, **kw)
+    )  # fmt: skip
     if quiet or not console.is_terminal:
-        return screening.run(input_dir)
+        return run(input_dir)
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -317,7 +373,7 @@ def _run_with_progress(console, quiet, screening, input_dir):
         transient=True,
     ) as progress:
         task = progress.add_task("screen", total=None)
-        return screening.run(
+        return run(
             input_dir,
             progress=lambda _name: progress.advance(task),
             on_total=lambda n: progress.update(task, total=n),

@@ -210,6 +210,9 @@ class Profile:
     hidden_text_dropped: int = 0
     keyword_stuffing: tuple[str, ...] = ()  # skills repeated far beyond what resumes do
     hedged: tuple[SkillMention, ...] = ()  # wishes and negations: shown, never counted
+    # MinHash of the text's word shingles (understand/applicants.py): finds the same applicant
+    # in an edited resume; () for a short text or a profile stored before it existed.
+    text_signature: tuple[int, ...] = ()
 
     def skill_ids(self) -> frozenset[str]:
         return frozenset(hit.skill_id for hit in self.skills)
@@ -281,7 +284,7 @@ def profile_from_dict(data: dict[str, Any]) -> Profile:
         )
         for c in data["competencies"]
     )
-    tuples = ("sections", "keyword_stuffing")
+    tuples = ("sections", "keyword_stuffing", "text_signature")
     typed = ("skills", "competencies", "contacts", "timeline", "education", "hedged", *tuples)
     fields = {k: v for k, v in data.items() if k not in typed}
     fields.update({k: tuple(data[k]) for k in tuples if k in data})

@@ -63,16 +63,19 @@ def test_screen_mixed_folder(mixed_folder, tmp_path):
     )
     assert result.exit_code == 1, result.output
     data = json.loads((out / "shortlist.json").read_text())
-    by_file = {e["file"]: e for e in data["candidates"] + data["failed"]}
+    same = data.get("same_applicant", [])
+    by_file = {e["file"]: e for e in data["candidates"] + data["failed"] + same}
     assert sorted(by_file) == sorted(p.name for p in mixed_folder.iterdir())  # each exactly once
-    assert len(by_file) == len(data["candidates"]) + len(data["failed"])
+    assert len(by_file) == len(data["candidates"]) + len(data["failed"]) + len(same)
     assert by_file["locked.pdf"]["reason"] == "encrypted_pdf"
     assert by_file["scan.pdf"]["reason"] == "no_text_layer"
     assert by_file["empty.pdf"]["reason"] == "empty_file"
     assert by_file["really-a-docx.pdf"]["status"] == "scored"
     ranked = [e["file"] for e in data["candidates"]]
     assert ranked.index("really-a-docx.pdf") < ranked.index("notes.txt")
-    assert ranked.index("strong.pdf") < ranked.index("notes.txt")
+    # strong.pdf is the same resume as really-a-docx.pdf (written later): one candidate
+    assert by_file["strong.pdf"]["status"] == "same_applicant"
+    assert by_file["strong.pdf"]["same_applicant_as"] == "really-a-docx.pdf"
     assert sum(e["shortlisted"] for e in data["candidates"]) == 2
     top = data["candidates"][0]
     assert top["rank"] == 1 and top["requirements"][0]["status"] == "met"

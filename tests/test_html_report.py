@@ -254,3 +254,17 @@ def test_every_reason_code_is_documented():
 
     doc = (ROOT / "docs" / "outputs.md").read_text(encoding="utf-8")
     assert [code for code in REASONS if f"| `{code}` |" not in doc] == []
+
+
+def test_report_names_the_other_files_of_the_same_applicant(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    old = text_file(folder / "orla-2025.txt", STRONG)
+    new = text_file(folder / "orla-2026.txt", STRONG + "- Led the migration to PyTorch 2.\n")
+    os.utime(old, (1_700_000_000, 1_700_000_000))
+    os.utime(new, (1_760_000_000, 1_760_000_000))
+    screener = Screener(load_job(JOB), as_of=date(2026, 11, 1))
+    write_shortlist(screener.screen(folder), tmp_path / "out")
+    text = " ".join(parse(tmp_path / "out" / "report.html").text)
+    assert "orla-2025.txt: same applicant as orla-2026.txt (same e-mail)" in text
+    assert "same applicant also sent: orla-2025.txt (same e-mail)" in text

@@ -80,6 +80,9 @@ class HtmlReport:
         self.cards: list[dict[str, Any]] = []  # shortlisted candidates, whole entries
         self.scores: list[float] = []
         self.previous: tuple[float, int] | None = None  # (score, rank) of the row before
+        self.earlier: dict[str, list[Any]] = {}  # a ranked file -> the person's other files
+        for same in getattr(rendered, "same_applicant", ()):
+            self.earlier.setdefault(same.same_applicant_as, []).append(same)
 
     def candidate(self, rank: int, chosen: bool, c: Any, entry: dict[str, Any]) -> None:
         score = round(float(c.score), 1)
@@ -105,12 +108,22 @@ class HtmlReport:
                     "chosen": chosen,
                     "disqualified": c.disqualified,
                     "counts": counts,
-                    "flags": c.flags,
+                    "flags": "; ".join(
+                        x
+                        for x in (
+                            c.flags,
+                            *(f"also sent {o.file}" for o in self.earlier.get(c.files[0], ())),
+                        )
+                        if x
+                    ),
                     "tie": tie,
                 }
             )
         if chosen:
-            self.cards.append({"rank": rank, "file": c.files[0], "files": c.files, **entry})
+            others = [f"{o.file} ({_basis(o)})" for o in self.earlier.get(c.files[0], ())]
+            self.cards.append(
+                {"rank": rank, "file": c.files[0], "files": c.files, "others": others, **entry}
+            )
 
     # -- the page --------------------------------------------------------------------------
 
@@ -142,7 +155,7 @@ class HtmlReport:
             )
             + '<p class="note">Scores come only from skills, competencies, job titles and years '
             "of experience; a person makes the decision.</p>\n</header>\n",
-            _nav(bool(self.cards), bool(r.failed or r.duplicates)),
+            _nav(bool(self.cards), bool(r.failed or r.duplicates or self.earlier)),
             "<main>\n",
             self._ranked_table(blind),
             self._distribution(),
@@ -295,7 +308,8 @@ class HtmlReport:
 
     def _problems(self) -> str:
         r = self.rendered
-        if not (r.failed or r.duplicates):
+        same = getattr(r, "same_applicant", ())
+        if not (r.failed or r.duplicates or same):
             return ""
         out = ['<section aria-labelledby="problems"><h2 id="problems">Files not scored</h2>\n']
         if r.failed:
@@ -314,6 +328,17 @@ class HtmlReport:
             out.append("<p>Same bytes as a file already screened (not scored again):</p><ul>\n")
             for d in r.duplicates:
                 out.append(f"<li>{_e(d.file)}: duplicate of {_e(d.duplicate_of)}</li>\n")
+            out.append("</ul>\n")
+        if same:
+            out.append(
+                "<p>Earlier files of a person who also sent a later one (the later file is "
+                "ranked):</p><ul>\n"
+            )
+            for o in same:
+                out.append(
+                    f"<li>{_e(o.file)}: same applicant as {_e(o.same_applicant_as)} "
+                    f"({_e(_basis(o))})</li>\n"
+                )
             out.append("</ul>\n")
         out.append("</section>\n")
         return "".join(out)
@@ -342,6 +367,8 @@ def _card(card: dict[str, Any]) -> str:
         + "</p>\n"
     ]
     flags = _flag_list(card.get("flags") or {})
+    if card.get("others"):
+        flags.append("same applicant also sent: " + ", ".join(card["others"]))
     if card.get("disqualified"):
         flags.insert(0, "missing must-have: " + ", ".join(card.get("missing_must_haves", [])))
     if flags:
@@ -448,6 +475,13 @@ def _flag_list(flags: dict[str, Any]) -> list[str]:
     if flags.get("ocr"):
         out.append("read by OCR")
     return out
+
+
+def _basis(same: Any) -> str:
+    """Why two files are one person: "same e-mail", "same phone" or "text 0.93 alike"."""
+    if same.basis == "text":
+        return f"text {same.similarity:.2f} alike" if same.similarity is not None else "text"
+    return f"same {'e-mail' if same.basis == 'email' else same.basis}"
 
 
 def _who(card: dict[str, Any]) -> str:

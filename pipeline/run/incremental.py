@@ -8,6 +8,9 @@ Semantics (README, "Nightly runs"):
   applicants until `forget` or retention;
 - among byte-identical files the one seen first (earliest run, then name order) stays the
   primary, and each other copy is listed once as its duplicate;
+- files of one person (a shared e-mail or phone, or near-identical text: understand/
+  applicants.py) are one candidate: the latest (modification time, then name) is ranked, each
+  other is listed once as "same applicant as" it;
 - a failure is reported as new (and makes the exit code 1) only the first time it is seen.
 
 Safe to kill at any moment: each finished file is one transaction, a file left in flight by a
@@ -52,6 +55,7 @@ from .runreport import (
     Removed,
     RunCounts,
     RunReport,
+    SameApplicant,
     Updated,
 )
 from .screener import Screener, display_name, list_inputs
@@ -108,6 +112,7 @@ class IncrementalRun:
         retry_failed: bool = False,
         clock: Callable[[], str] = utc_now,
         pool=None,
+        baseline: tuple[dict[str, tuple[str | None, str | None]], int] | None = None,
     ) -> None:
         if screener.job is None:
             raise ValueError("an incremental run needs a Screener with a job")
@@ -126,6 +131,10 @@ class IncrementalRun:
         # Blind runs keep their own shortlist entries (evidence redacted) beside the others.
         self.score_key = score_key(self.job.sha256, screener.blind)
         self.aliases = Aliases()  # file names as blind outputs show them
+        self.same_applicant: list[SameApplicant] = []  # the last shortlist's, real names
+        # Several jobs in one run (nightly.Screening.run_jobs): every job's report compares
+        # the folder with the state before the first job's run (folder state, last run written).
+        self.baseline = baseline
 
     def stop(self) -> None:
         """Ask the run to stop after the file in hand (safe from a signal handler)."""
@@ -148,7 +157,7 @@ class IncrementalRun:
             started, self.job.sha256, self.job.to_dict(), str(self.out_dir), self.screener.top
         )
         poisoned = self._retire_poison(started)
-        previous = store.folder_state()
+        previous = store.folder_state() if self.baseline is None else self.baseline[0]
         paths = list_inputs(input_dir)
         if on_total:
             on_total(len(paths))
@@ -402,6 +411,8 @@ class IncrementalRun:
         for e in present:
             if e.sha256 and e.name not in failures:
                 files.setdefault(e.sha256, []).append(e.name)
+        same = self._same_applicants(present, primary, set(files))
+        self.same_applicant = sorted(same.values(), key=lambda s: s.file)
         candidates = []
         for (
             sha,
@@ -412,7 +423,7 @@ class IncrementalRun:
             missing,
             flags,
         ) in self.store.shortlist_rows(self.versions, self.score_key):
-            if sha not in files:
+            if sha not in files or sha in same:
                 continue
             names = [primary[sha]] + sorted(n for n in files[sha] if n != primary[sha])
             if self.screener.blind:
@@ -429,11 +440,53 @@ class IncrementalRun:
             for e in present
             if e.sha256 and e.name not in failures and primary[e.sha256] != e.name
         ]
+        shas = {primary[s.sha256]: s.sha256 for s in self.same_applicant}
+        shas.update({primary[sha]: sha for sha in files})
+        same_rows = [
+            replace(
+                s,
+                file=shown(s.file, s.sha256),
+                same_applicant_as=shown(s.same_applicant_as, shas[s.same_applicant_as]),
+                via=shown(s.via, shas[s.via]) if s.via else None,
+            )
+            for s in self.same_applicant
+        ]
         store, versions, job_sha = self.store, self.versions, self.score_key
         return render_shortlist(
             self.job.to_dict(), self.screener.versions, self.screener.top, candidates, failed,
-            duplicates, lambda row: store.score_entry(row.sha256, versions, job_sha),
+            duplicates, lambda row: store.score_entry(row.sha256, versions, job_sha), same_rows,
         )  # fmt: skip
+
+    def _same_applicants(
+        self, present: list[Entry], primary: dict[str, str], shas: set[str]
+    ) -> dict[str, SameApplicant]:
+        """sha256 -> SameApplicant for each scored applicant of the folder that has a later
+        file of the same person (real file names; the outputs alias them in a blind run)."""
+        from ..understand.applicants import Applicant, group_applicants
+
+        mtime: dict[str, int] = {}
+        for e in present:
+            if e.sha256 in shas and e.cache_key:
+                mtime[e.sha256] = max(mtime.get(e.sha256, 0), e.cache_key[2])
+        if shas - mtime.keys():  # outputs rewritten after an erasure: the hash cache's times
+            mtime.update(self.store.cached_mtimes(shas - mtime.keys()))
+        rows = sorted(
+            self.store.identities(self.versions, shas), key=lambda r: os.fsencode(primary[r[0]])
+        )
+        applicants = [
+            Applicant(sha, tuple(emails), tuple(phones), tuple(signature),
+                      (mtime.get(sha, 0), os.fsencode(primary[sha])))
+            for sha, emails, phones, signature in rows
+        ]  # fmt: skip
+        out: dict[str, SameApplicant] = {}
+        for group in group_applicants(applicants):
+            latest = primary[str(group.latest)]
+            for sha, link in group.others:
+                via = primary[str(link.via)] if link.via is not None else None
+                out[str(sha)] = SameApplicant(
+                    primary[str(sha)], latest, str(sha), link.basis, link.similarity, via
+                )
+        return out
 
     def _shown(self, name: str, sha256: str | None) -> str:
         """A file name as the outputs show it (its alias in a blind run)."""
@@ -462,7 +515,7 @@ class IncrementalRun:
             Removed(name, sha) for name, (sha, _reason) in sorted(previous.items())
             if name not in names
         )  # fmt: skip
-        since = self.store.last_written_run()
+        since = self.store.last_written_run() if self.baseline is None else self.baseline[1]
         first_runs = self.store.first_runs()
         new_rows = []
         for sha, name in sorted(primary.items()):
@@ -481,6 +534,7 @@ class IncrementalRun:
             updated=len(updated),
             removed=len(removed),
             duplicates=len(duplicates),
+            same_applicant=len(self.same_applicant),
             failed=sum(f.first_time for f in failed),
             known_failures=sum(not f.first_time for f in failed),
             poison=len(poisoned),
@@ -504,6 +558,7 @@ class IncrementalRun:
             updated=updated,
             removed=removed,
             duplicates=duplicates,
+            same_applicant=tuple(self.same_applicant),
             failed=failed,
             poison=tuple(poisoned),
             ran_by=_ran_by(),
@@ -567,10 +622,26 @@ def _named(outcome: FileOutcome, name: str, sha: str) -> FileOutcome:
 
 
 def regenerate_outputs(store: Store, screener_factory: Callable[[dict], Screener]) -> Path | None:
-    """Rewrite the last run's shortlist and report from the store (after an erasure)."""
+    """Rewrite the last run's shortlist and report from the store (after an erasure). When that
+    run was one job of several (its folder's parent holds matrix.csv), the other jobs' folders
+    of that parent and the matrix are rewritten too."""
+    from .report import write_matrix
+
     last = store.last_run()
     if last is None:
         return None
+    out_dir = Path(last["out_dir"])
+    batch = store.last_runs_under(str(out_dir.parent))
+    if not (out_dir.parent / "matrix.csv").is_file() or len(batch) < 2:
+        _regenerate(store, screener_factory, last)
+        return out_dir
+    rendered = {Path(run["out_dir"]).name: _regenerate(store, screener_factory, run)
+                for run in batch}  # fmt: skip
+    write_matrix(rendered, out_dir.parent)
+    return out_dir.parent
+
+
+def _regenerate(store: Store, screener_factory: Callable[[dict], Screener], last: dict):
     out_dir = Path(last["out_dir"])
     runner = IncrementalRun(screener_factory(last), store, out_dir)
     state = store.folder_state()
@@ -582,8 +653,9 @@ def regenerate_outputs(store: Store, screener_factory: Callable[[dict], Screener
     primary = _primaries(entries, runner._first_seen(entries, last["started"]))
     failures = runner._failures(entries, state, {})
     failures = {k: replace(v, first_time=False) for k, v in failures.items()}
-    write_shortlist(runner._shortlist(entries, primary, failures), out_dir)
+    rendered = runner._shortlist(entries, primary, failures)
+    write_shortlist(rendered, out_dir)
     if last["report"] is not None:
         report = RunReport.from_dict(last["report"])
         write_run_report(report.with_names(runner._shown) if report.blind else report, out_dir)
-    return out_dir
+    return rendered

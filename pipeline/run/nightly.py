@@ -8,6 +8,15 @@
 
 `Screening` holds the store's lock, the store and the worker pool for as long as it is open;
 the `screen` command only wraps it. `run_nightly()` does the same in one call.
+
+Several jobs over one folder, each file parsed once:
+
+    with Screening(jobs["ml"], out="out/") as screening:
+        reports = screening.run_jobs("applicants/", jobs)   # {slug: RunReport}
+    # out/<slug>/shortlist.csv/json and run_report per job, out/matrix.csv
+
+The first job's run parses what is new; the others find the profiles in the store (keyed by
+parser, lexicon and model versions) and only score them (scores are keyed by the job's hash).
 """
 
 from __future__ import annotations
@@ -128,6 +137,39 @@ class Screening:
             return DaskPool(self.scheduler or "", self.config, self.limits)
         return WorkerPool(self.config, self.workers, self.limits) if self.workers > 0 else None
 
+    def run_jobs(
+        self,
+        folder: str | os.PathLike[str],
+        jobs: dict[str, JobDefinition],
+        progress: Callable[[str], None] | None = None,
+        on_total: Callable[[int], None] | None = None,
+    ) -> dict[str, RunReport]:
+        """One run per job over the same folder and store: OUT/<slug>/ gets that job's
+        shortlist and run report, OUT/matrix.csv the candidates x jobs scores. Files are parsed
+        by the first job's run only. `self.runners` holds each job's IncrementalRun."""
+        from .report import write_matrix
+
+        if self.store is None:
+            raise RuntimeError("use Screening as a context manager: with Screening(...) as s:")
+        baseline = (self.store.folder_state(), self.store.last_written_run())
+        reports: dict[str, RunReport] = {}
+        self.runners: dict[str, IncrementalRun] = {}
+        for i, (slug, job) in enumerate(jobs.items()):
+            screener = replace_job(self.screener, job)
+            runner = IncrementalRun(
+                screener, self.store, self.out / slug, retry_failed=self.retry_failed,
+                pool=self._pool(), baseline=baseline,
+            )  # fmt: skip
+            reports[slug] = self._run(runner, folder, progress if i == 0 else None,
+                                      on_total if i == 0 else None)  # fmt: skip
+            self.runners[slug] = runner
+        rendered = {slug: r.rendered for slug, r in self.runners.items() if r.rendered}
+        try:
+            write_matrix(rendered, self.out)
+        except OSError as exc:
+            raise OutputError(self.out, exc) from None
+        return reports
+
     def run(
         self,
         folder: str | os.PathLike[str],
@@ -138,12 +180,16 @@ class Screening:
         SIGTERM received meanwhile stops it after the file in hand (`Interrupted`)."""
         if self.store is None:
             raise RuntimeError("use Screening as a context manager: with Screening(...) as s:")
-        folder = Path(folder)
-        if not folder.is_dir():
-            raise NotADirectoryError(f"not a folder: {folder}")
         self.runner = runner = IncrementalRun(
             self.screener, self.store, self.out, retry_failed=self.retry_failed, pool=self._pool()
         )
+        return self._run(runner, folder, progress, on_total)
+
+    def _run(self, runner: IncrementalRun, folder, progress, on_total) -> RunReport:
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise NotADirectoryError(f"not a folder: {folder}")
+        self.runner = runner
         in_main = threading.current_thread() is threading.main_thread()
         previous = signal.signal(signal.SIGTERM, lambda *_: runner.stop()) if in_main else None
         try:
@@ -212,6 +258,15 @@ def _screener_for_run(run: dict) -> Screener:
 
     blind = bool((run.get("report") or {}).get("blind"))
     return Screener(job_from_stored(run["job"]), top=run["top"], blind=blind)
+
+
+def replace_job(screener: Screener, job: JobDefinition) -> Screener:
+    """A Screener like this one for another job (its lexicon, matcher and model are shared)."""
+    import copy
+
+    other = copy.copy(screener)
+    other.job = job
+    return other
 
 
 def check_writable(folder: Path) -> None:

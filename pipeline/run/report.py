@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING, Any
 from ..errors import REASONS
 from ..records import FileOutcome, candidate_id
 from ..score.rank import rank_key
-from .runreport import Duplicate, RunReport
+from .runreport import Duplicate, RunReport, SameApplicant
 from .screener import Shortlist
 
 if TYPE_CHECKING:
@@ -326,6 +326,8 @@ class RenderedShortlist:
     shortlisted: tuple[tuple[int, CandidateRow], ...]  # (rank, row) of the shortlisted
     # The stored entry of a row whose entry_json is None (the store, one row at a time).
     load_entry: Callable[[CandidateRow], str] | None = None
+    # Earlier files of a ranked person (issue 12); shown only when there are some.
+    same_applicant: tuple[SameApplicant, ...] = ()
 
     def entry_json(self, row: CandidateRow) -> str:
         if row.entry_json is not None:
@@ -343,6 +345,7 @@ def render_shortlist(
     failed: list[FailedRow],
     duplicates: list[Duplicate] | tuple[Duplicate, ...] = (),
     load_entry: Callable[[CandidateRow], str] | None = None,
+    same_applicant: list[SameApplicant] | tuple[SameApplicant, ...] = (),
 ) -> RenderedShortlist:
     """Rank the candidates and decide the shortlist; `write_shortlist` writes the files."""
     ranked = sorted(candidates, key=CandidateRow.sort_key)
@@ -363,6 +366,9 @@ def render_shortlist(
         "shortlisted": shortlisted,
         "disqualified": sum(c.disqualified for c in ranked),
     }
+    same_rows = tuple(sorted(same_applicant, key=lambda s: s.file))
+    if same_rows:
+        counts["same_applicant"] = len(same_rows)
     return RenderedShortlist(
         job=job,
         versions=versions,
@@ -374,6 +380,7 @@ def render_shortlist(
         ranks=ranks,
         shortlisted=tuple((rank, c) for rank, chosen, c in rows if chosen),
         load_entry=load_entry,
+        same_applicant=same_rows,
     )
 
 
@@ -438,6 +445,10 @@ class _CsvWriter:
                 reason=f"duplicate_of:{d.duplicate_of}",
                 sha256=d.sha256 or "",
             )
+        for same in rendered.same_applicant:
+            self.row(
+                file=same.file, status="same_applicant", reason=same.reason(), sha256=same.sha256
+            )
 
 
 def top_evidence(entry: dict[str, Any]) -> str:
@@ -469,6 +480,9 @@ class _JsonWriter:
     def __init__(self, rendered: RenderedShortlist, handle: IO[str]) -> None:
         self.handle = handle
         self.first = True
+        self.earlier: dict[str, list[str]] = {}  # a ranked file -> the person's earlier files
+        for same in rendered.same_applicant:
+            self.earlier.setdefault(same.same_applicant_as, []).append(same.file)
         handle.write("{\n")
         for key, value in (
             ("job", _sorted(rendered.job)),
@@ -480,13 +494,15 @@ class _JsonWriter:
         handle.write('  "candidates": ' + ("[\n" if rendered.ranked else "[]"))
 
     def candidate(self, rank: int, chosen: bool, c: CandidateRow, entry: dict[str, Any]) -> None:
-        head = {
+        head: dict[str, Any] = {
             "rank": rank,
             "file": c.files[0],
             "files": list(c.files),
             "status": "scored",
             "shortlisted": chosen,
         }
+        if c.files[0] in self.earlier:
+            head["same_applicant_files"] = self.earlier[c.files[0]]
         self.handle.write(("" if self.first else ",\n") + "    " + _dumps({**head, **entry}))
         self.first = False
 
@@ -502,10 +518,13 @@ class _JsonWriter:
             }
             for d in rendered.duplicates
         ]
-        for key, items in (
+        parts = [
             ("failed", [f.to_dict() for f in rendered.failed]),
             ("duplicates", duplicates),
-        ):
+        ]
+        if rendered.same_applicant:  # earlier files of a ranked person (only when some)
+            parts.append(("same_applicant", [s.to_dict() for s in rendered.same_applicant]))
+        for key, items in parts:
             self.handle.write(f",\n  {_dumps(key)}: ")
             if items:
                 self.handle.write("[\n" + ",\n".join("    " + _dumps(i) for i in items) + "\n  ]")
@@ -546,9 +565,20 @@ def shortlist_record(shortlist: Shortlist) -> RenderedShortlist:
         replace(d, file=shown(d.file, d.sha256), duplicate_of=shown(d.duplicate_of, d.sha256))
         for d in shortlist.duplicates
     )
+    sha_of = {o.source: o.sha256 for o in shortlist.ranked}
+    sha_of.update({s.file: s.sha256 for s in shortlist.same_applicant})
+    same = [
+        replace(
+            s,
+            file=shown(s.file, s.sha256),
+            same_applicant_as=shown(s.same_applicant_as, sha_of.get(s.same_applicant_as)),
+            via=shown(s.via, sha_of.get(s.via)) if s.via else None,
+        )
+        for s in shortlist.same_applicant
+    ]
     return render_shortlist(
         shortlist.job.to_dict(), shortlist.versions, shortlist.top, candidates, failed,
-        duplicates,
+        duplicates, same_applicant=same,
     )  # fmt: skip
 
 
@@ -611,6 +641,45 @@ def write_shortlist(
 
     atomic_write_all((json_path, csv_path, out / "report.html"), write)
     return csv_path, json_path
+
+
+def write_matrix(
+    shortlists: dict[str, Shortlist] | dict[str, RenderedShortlist], out_dir: str | os.PathLike[str]
+) -> Path:
+    """matrix.csv: one row per ranked candidate (candidate id, file as the shortlists show it),
+    one score column per job (empty when not scored for it), and best_job: the job with the
+    highest score among those whose must-haves the candidate meets (empty when none)."""
+    slugs = list(shortlists)
+    rows: dict[str, dict[str, Any]] = {}
+    for slug, given in shortlists.items():
+        rendered = given if isinstance(given, RenderedShortlist) else shortlist_record(given)
+        for _rank, _chosen, c in rendered.ranked:
+            row = rows.setdefault(c.candidate_id, {"file": c.files[0], "scores": {}})
+            row["scores"][slug] = (c.score, c.disqualified)
+
+    def best(scores: dict[str, tuple[float, bool]]) -> str:
+        eligible = [(score, slug) for slug, (score, out) in scores.items() if not out and score > 0]
+        return max(eligible, key=lambda e: (e[0], -slugs.index(e[1])))[1] if eligible else ""
+
+    def write(handle: IO[str]) -> None:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["candidate_id", "file", *slugs, "best_job"])
+        ordered = sorted(rows.items(), key=lambda kv: (kv[1]["file"], kv[0]))
+        for cid, row in ordered:
+            cells = []
+            for slug in slugs:
+                if slug not in row["scores"]:
+                    cells.append("")
+                    continue
+                score, _out = row["scores"][slug]
+                cells.append(f"{score:.1f}")
+            writer.writerow([cid, _safe_cell(row["file"]), *cells, best(row["scores"])])
+
+    out = Path(out_dir)
+    make_private_dir(out)
+    path = out / "matrix.csv"
+    atomic_write(path, write)
+    return path
 
 
 def write_run_report(report: RunReport, out_dir: str | os.PathLike[str]) -> None:

@@ -32,6 +32,38 @@ class Duplicate:
 
 
 @dataclass(frozen=True, slots=True)
+class SameApplicant:
+    """A file of a person who has a later file in the folder (`same_applicant_as`, the one
+    ranked): linked by a shared `email` or `phone`, or by near-identical `text` (with the
+    estimated Jaccard `similarity`), directly or through the file `via`. The contact itself is
+    never written here."""
+
+    file: str
+    same_applicant_as: str
+    sha256: str
+    basis: str  # "email", "phone" or "text"
+    similarity: float | None = None
+    via: str | None = None
+
+    def reason(self) -> str:
+        """One line for the CSV's reason cell and the text report."""
+        basis = self.basis if self.similarity is None else f"{self.basis} {self.similarity:.2f}"
+        via = f" via {self.via}" if self.via else ""
+        return f"same_applicant_as:{self.same_applicant_as} ({basis}{via})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "basis": self.basis,
+            "file": self.file,
+            "same_applicant_as": self.same_applicant_as,
+            "sha256": self.sha256,
+            "similarity": self.similarity,
+            "status": "same_applicant",
+            "via": self.via,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Failure:
     """A file that ended failed. `first_time` is False for a failure already reported by an
     earlier run (it is counted, but does not fail the run again)."""
@@ -79,6 +111,7 @@ class RunCounts:
     updated: int = 0
     removed: int = 0
     duplicates: int = 0
+    same_applicant: int = 0  # earlier files of a person whose latest file is ranked
     failed: int = 0  # failures reported for the first time (these make the exit code 1)
     known_failures: int = 0  # failures already reported by an earlier run
     retried: int = 0
@@ -103,6 +136,7 @@ class RunReport:
     updated: tuple[Updated, ...] = ()
     removed: tuple[Removed, ...] = ()
     duplicates: tuple[Duplicate, ...] = ()
+    same_applicant: tuple[SameApplicant, ...] = ()
     failed: tuple[Failure, ...] = ()  # first-time and known, sorted by file name
     poison: tuple[str, ...] = ()  # sha256 of files that crashed two runs
     outputs_written: bool = field(default=True, compare=False)
@@ -127,6 +161,7 @@ class RunReport:
             "updated": [asdict(u) for u in self.updated],
             "removed": [asdict(r) for r in self.removed],
             "duplicates": [asdict(d) for d in self.duplicates],
+            "same_applicant": [s.to_dict() for s in self.same_applicant],
             "failed": [f.to_dict() for f in self.failed],
             "poison": [{"sha256": sha, "candidate_id": candidate_id(sha)} for sha in self.poison],
             "ran_by": dict(self.ran_by),
@@ -151,6 +186,17 @@ class RunReport:
             updated=tuple(Updated(**u) for u in data.get("updated", [])),
             removed=tuple(Removed(**r) for r in data.get("removed", [])),
             duplicates=tuple(Duplicate(**d) for d in data.get("duplicates", [])),
+            same_applicant=tuple(
+                SameApplicant(
+                    s["file"],
+                    s["same_applicant_as"],
+                    s["sha256"],
+                    s["basis"],
+                    s.get("similarity"),
+                    s.get("via"),
+                )
+                for s in data.get("same_applicant", [])
+            ),
             failed=tuple(
                 Failure(f["file"], f.get("sha256"), f["reason"], f.get("first_time", True))
                 for f in data.get("failed", [])
@@ -175,6 +221,15 @@ class RunReport:
                 )
                 for d in self.duplicates
             ),
+            same_applicant=tuple(
+                replace(
+                    s,
+                    file=alias(s.file, s.sha256),
+                    same_applicant_as=alias(s.same_applicant_as, None),
+                    via=alias(s.via, None) if s.via else None,
+                )
+                for s in self.same_applicant
+            ),
             failed=tuple(replace(f, file=alias(f.file, f.sha256)) for f in self.failed),
         )
 
@@ -185,7 +240,8 @@ class RunReport:
             f"Run {self.run} started {self.started} for job {self.job_title!r} "
             f"({self.job_sha256[:12]})",
             f"  entries {c.entries}: new {c.new}, unchanged {c.unchanged}, updated {c.updated}, "
-            f"removed {c.removed}, duplicates {c.duplicates}, failed {c.failed} "
+            f"removed {c.removed}, duplicates {c.duplicates}, same applicant {c.same_applicant}, "
+            f"failed {c.failed} "
             f"(+{c.known_failures} known), re-scored {c.rescored}, retried {c.retried}, "
             f"poison {c.poison}",
             f"  candidates {c.candidates} (in store {c.candidates_in_store}), "
@@ -200,6 +256,8 @@ class RunReport:
             lines.append(f"  removed  {r.file}")
         for d in self.duplicates:
             lines.append(f"  duplicate  {d.file} = {d.duplicate_of}")
+        for s in self.same_applicant:
+            lines.append(f"  same applicant  {s.file}: {s.reason()}")
         return "\n".join(lines) + "\n"
 
     def new_text(self) -> str:

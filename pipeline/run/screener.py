@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ..score.job import JobDefinition
     from ..skills.classify import CompetencyModel
     from ..skills.lexicon import Lexicon
-    from .runreport import Duplicate
+    from .runreport import Duplicate, SameApplicant
 
 log = logging.getLogger("pipeline")
 
@@ -42,8 +42,9 @@ def list_inputs(directory: str | os.PathLike[str]) -> list[Path]:
 @dataclass(frozen=True)
 class Shortlist:
     """Ranked scored candidates, the failed files, the duplicates, and what produced them.
-    Each input entry is in exactly one of `ranked` (under its first file), `failed` and
-    `duplicates`."""
+    Each input entry is in exactly one of `ranked` (under its first file), `failed`,
+    `duplicates` (same bytes as an earlier file) and `same_applicant` (an earlier file of a
+    person whose latest file is ranked; see understand/applicants.py)."""
 
     job: JobDefinition
     ranked: tuple[FileOutcome, ...]
@@ -54,6 +55,7 @@ class Shortlist:
     files: dict[str, tuple[str, ...]] = field(default_factory=dict)  # sha256 -> its file names
     blind: bool = False  # outputs hide names, contacts and gender cues (see text/redact.py)
     lexicon: Lexicon | None = None  # for the interview plans of the shortlist entries
+    same_applicant: tuple[SameApplicant, ...] = ()
 
     def shortlisted(self) -> list[FileOutcome]:
         return [o for o in self.ranked if is_shortlisted(o, self.ranked, self.top)]
@@ -65,6 +67,7 @@ class Shortlist:
             "scored": len(self.ranked),
             "failed": len(self.failed),
             "shortlisted": len(self.shortlisted()),
+            **({"same_applicant": len(self.same_applicant)} if self.same_applicant else {}),
         }
 
 
@@ -232,12 +235,25 @@ class Screener:
         progress: Callable[[FileOutcome], None] | None = None,
     ) -> Shortlist:
         """Extract and score every entry of a folder, or every path of an iterable; each ends
-        ranked, failed, or as the duplicate of an earlier file with the same bytes."""
+        ranked, failed, as the duplicate of an earlier file with the same bytes, or as the same
+        applicant as a later file of the same person (the later one is ranked)."""
+        if self.job is None:
+            raise ValueError("Screener.screen needs a job definition")
+        return self.screen_jobs(paths, {"job": self.job}, progress)["job"]
+
+    def screen_jobs(
+        self,
+        paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+        jobs: dict[str, JobDefinition],
+        progress: Callable[[FileOutcome], None] | None = None,
+    ) -> dict[str, Shortlist]:
+        """`screen` for several jobs, each file parsed once: {name: Shortlist} in the order of
+        `jobs` (`write_matrix` writes the candidates x jobs scores of the result)."""
         from ..score.rank import rank_key
         from .runreport import Duplicate
 
-        if self.job is None:
-            raise ValueError("Screener.screen needs a job definition")
+        if not jobs:
+            raise ValueError("Screener.screen_jobs needs at least one job definition")
         if isinstance(paths, str | bytes | os.PathLike):
             if not Path(os.fsdecode(paths)).is_dir():
                 raise TypeError(
@@ -245,19 +261,23 @@ class Screener:
                     "(use Screener.extract for a single file, or pass [path])"
                 )
             paths = list_inputs(os.fsdecode(paths))
-        scored: list[FileOutcome] = []
+        parsed: list[FileOutcome] = []
         failed: list[FileOutcome] = []
         duplicates: list[Duplicate] = []
         files: dict[str, list[str]] = {}
+        mtimes: dict[int, int] = {}  # id(outcome) -> modification time, for the latest file
         for path in paths:
-            outcome = self.score(self.extract(path))
+            outcome = self.extract(path)
+            if self.job is not None:
+                outcome = self.score(outcome)  # progress sees a scored outcome, as before
+            mtimes[id(outcome)] = _mtime_ns(path)
             if outcome.sha256 is not None and outcome.sha256 in files:
                 files[outcome.sha256].append(outcome.source)
                 duplicates.append(
                     Duplicate(outcome.source, files[outcome.sha256][0], outcome.sha256)
                 )
             elif outcome.status == "scored":
-                scored.append(outcome)
+                parsed.append(outcome)
             else:
                 failed.append(outcome)
             if outcome.sha256 is not None:
@@ -266,22 +286,73 @@ class Screener:
                 progress(outcome)
 
         def rank(o: FileOutcome) -> tuple:
-            assert o.scored is not None  # score() sets it on every profile (self.job is set)
+            assert o.scored is not None
             return rank_key(o.scored.disqualified, o.scored.score, o.scored.candidate_id, o.source)
 
-        ranked = tuple(sorted(scored, key=rank))
+        kept, same = same_applicants(parsed, lambda o: mtimes[id(o)])
         failed.sort(key=lambda o: o.source)
-        return Shortlist(
-            self.job,
-            ranked,
-            tuple(failed),
-            self.top,
-            self.versions,
-            tuple(duplicates),
-            {sha: tuple(names) for sha, names in files.items()},
-            self.blind,
-            self.lexicon,
-        )
+        shortlists = {}
+        for name, job in jobs.items():
+            reuse = job is self.job  # screen(): scored as they were extracted
+            scored = [o if reuse and o.scored else _scored(o, job, self.lexicon) for o in kept]
+            shortlists[name] = Shortlist(
+                job,
+                tuple(sorted(scored, key=rank)),
+                tuple(failed),
+                self.top,
+                self.versions,
+                tuple(duplicates),
+                {sha: tuple(names) for sha, names in files.items()},
+                self.blind,
+                self.lexicon,
+                tuple(same),
+            )
+        return shortlists
+
+
+def same_applicants(
+    outcomes: list[FileOutcome], mtime_ns: Callable[[FileOutcome], int]
+) -> tuple[list[FileOutcome], list[SameApplicant]]:
+    """Group scored outcomes of one person (understand/applicants.py): the latest file of each
+    group (modification time, then name) stays; each other is returned as a SameApplicant."""
+    from ..understand.applicants import Applicant, group_applicants
+    from .runreport import SameApplicant
+
+    applicants = []
+    for index, o in enumerate(outcomes):
+        assert o.profile is not None
+        c = o.profile.contacts
+        order = (mtime_ns(o), os.fsencode(o.source))
+        applicants.append(Applicant(index, c.emails, c.phones, o.profile.text_signature, order))
+    by_key: dict[Hashable, FileOutcome] = dict(enumerate(outcomes))
+    dropped: set[Hashable] = set()
+    same: list[SameApplicant] = []
+    for group in group_applicants(applicants):
+        latest = by_key[group.latest]
+        for key, link in group.others:
+            o = by_key[key]
+            dropped.add(key)
+            via = by_key[link.via].source if link.via is not None else None
+            assert o.sha256 is not None
+            same.append(
+                SameApplicant(o.source, latest.source, o.sha256, link.basis, link.similarity, via)
+            )
+    kept = [o for i, o in enumerate(outcomes) if i not in dropped]
+    return kept, sorted(same, key=lambda s: s.file)
+
+
+def _scored(outcome: FileOutcome, job: JobDefinition, lexicon: Lexicon) -> FileOutcome:
+    from ..score.rank import score_profile
+
+    assert outcome.profile is not None
+    return replace(outcome, scored=score_profile(outcome.profile, job, lexicon))
+
+
+def _mtime_ns(path: str | os.PathLike[str]) -> int:
+    try:
+        return os.lstat(path).st_mtime_ns
+    except OSError:
+        return 0
 
 
 def _renamed(profile, name: str):

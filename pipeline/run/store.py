@@ -204,6 +204,27 @@ class Store:
             raise LookupError(f"no stored score for {sha256[:16]}")
         return row[0]
 
+    def identities(self, versions: Versions, shas: set[str]) -> list[tuple[str, list, list, list]]:
+        """(sha256, e-mails, phones, text signature) of the scored profiles among `shas`, for
+        grouping the files of one person (understand/applicants.py)."""
+        rows = self.db.execute(
+            "SELECT sha256, json_extract(profile, '$.contacts.emails'), "
+            "json_extract(profile, '$.contacts.phones'), json_extract(profile, '$.text_signature') "
+            "FROM profiles WHERE status='scored' AND parser_version=? AND lexicon_version=? "
+            "AND model_version=?",
+            versions.key(),
+        )
+        return [
+            (sha, json.loads(emails or "[]"), json.loads(phones or "[]"), json.loads(sig or "[]"))
+            for sha, emails, phones, sig in rows
+            if sha in shas
+        ]
+
+    def cached_mtimes(self, shas: set[str]) -> dict[str, int]:
+        """The latest modification time (ns) the hash cache saw for each of these files."""
+        rows = self.db.execute("SELECT sha256, max(mtime_ns) FROM file_cache GROUP BY sha256")
+        return {sha: int(mtime) for sha, mtime in rows if sha in shas}
+
     def failed_rows(self, versions: Versions):
         return self.db.execute(
             "SELECT p.sha256, p.reason, f.name FROM profiles p JOIN file_names f USING (sha256) "
@@ -278,6 +299,27 @@ class Store:
         run["job"] = json.loads(run["job"])
         run["report"] = json.loads(run["report"]) if run["report"] else None
         return run
+
+    def last_runs_under(self, parent: str) -> list[dict[str, Any]]:
+        """The last finished run of each output folder directly under `parent` (the jobs of a
+        run with several jobs), in the order they ran."""
+        rows = self.db.execute(
+            "SELECT out_dir, max(id) FROM runs WHERE finished IS NOT NULL GROUP BY out_dir"
+        ).fetchall()
+        ids = sorted(i for out_dir, i in rows if str(Path(out_dir).parent) == str(Path(parent)))
+        runs = []
+        for run_id in ids:
+            row = self.db.execute(
+                "SELECT id, started, finished, job_sha256, job, out_dir, top, report FROM runs "
+                "WHERE id=?",
+                (run_id,),
+            ).fetchone()
+            keys = ("id", "started", "finished", "job_sha256", "job", "out_dir", "top", "report")
+            run = dict(zip(keys, row, strict=True))
+            run["job"] = json.loads(run["job"])
+            run["report"] = json.loads(run["report"]) if run["report"] else None
+            runs.append(run)
+        return runs
 
     def applicants_older_than(self, cutoff_iso: str) -> list[str]:
         return [

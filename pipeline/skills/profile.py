@@ -16,6 +16,7 @@ from ..records import (
     SkillMention,
     candidate_id,
 )
+from ..understand.applicants import text_signature
 from ..understand.contacts import extract_contacts, identity_lines
 from ..understand.dates import month_ranges, total_months
 from ..understand.education import education_entries
@@ -159,6 +160,7 @@ def build_profile(
         hidden_text_dropped=document.hidden_dropped,
         keyword_stuffing=_stuffed(mentions, layout),
         hedged=tuple(found.hedged),
+        text_signature=text_signature(line.text for line in document.lines),
     )
 
 
