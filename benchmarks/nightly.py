@@ -112,7 +112,10 @@ def seed(folder: Path, store_path: Path, count: int) -> None:
                 db, os.path.abspath(path), info.st_size, info.st_mtime_ns, info.st_ino, sha
             )
             store.mark_in_flight(db, sha, versions, SEEDED)
-            profile_json = json.dumps(profile | ids | {"source": name}, sort_keys=True)
+            # Each seeded applicant stands for a different person: a text signature of its own
+            # (random, as distinct texts' are), never the template's (copies would be grouped).
+            signature = {"text_signature": distinct_signature(i)}
+            profile_json = json.dumps(profile | ids | signature | {"source": name}, sort_keys=True)
             store.save_profile(db, sha, versions, "scored", None, profile_json, SEEDED)
             row = CandidateRow.from_entry(entry | ids, (name,))
             store.save_score(db, sha, versions, job.sha256, row)
@@ -130,6 +133,12 @@ def seed(folder: Path, store_path: Path, count: int) -> None:
     store.finish_run(run_id, SEEDED, report.to_dict())
     store.outputs_written(run_id)
     store.close()
+
+
+def distinct_signature(i: int) -> list[int]:
+    """A MinHash-like signature of 128 values under 2^31, different for every i."""
+    digest = hashlib.shake_128(f"applicant-{i}".encode()).digest(128 * 4)
+    return [int.from_bytes(digest[k : k + 4], "little") % ((1 << 31) - 1) for k in range(0, 512, 4)]
 
 
 def peak_rss_mb() -> float:

@@ -21,7 +21,7 @@ def screen(folder, out, *jobs):
     args = ["screen", str(folder), "--out", str(out), "-q", "--workers", "0"]
     args += ["--as-of", "2026-01-01"]
     for job in jobs:
-        args += ["--job", str(job)]
+        args += [str(job)] if str(job).startswith("--") else ["--job", str(job)]
     return runner.invoke(app, args)
 
 
@@ -139,3 +139,17 @@ def test_forget_rewrites_every_job_and_the_matrix(tmp_path):
         assert "cv-01.txt" not in json.dumps(data)
     assert "cv-01.txt" not in (out / "matrix.csv").read_text()
     assert len((out / "matrix.csv").read_text().splitlines()) == 3
+
+
+def test_blind_matrix_names_candidates_by_alias(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(2):
+        text_file(folder / f"cv-{i:02d}.txt", resume(i))
+    out = tmp_path / "out"
+    result = screen(folder, out, JOBS / "ml-engineer.yaml", JOBS / "data-scientist.yaml", "--blind")
+    assert result.exit_code == 0, result.output
+    matrix = (out / "matrix.csv").read_text()
+    assert "cv-0" not in matrix and matrix.count("candidate-") == 2
+    shown = {r["file"] for r in csv.DictReader((out / "ml-engineer" / "shortlist.csv").open())}
+    assert {r["file"] for r in csv.DictReader((out / "matrix.csv").open())} == shown

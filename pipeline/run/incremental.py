@@ -470,16 +470,18 @@ class IncrementalRun:
                 mtime[e.sha256] = max(mtime.get(e.sha256, 0), e.cache_key[2])
         if shas - mtime.keys():  # outputs rewritten after an erasure: the hash cache's times
             mtime.update(self.store.cached_mtimes(shas - mtime.keys()))
-        rows = sorted(
-            self.store.identities(self.versions, shas), key=lambda r: os.fsencode(primary[r[0]])
-        )
+        rows, signatures = self.store.identities(self.versions, shas)
         applicants = [
-            Applicant(sha, tuple(emails), tuple(phones), tuple(signature),
-                      (mtime.get(sha, 0), os.fsencode(primary[sha])))
-            for sha, emails, phones, signature in rows
-        ]  # fmt: skip
+            Applicant(
+                sha,
+                tuple(emails),
+                tuple(phones),
+                order=(mtime.get(sha, 0), os.fsencode(primary[sha])),
+            )
+            for sha, emails, phones in rows
+        ]
         out: dict[str, SameApplicant] = {}
-        for group in group_applicants(applicants):
+        for group in group_applicants(applicants, signatures=signatures):
             latest = primary[str(group.latest)]
             for sha, link in group.others:
                 via = primary[str(link.via)] if link.via is not None else None

@@ -204,21 +204,32 @@ class Store:
             raise LookupError(f"no stored score for {sha256[:16]}")
         return row[0]
 
-    def identities(self, versions: Versions, shas: set[str]) -> list[tuple[str, list, list, list]]:
-        """(sha256, e-mails, phones, text signature) of the scored profiles among `shas`, for
-        grouping the files of one person (understand/applicants.py)."""
+    def identities(self, versions: Versions, shas: set[str]) -> tuple[list[tuple], Any]:
+        """The contacts and text signatures of the scored profiles among `shas`, for grouping
+        the files of one person (understand/applicants.py): [(sha256, e-mails, phones)] and a
+        numpy uint32 array whose row i is the i-th one's signature (zeros: none). One array,
+        not a list per profile: 100,000 signatures as Python lists would take half a GB."""
+        import numpy as np
+
+        from ..understand.applicants import PERMUTATIONS
+
         rows = self.db.execute(
             "SELECT sha256, json_extract(profile, '$.contacts.emails'), "
             "json_extract(profile, '$.contacts.phones'), json_extract(profile, '$.text_signature') "
             "FROM profiles WHERE status='scored' AND parser_version=? AND lexicon_version=? "
-            "AND model_version=?",
+            "AND model_version=? ORDER BY sha256",  # a stable order: the same groups every run
             versions.key(),
         )
-        return [
-            (sha, json.loads(emails or "[]"), json.loads(phones or "[]"), json.loads(sig or "[]"))
-            for sha, emails, phones, sig in rows
-            if sha in shas
-        ]
+        matrix = np.zeros((len(shas), PERMUTATIONS), dtype=np.uint32)
+        out: list[tuple] = []
+        for sha, emails, phones, sig in rows:
+            if sha not in shas:
+                continue
+            values = _uint32s(sig)
+            if len(values) == PERMUTATIONS:
+                matrix[len(out)] = values
+            out.append((sha, json.loads(emails or "[]"), json.loads(phones or "[]")))
+        return out, matrix[: len(out)]
 
     def cached_mtimes(self, shas: set[str]) -> dict[str, int]:
         """The latest modification time (ns) the hash cache saw for each of these files."""
@@ -494,6 +505,15 @@ class Store:
 
     def integrity_ok(self) -> bool:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _uint32s(text: str | None):
+    """A JSON array of integers as a numpy uint32 array, without a Python int per value."""
+    import numpy as np
+
+    if not text or len(text) <= 2:
+        return np.zeros(0, dtype=np.uint32)
+    return np.fromstring(text[1:-1], dtype=np.uint32, sep=",")
 
 
 def _without(value: Any, doomed: set[str]) -> Any:

@@ -101,10 +101,11 @@ def text_signature(lines: Iterable[str]) -> tuple[int, ...]:
 
 
 def estimated_jaccard(one: Sequence[int], other: Sequence[int]) -> float:
-    """The share of equal MinHash values: an estimate of the shingle sets' Jaccard index."""
-    if not one or len(one) != len(other):
+    """The share of equal MinHash values: an estimate of the shingle sets' Jaccard index.
+    Signatures are tuples or numpy arrays."""
+    if len(one) == 0 or len(one) != len(other):
         return 0.0
-    return sum(x == y for x, y in zip(one, other, strict=True)) / len(one)
+    return sum(int(x) == int(y) for x, y in zip(one, other, strict=True)) / len(one)
 
 
 def normalise_email(email: str) -> str | None:
@@ -134,7 +135,7 @@ class Applicant:
     key: Hashable
     emails: tuple[str, ...] = ()
     phones: tuple[str, ...] = ()
-    signature: tuple[int, ...] = ()
+    signature: Sequence[int] = ()
     order: tuple = ()
 
 
@@ -163,11 +164,21 @@ _BASIS_ORDER = {"email": 0, "phone": 1, "text": 2}
 
 
 def group_applicants(
-    applicants: Sequence[Applicant], *, threshold: float = TEXT_THRESHOLD
+    applicants: Sequence[Applicant], *, threshold: float = TEXT_THRESHOLD, signatures=None
 ) -> list[ApplicantGroup]:
     """Groups of two or more files of one person (files alone are not returned), in the order
-    of their latest file's first appearance in `applicants`. Deterministic for a given input."""
+    of their latest file's first appearance in `applicants`. Deterministic for a given input.
+
+    `signatures`, for many files: a numpy uint32 array whose row i is applicant i's signature
+    (a row of zeros: none); the applicants' own `signature` is then not read."""
+    import numpy as np
+
     n = len(applicants)
+    if signatures is None:
+        signatures = np.zeros((n, PERMUTATIONS), dtype=np.uint32)
+        for i, a in enumerate(applicants):
+            if len(a.signature) == PERMUTATIONS:
+                signatures[i] = a.signature
     edges: dict[tuple[int, int], Link] = {}
 
     def link(i: int, j: int, new: Link) -> None:
@@ -188,8 +199,8 @@ def group_applicants(
             if 2 <= len(members) <= MAX_SHARED:
                 for i in members[1:]:
                     link(members[0], i, Link(basis))
-    for i, j in _text_candidates(applicants):
-        similarity = estimated_jaccard(applicants[i].signature, applicants[j].signature)
+    for i, j in _text_candidates(signatures):
+        similarity = float(np.count_nonzero(signatures[i] == signatures[j])) / PERMUTATIONS
         if similarity >= threshold:
             link(i, j, Link("text", round(similarity, 2)))
 
@@ -242,29 +253,50 @@ MAX_BUCKET = 200  # LSH bucket size beyond which a band is boilerplate, not evid
 _ROWS = 3  # LSH: 42 bands of 3 values find a pair with Jaccard 0.5 with probability 0.996
 
 
-def _text_candidates(applicants: Sequence[Applicant]) -> set[tuple[int, int]]:
+def _text_candidates(signatures) -> set[tuple[int, int]]:
     """Pairs whose signatures agree on a whole band (locality-sensitive hashing): only these
     are compared, so grouping stays near-linear in the number of files. Files with the very
     same signature are chained to the first of them (not paired with each other), and a band
     value shared by more than `MAX_BUCKET` distinct signatures (boilerplate) is not used."""
-    rows = _ROWS
-    first: dict[tuple[int, ...], int] = {}
+    import numpy as np
+
+    index = np.flatnonzero(signatures.any(axis=1))  # rows that have a signature
+    if len(index) < 2:
+        return set()
+    if len(index) < len(signatures):
+        signatures = signatures[index]
+    mix = np.uint64(0x9E3779B97F4A7C15)
+    # A 64-bit key per row (the very same signature) and per band, column by column: no copy
+    # of the signatures (memory stays at their own size for 100,000 files).
+    whole = np.zeros(len(index), dtype=np.uint64)
+    bands = PERMUTATIONS // _ROWS
+    keys = np.zeros((len(index), bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):  # wrapping arithmetic is the point
+        for column in range(PERMUTATIONS):
+            values = signatures[:, column].astype(np.uint64)
+            whole = whole * mix + values
+            if column < bands * _ROWS:
+                keys[:, column // _ROWS] = keys[:, column // _ROWS] * mix + values
     pairs: set[tuple[int, int]] = set()
-    for i, a in enumerate(applicants):
-        if len(a.signature) != PERMUTATIONS:
-            continue
-        if a.signature in first:
-            pairs.add((first[a.signature], i))
-        else:
-            first[a.signature] = i
-    buckets: dict[tuple, list[int]] = {}
-    for signature, i in first.items():
-        for band in range(PERMUTATIONS // rows):
-            buckets.setdefault((band, *signature[band * rows : (band + 1) * rows]), []).append(i)
-    for members in buckets.values():
-        if len(members) > MAX_BUCKET:
-            continue
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                pairs.add((members[x], members[y]))
+    _, first, inverse = np.unique(whole, return_index=True, return_inverse=True)
+    for row in np.flatnonzero(first[inverse] != np.arange(len(index))):
+        head = first[inverse[row]]
+        if np.array_equal(signatures[head], signatures[row]):  # not a 64-bit collision
+            pairs.add((int(index[head]), int(index[row])))
+    distinct = np.sort(first)
+    if len(distinct) < len(index):
+        keys = keys[distinct]
+    for band in range(keys.shape[1]):
+        band_keys = keys[:, band]
+        order = np.argsort(band_keys, kind="stable")
+        ordered = band_keys[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        sizes = np.diff(np.r_[starts, len(ordered)])
+        for start, size in zip(starts[sizes > 1], sizes[sizes > 1], strict=True):
+            if size > MAX_BUCKET:
+                continue
+            members = sorted(int(index[distinct[k]]) for k in order[start : start + size])
+            for x in range(len(members)):
+                for y in range(x + 1, len(members)):
+                    pairs.add((members[x], members[y]))
     return pairs
