@@ -149,9 +149,14 @@ class CompetencyModel:
     doc: DocDecision | None = None
 
     _fast: Any = None  # (W, b, A, B) when the model is linear and calibrated with sigmoids
+    _exact: Any = None  # fastpath.FastLinear for uncalibrated hashed word+char models
 
     def __post_init__(self) -> None:
+        from .fastpath import fast_linear
+
         self._fast = _linear_parts(self.pipeline)
+        if self._fast is None:
+            self._exact = fast_linear(self.pipeline)
 
     def predict_proba(self, texts: list[str]):
         """Probabilities, one row per text, one column per competency (COMPETENCY_IDS order).
@@ -164,9 +169,9 @@ class CompetencyModel:
         if not texts:
             return np.zeros((0, len(COMPETENCY_IDS)))
         if self.doc is not None:  # document models learned on neutral text (text/redact.py)
-            from ..text.redact import neutralise
-
-            texts = [neutralise(t) for t in texts]
+            texts = _neutral(texts)
+        if self._exact is not None:
+            return self._exact.predict_proba(texts)
         if self._fast is None:
             return self.pipeline.predict_proba(texts)
         weights, bias, a, b = self._fast
@@ -177,6 +182,17 @@ class CompetencyModel:
     def combine(self, proba, matcher_flags) -> list[list[bool]]:
         """The documented rule with this model's tuned parameters (see `apply_rule`)."""
         return apply_rule(proba, matcher_flags, self.thresholds, self.alphas)
+
+
+def _neutral(texts: list[str]) -> list[str]:
+    """`neutralise` of each text, in one pass over the texts joined by newlines: its patterns
+    stop at a newline (not a word character), and units hold none (whitespace-collapsed)."""
+    from ..text.redact import neutralise
+
+    if any("\n" in t for t in texts):
+        return [neutralise(t) for t in texts]
+    out = neutralise("\n".join(texts)).split("\n")
+    return out if len(out) == len(texts) else [neutralise(t) for t in texts]
 
 
 def apply_rule(

@@ -1,0 +1,50 @@
+"""The classifier's fast path and the neutral-text shortcut give scikit-learn's numbers exactly."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from pipeline.skills.classify import _neutral, default_model
+from pipeline.text.redact import _NEUTRAL_PRONOUN, GENDERED, PRONOUNS, TITLES, neutralise
+
+TEXT = (
+    "Led a team of 6 analysts building Python and SQL dashboards for the sales group; "
+    "she trained new hires, presented to the board (Mr. Ortega's office) and cut costs 12%. "
+    "Women's leadership circle chairwoman. Naïve Bayes, scikit-learn, MS Office, C++/C#, "
+    "patient-care rota, 24/7 on-call, e-mail: x@example.com, ŞEFİK İNÖNÜ, straße, ſtatistics"
+)
+WORDS = TEXT.split()
+
+
+def _texts(seed: int, n: int) -> list[str]:
+    rng = random.Random(seed)
+    return [" ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 30))) for _ in range(n)]
+
+
+def test_shipped_model_fast_path_equals_sklearn_bit_for_bit():
+    model = default_model()
+    assert model is not None and model._exact is not None
+    for seed in range(5):
+        texts = _texts(seed, 80)
+        expected = model.pipeline.predict_proba([neutralise(t) for t in texts])
+        assert np.array_equal(model.predict_proba(texts), expected)
+    assert model.predict_proba([]).shape == (0, 10)
+
+
+def _plain_neutralise(text: str) -> str:
+    text = PRONOUNS.sub(lambda m: _NEUTRAL_PRONOUN[m.group().lower()], text)
+    return GENDERED.sub("group", TITLES.sub("", text))
+
+
+def test_neutralise_shortcut_changes_nothing():
+    pieces = ["he", "She", "HIS", "Mr", "Mr.", "Ms", "Miss", "women's", "Men’s", "girls's",
+              "boy's", "Chairman", "ſorority", "İ", "ı", "x", "'", "’", "s", ".", "(", " ",
+              "-", "_", "é", "1", "MS Office", "herself"]  # fmt: skip
+    rng = random.Random(0)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        assert neutralise(text) == _plain_neutralise(text), text
+    units = _texts(9, 50)
+    assert _neutral(units) == [neutralise(u) for u in units]
