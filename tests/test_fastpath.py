@@ -48,3 +48,34 @@ def test_neutralise_shortcut_changes_nothing():
         assert neutralise(text) == _plain_neutralise(text), text
     units = _texts(9, 50)
     assert _neutral(units) == [neutralise(u) for u in units]
+
+
+def test_matcher_tokens_equal_spacy_tokens(tiny_matcher):
+    """Chunk-cached tokenization gives spaCy's tokens, special cases across spaces included."""
+    from pipeline.skills.matcher import make_nlp
+
+    nlp = make_nlp()
+    bits = ["a", " ", "  ", "\xa0", "e.g.", "(", ")", "don't", "U.S.", ":)", "-", "Python,SQL",
+            "'s", ".", ":-)", "(:", "a.m.", "Inc.", "8-)", ":p", "p", "Dr.", "It", "'", "<3",
+            "\u3000", "Vue.js/React", "AWS(SageMaker)"]  # fmt: skip
+    rng = random.Random(1)
+    for _ in range(5000):
+        text = "".join(rng.choice(bits) for _ in range(rng.randint(0, 14)))
+        ours = tiny_matcher._make_doc(text)
+        theirs = nlp.make_doc(text)
+        assert [(t.text, t.idx, t.whitespace_) for t in ours] == [
+            (t.text, t.idx, t.whitespace_) for t in theirs
+        ], repr(text)
+
+
+def test_matcher_rebuilt_when_vocab_grows_finds_the_same(tiny_lexicon, monkeypatch):
+    from pipeline.skills import matcher as module
+
+    texts = [f"Python, R and AWS SageMaker; ticket T{i}x{i * 7} with React" for i in range(40)]
+    expected = [module.SkillMatcher(tiny_lexicon).find(t) for t in texts]
+    monkeypatch.setattr(module, "VOCAB_GROWTH_LIMIT", 5)
+    matcher = module.SkillMatcher(tiny_lexicon)
+    first_nlp = matcher.nlp
+    assert [matcher.find(t) for t in texts] == expected
+    assert matcher.nlp is not first_nlp
+    assert len(matcher.nlp.vocab) < len(first_nlp.vocab)
