@@ -87,6 +87,98 @@ def rate(fn, files: list[Path], repeats: int) -> tuple[float, list[float]]:
     return statistics.median(rates), rates
 
 
+def stage_table(screener, files: list[Path], repeats: int) -> None:
+    """Milliseconds per resume spent in each stage of end-to-end screening (median of
+    `repeats` passes), from timers put around the stages' functions for these passes only."""
+    import pypdfium2
+
+    import pipeline.read as read_package
+    from pipeline.read import layout, pdf_pdfium
+    from pipeline.run import screener as screener_module
+    from pipeline.skills import classify, matcher, profile
+
+    totals: dict[str, float] = {}
+    targets = {
+        "extract": (screener_module.Screener, "extract"),
+        "parse": (read_package, "parse_source"),
+        "read_words": (pdf_pdfium, "read_words"),
+        "page_words": (pdf_pdfium, "_page_words"),
+        "hidden": (pdf_pdfium._Looks, "hidden_words"),
+        "pdfium_load": (pypdfium2.PdfDocument, "get_page"),
+        "pdfium_text": (pypdfium2.PdfPage, "get_textpage"),
+        "layout": (layout, "order_page"),
+        "profile": (screener_module.Screener, "profile_of"),
+        "sections": (profile, "analyse"),
+        "jobs": (profile, "job_entries"),
+        "contacts": (profile, "extract_contacts"),
+        "education": (profile, "education_entries"),
+        "matcher": (matcher.SkillMatcher, "find"),
+        "classifier": (classify.CompetencyModel, "predict_proba"),
+        "score": (screener_module.Screener, "score"),
+    }
+
+    def timed(name: str, function):
+        def wrapper(*args, **kwargs):
+            began = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                totals[name] = totals.get(name, 0.0) + time.perf_counter() - began
+
+        return wrapper
+
+    saved = {name: getattr(owner, attr) for name, (owner, attr) in targets.items()}
+    for name, (owner, attr) in targets.items():
+        setattr(owner, attr, timed(name, saved[name]))
+    passes: list[dict[str, float]] = []
+    try:
+        for _ in range(repeats):
+            totals.clear()
+            for path in files:
+                screener.score(screener.extract(path))
+            t = {k: 1000 * v / len(files) for k, v in totals.items()}
+            g = t.get
+            passes.append(
+                {
+                    "read file, sniff, hash": g("extract", 0) - g("parse", 0) - g("profile", 0),
+                    "PDFium: load page + text page": g("pdfium_load", 0) + g("pdfium_text", 0),
+                    "PDFium: open, close, chars (rest of read)": g("read_words", 0)
+                    - g("page_words", 0)
+                    - g("pdfium_load", 0)
+                    - g("pdfium_text", 0),
+                    "word boxes (_page_words, no hidden check)": g("page_words", 0)
+                    - g("hidden", 0),
+                    "hidden-text checks": g("hidden", 0),
+                    "layout (order_page)": g("layout", 0),
+                    "rest of parsing (normalise, OCR test)": g("parse", 0)
+                    - g("read_words", 0)
+                    - g("layout", 0),
+                    "sections (analyse)": g("sections", 0),
+                    "skill matcher (tokenizer + matching)": g("matcher", 0),
+                    "competency classifier": g("classifier", 0),
+                    "jobs, contacts, education": g("jobs", 0)
+                    + g("contacts", 0)
+                    + g("education", 0),
+                    "rest of profile (evidence, skills, doc decision)": g("profile", 0)
+                    - g("sections", 0)
+                    - g("matcher", 0)
+                    - g("classifier", 0)
+                    - g("jobs", 0)
+                    - g("contacts", 0)
+                    - g("education", 0),
+                    "scoring against the job": g("score", 0),
+                    "total": g("extract", 0) + g("score", 0),
+                }
+            )
+    finally:
+        for name, (owner, attr) in targets.items():
+            setattr(owner, attr, saved[name])
+    print(f"per stage, ms per resume ({len(files)} PDFs, median of {repeats} passes):")
+    for stage in passes[0]:
+        values = [p[stage] for p in passes]
+        print(f"  {stage:<50} {statistics.median(values):7.2f}")
+
+
 def pool_figures(files: list[Path], repeats: int, rate, end_to_end) -> None:
     """Parsing in isolated workers: 1 worker vs all cores, against in-process parsing.
     Worker start-up (imports, lexicon, model: once per batch) is timed separately."""
@@ -217,6 +309,8 @@ def main() -> None:
         f"(runs: {', '.join(f'{r:.1f}' for r in runs)}); "
         f"failed files: {len(failures) // args.repeats}"
     )
+
+    stage_table(screener, pdfs, args.repeats)
 
     if str(args.compare_model) != "none":
         from pipeline.skills.classify import load_model
