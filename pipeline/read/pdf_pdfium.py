@@ -5,6 +5,8 @@ from __future__ import annotations
 import ctypes
 import math
 import re
+from collections import deque
+from itertools import repeat
 
 import numpy as np
 
@@ -144,14 +146,16 @@ def _char_geometry(raw, textpage, text: str, height: float) -> words.Chars:
     """Every character's loose box (font ascent to descent, advance width), flipped to a
     top-left origin; characters whose box runs vertically are checked for rotation."""
     count = len(text)
-    boxes = np.zeros((count, 4), dtype=np.float32)  # FS_RECTF: left, top, right, bottom
-    get = _loose_box_function(raw)
-    handle = ctypes.cast(textpage, ctypes.c_void_p).value
-    address = boxes.ctypes.data
-    for i in range(count):
-        get(handle, i, address + 16 * i)
     codes = words.codes_of(text)
     blank, line_end = words.blank_mask(codes)
+    # Boxes of the characters that make words (the word model never reads a blank's box),
+    # written by PDFium straight into the array: the calls are made from C by map().
+    boxes = np.zeros((count, 4), dtype=np.float32)  # FS_RECTF: left, top, right, bottom
+    ink = np.flatnonzero(~blank)
+    addresses = ink * 16 + boxes.ctypes.data
+    handle = ctypes.cast(textpage, ctypes.c_void_p).value
+    get = _loose_box_function(raw)
+    deque(map(get, repeat(handle, len(ink)), ink.tolist(), addresses.tolist()), maxlen=0)
     left = boxes[:, 0].astype(np.float64)
     right = boxes[:, 2].astype(np.float64)
     top = height - boxes[:, 1].astype(np.float64)
@@ -188,15 +192,15 @@ class _Looks(PageLooks):
         filled = np.zeros(count, dtype=bool)
         get_fill, get_object, get_mode = _fast_functions()
         handle = ctypes.cast(self.textpage, ctypes.c_void_p).value
-        base = rgba.ctypes.data
+        asked = np.flatnonzero(todo)
+        chars = starts[asked].tolist()
+        handles = repeat(handle, len(chars))
+        at = [(asked * 16 + rgba.ctypes.data + 4 * c).tolist() for c in range(4)]
+        filled[asked] = np.fromiter(map(get_fill, handles, chars, *at), bool, len(chars))
+        objects = list(map(get_object, repeat(handle, len(chars)), chars))
+        with_object = [i for i, obj in enumerate(objects) if obj]
+        modes[asked[with_object]] = list(map(get_mode, [objects[i] for i in with_object]))
         indices = starts.tolist()
-        for k in np.flatnonzero(todo).tolist():
-            at = base + 16 * k
-            if get_fill(handle, indices[k], at, at + 4, at + 8, at + 12):
-                filled[k] = True
-                obj = get_object(handle, indices[k])
-                if obj:
-                    modes[k] = get_mode(obj)
         light = rgba[:, :3].min(axis=1) >= 255 - MAX_INVISIBLE_DIFF  # visibility.is_light
         special = filled & (light | np.isin(modes, (1, 3, 5, 7)))
         hidden = filled & ~special & (sizes > 0) & (sizes < MIN_VISIBLE_PT)
