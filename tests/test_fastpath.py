@@ -79,3 +79,33 @@ def test_matcher_rebuilt_when_vocab_grows_finds_the_same(tiny_lexicon, monkeypat
     assert [matcher.find(t) for t in texts] == expected
     assert matcher.nlp is not first_nlp
     assert len(matcher.nlp.vocab) < len(first_nlp.vocab)
+
+
+def test_vectorised_murmurhash_equals_sklearn():
+    from sklearn.utils import murmurhash3_32 as reference
+
+    from pipeline.skills.fastpath import murmurhash3_32
+
+    rng = random.Random(3)
+    alphabet = "abcxyz é€😀-_.0123"
+    texts = [
+        "",
+        *("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25))) for _ in range(3000)),
+    ]
+    expected = np.array([reference(t, seed=0) for t in texts], dtype=np.int32)
+    assert np.array_equal(murmurhash3_32(texts), expected)
+
+
+def test_modified_linear_file_is_not_used(tmp_path):
+    import shutil
+
+    from pipeline.skills.classify import default_model_dir, load_model
+
+    folder = tmp_path / "model"
+    shutil.copytree(default_model_dir(), folder)
+    assert load_model(folder)._exact is not None
+    (folder / "linear.npz").write_bytes(b"not the saved arrays")
+    model = load_model(folder)
+    assert model._exact is not None  # derived again from the checked artifact
+    texts = _texts(4, 20)
+    assert np.array_equal(model.predict_proba(texts), default_model().predict_proba(texts))
