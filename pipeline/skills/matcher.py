@@ -40,6 +40,7 @@ def make_nlp():
     """A blank English pipeline whose tokenizer splits the joins resumes use in skill lists."""
     import spacy
     from spacy.attrs import LOWER
+    from spacy.tokenizer import Tokenizer
     from spacy.util import compile_infix_regex
 
     nlp = spacy.blank("en")
@@ -48,10 +49,19 @@ def make_nlp():
     getters = nlp.vocab.lex_attr_getters
     nlp.vocab.lex_attr_getters = {LOWER: getters[LOWER]}
     # URLs and e-mails are blanked before matching, and the URL rule would keep
-    # "Vue.js/React" as one token (".js" looks like a domain).
-    nlp.tokenizer.url_match = None
+    # "Vue.js/React" as one token (".js" looks like a domain). One new tokenizer with both
+    # changes: setting them on the old one reloads its 4,000 special cases each time.
     infixes = list(nlp.Defaults.infixes) + list(_EXTRA_INFIXES)
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    default = nlp.tokenizer
+    nlp.tokenizer = Tokenizer(
+        nlp.vocab,
+        rules=nlp.Defaults.tokenizer_exceptions,
+        prefix_search=default.prefix_search,
+        suffix_search=default.suffix_search,
+        infix_finditer=compile_infix_regex(infixes).finditer,
+        token_match=default.token_match,
+        url_match=None,
+    )
     return nlp
 
 
