@@ -179,6 +179,79 @@ def stage_table(screener, files: list[Path], repeats: int) -> None:
         print(f"  {stage:<50} {statistics.median(values):7.2f}")
 
 
+def _rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _rss_child(conn, paths: list[str], total: int, marks: tuple[int, ...], unique: bool) -> None:
+    """In a fresh process (one worker's life): screen `total` resumes, cycling through
+    `paths`, and send the RSS after each mark. With `unique`, each resume's text also gets
+    40 words never seen before (invented names, ids), as a long run of new people brings,
+    fed to the matcher and the classifier: what grows without bound shows here."""
+    import random
+
+    sys.path.insert(0, str(ROOT))
+    from pipeline import Screener
+    from pipeline.read import parse_source
+    from pipeline.read.source import read_source
+    from pipeline.skills.profile import read_evidence
+
+    screener = Screener(ocr=False)
+    _ = screener.matcher, screener.model
+    rng = random.Random(0)
+    letters = "bcdfghjklmnpqrstvwxz"
+    out = {}
+    if unique:
+        texts = []
+        for path in paths:
+            try:
+                found = read_evidence(
+                    parse_source(read_source(Path(path)), ocr=False), screener.matcher
+                )
+                texts.append((found.layout.text, [u for _, _, u in found.units]))
+            except Exception:
+                continue
+    for i in range(1, total + 1):
+        if unique:
+            text, units = texts[i % len(texts)]
+            new = " ".join(
+                "".join(rng.choice(letters) for _ in range(7)) + str(rng.randrange(10**6))
+                for _ in range(40)
+            )
+            screener.matcher.find(f"{text}\n{new}")
+            screener.model.predict_proba([*units, new])
+        else:
+            screener.extract(paths[i % len(paths)])
+        if i in marks:
+            out[i] = _rss_mb()
+    conn.send(out)
+
+
+def rss_figures(paths: list[Path], total: int) -> None:
+    """RSS of one process at resume 1,000 and at `total` (growth should stay under 10%)."""
+    import multiprocessing as mp
+
+    marks = (1000, total)
+    for unique, label in ((False, "real PDFs, cycled"), (True, "texts + 40 new words each")):
+        ctx = mp.get_context("spawn")
+        parent, child = ctx.Pipe()
+        process = ctx.Process(
+            target=_rss_child, args=(child, [str(p) for p in paths], total, marks, unique)
+        )
+        process.start()
+        figures = parent.recv()
+        process.join()
+        first, last = figures[marks[0]], figures[marks[1]]
+        print(
+            f"RSS of one worker, {label} ({len(paths)} distinct files): {first:.0f} MB at "
+            f"resume {marks[0]:,}, {last:.0f} MB at {marks[1]:,} -> growth {last / first - 1:+.1%}"
+        )
+
+
 def pool_figures(files: list[Path], repeats: int, rate, end_to_end) -> None:
     """Parsing in isolated workers: 1 worker vs all cores, against in-process parsing.
     Worker start-up (imports, lexicon, model: once per batch) is timed separately."""
@@ -256,6 +329,12 @@ def main() -> None:
         type=int,
         default=200,
         help="PDFs for the isolated-worker comparison (0 to skip)",
+    )
+    parser.add_argument(
+        "--rss-resumes",
+        type=int,
+        default=10_000,
+        help="resumes for the RSS-growth run of one worker (0 to skip)",
     )
     parser.add_argument(
         "--ocr-pages", type=int, default=4, help="generated scanned pages to OCR (0 to skip)"
@@ -384,6 +463,8 @@ def main() -> None:
         )
     if args.workers_files:
         pool_figures(pdfs[: args.workers_files], args.repeats, rate, end_to_end)
+    if args.rss_resumes and livecareer.is_dir():
+        rss_figures(sorted(livecareer.glob("*/*.pdf")), args.rss_resumes)
     if args.ocr_pages:
         ocr_figures(Path(tmp.name), args.ocr_pages, args.repeats)
     print(f"machine: {os.cpu_count()} cores visible; python {sys.version.split()[0]}")

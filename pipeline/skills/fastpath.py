@@ -28,12 +28,21 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-CACHE_LIMIT = 100_000  # entries per cache; a full cache is emptied (memory stays bounded)
+CACHE_LIMIT = 40_000  # entries per cache (memory stays bounded over a long run)
+
+
+def evict_oldest(cache: dict, limit: int) -> None:
+    """Keep a cache under `limit` entries: when over, the oldest quarter goes (dicts keep
+    insertion order; an entry used again after eviction comes back as a new one)."""
+    if len(cache) > limit:
+        for key in list(islice(cache, len(cache) // 4)):
+            del cache[key]
 
 
 _C1, _C2 = np.uint32(0xCC9E2D51), np.uint32(0x1B873593)
@@ -94,8 +103,7 @@ class _Part:
 
     def counts(self, texts: list[str]):
         """(data, indices, indptr) of the count matrix, indices sorted within each row."""
-        if len(self.cache) > CACHE_LIMIT:
-            self.cache.clear()
+        evict_oldest(self.cache, CACHE_LIMIT)
         if self.tokenize is None:
             flat, lengths = self._char_buckets(texts)
         else:

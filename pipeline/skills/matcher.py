@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .fastpath import evict_oldest
 from .lexicon import ANY_CASE, EXACT_CASE, IN_CONTEXT, Lexicon
 
 _HYPHEN_BREAK = re.compile(r"-\n(?=[a-z])")
 _RUNS = re.compile(r"\s+|\S+")  # spaCy's tokenizer splits text where str.isspace() changes
-CHUNK_CACHE_LIMIT = 100_000  # chunks kept with their tokens; a full cache is emptied
+CHUNK_CACHE_LIMIT = 40_000  # chunks kept with their tokens (the oldest go first)
 # Every new word adds a lexeme and strings to the vocab for good; once this many have been
 # added, the tokenizer, vocab and matchers are built afresh, so a long run stays flat.
-VOCAB_GROWTH_LIMIT = 100_000
+VOCAB_GROWTH_LIMIT = 40_000
 _EXTRA_INFIXES = (
     r"(?<=[\w.+#)])[/|,;](?=[\w.#(])",  # Vue.js/React, Python,SQL, TensorFlow;Keras
     r"(?<=\w)[(\[](?=\w)",  # AWS(SageMaker)
@@ -122,6 +123,7 @@ class SkillMatcher:
     def __init__(self, lexicon: Lexicon, nlp=None) -> None:
         self.lexicon = lexicon
         self._own_nlp = nlp is None  # only a vocab of our own is rebuilt when it has grown
+        self._chunks: dict[str, tuple[tuple[str, bool], ...]] = {}  # strings: kept on rebuild
         self._build(nlp if nlp is not None else make_nlp())
 
     def _build(self, nlp) -> None:
@@ -129,7 +131,6 @@ class SkillMatcher:
 
         lexicon = self.lexicon
         self.nlp = nlp
-        self._chunks: dict[str, tuple[tuple[str, bool], ...]] = {}
         self._specials = _special_tokens(nlp) if self._own_nlp else None
         self._plain = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
@@ -168,8 +169,7 @@ class SkillMatcher:
         pieces across a single space are tokenized together, as one piece of text."""
         from spacy.tokens import Doc
 
-        if len(self._chunks) > CHUNK_CACHE_LIMIT:
-            self._chunks.clear()
+        evict_oldest(self._chunks, CHUNK_CACHE_LIMIT)
         specials = self._specials
         assert specials is not None
         words: list[str] = []
