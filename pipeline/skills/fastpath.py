@@ -144,22 +144,33 @@ class _Part:
         return grams
 
     def _word_buckets(self, texts: list[str]):
-        """Word n-grams, their columns cached; the document's new n-grams hashed together."""
+        """Word n-grams: single tokens' columns are cached; longer n-grams, mostly seen once,
+        are hashed together, once per document (caching them would churn the cache)."""
         cache, tokenize = self.cache, self.tokenize
         assert tokenize is not None
-        units = []
-        for text in texts:
-            tokens = tokenize(self.preprocess(text))
-            grams = list(tokens) if self.min_n == 1 else []
+        singles = self.min_n == 1
+        units = [tokenize(self.preprocess(text)) for text in texts]
+        longer: list[list[str]] = []
+        for tokens in units:
+            grams: list[str] = []
             for n in range(max(self.min_n, 2), self.max_n + 1):
                 shifted = (tokens[k:] for k in range(n))  # n-grams end with the shortest
                 grams.extend(map(" ".join, zip(*shifted, strict=False)))
-            units.append(grams)
-        new = sorted({g for grams in units for g in grams if g not in cache})
-        if new:
-            cache.update(zip(new, buckets(new, self.n_features).tolist(), strict=True))
-        flat = [cache[g] for grams in units for g in grams]
-        return np.array(flat, dtype=np.int64), [len(grams) for grams in units]
+            longer.append(grams)
+        if singles:
+            new = sorted({t for tokens in units for t in tokens if t not in cache})
+            if new:
+                cache.update(zip(new, buckets(new, self.n_features).tolist(), strict=True))
+        hashed = buckets([g for grams in longer for g in grams], self.n_features).tolist()
+        flat: list[int] = []
+        at = 0
+        for tokens, grams in zip(units, longer, strict=True):
+            if singles:
+                flat.extend([cache[t] for t in tokens])
+            flat.extend(hashed[at : at + len(grams)])
+            at += len(grams)
+        lengths = [(len(t) if singles else 0) + len(g) for t, g in zip(units, longer, strict=True)]
+        return np.array(flat, dtype=np.int64), lengths
 
     def transform(self, texts: list[str]):
         """TF-IDF rows as TfidfTransformer(sublinear_tf=True, norm="l2") computes them, as
