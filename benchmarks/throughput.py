@@ -1,8 +1,11 @@
-"""End-to-end screening throughput (parse + match + score) against pdfplumber-only extraction.
+"""End-to-end screening throughput (parse + match + score) against PDFium and pdfplumber alone.
 
 Prints figures; it is not a test. Uses ../shared/data/livecareer (real text PDFs)
 and ../shared/data/layouts (DOCX) when present, else resumes generated here.
-Single process, so the rates are per core. Run: python benchmarks/throughput.py
+Single process, so the rates are per core; ratios come from runs interleaved in one
+process. Also: milliseconds per resume per stage, isolated workers (1 vs all cores),
+one worker's RSS at resume 1,000 and 10,000, OCR per page.
+Run: python benchmarks/throughput.py
 """
 
 from __future__ import annotations
@@ -87,6 +90,171 @@ def rate(fn, files: list[Path], repeats: int) -> tuple[float, list[float]]:
     return statistics.median(rates), rates
 
 
+def stage_table(screener, files: list[Path], repeats: int) -> None:
+    """Milliseconds per resume spent in each stage of end-to-end screening (median of
+    `repeats` passes), from timers put around the stages' functions for these passes only."""
+    import pypdfium2
+
+    import pipeline.read as read_package
+    from pipeline.read import layout, pdf_pdfium
+    from pipeline.run import screener as screener_module
+    from pipeline.skills import classify, matcher, profile
+
+    totals: dict[str, float] = {}
+    targets = {
+        "extract": (screener_module.Screener, "extract"),
+        "parse": (read_package, "parse_source"),
+        "read_words": (pdf_pdfium, "read_words"),
+        "page_words": (pdf_pdfium, "_page_words"),
+        "hidden": (pdf_pdfium._Looks, "hidden_words"),
+        "pdfium_load": (pypdfium2.PdfDocument, "get_page"),
+        "pdfium_text": (pypdfium2.PdfPage, "get_textpage"),
+        "layout": (layout, "order_page"),
+        "profile": (screener_module.Screener, "profile_of"),
+        "sections": (profile, "analyse"),
+        "jobs": (profile, "job_entries"),
+        "contacts": (profile, "extract_contacts"),
+        "education": (profile, "education_entries"),
+        "matcher": (matcher.SkillMatcher, "find"),
+        "classifier": (classify.CompetencyModel, "predict_proba"),
+        "score": (screener_module.Screener, "score"),
+    }
+
+    def timed(name: str, function):
+        def wrapper(*args, **kwargs):
+            began = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                totals[name] = totals.get(name, 0.0) + time.perf_counter() - began
+
+        return wrapper
+
+    saved = {name: getattr(owner, attr) for name, (owner, attr) in targets.items()}
+    for name, (owner, attr) in targets.items():
+        setattr(owner, attr, timed(name, saved[name]))
+    passes: list[dict[str, float]] = []
+    try:
+        for _ in range(repeats):
+            totals.clear()
+            for path in files:
+                screener.score(screener.extract(path))
+            t = {k: 1000 * v / len(files) for k, v in totals.items()}
+            g = t.get
+            passes.append(
+                {
+                    "read file, sniff, hash": g("extract", 0) - g("parse", 0) - g("profile", 0),
+                    "PDFium: load page + text page": g("pdfium_load", 0) + g("pdfium_text", 0),
+                    "PDFium: open, close, chars (rest of read)": g("read_words", 0)
+                    - g("page_words", 0)
+                    - g("pdfium_load", 0)
+                    - g("pdfium_text", 0),
+                    "word boxes (_page_words, no hidden check)": g("page_words", 0)
+                    - g("hidden", 0),
+                    "hidden-text checks": g("hidden", 0),
+                    "layout (order_page)": g("layout", 0),
+                    "rest of parsing (normalise, OCR test)": g("parse", 0)
+                    - g("read_words", 0)
+                    - g("layout", 0),
+                    "sections (analyse)": g("sections", 0),
+                    "skill matcher (tokenizer + matching)": g("matcher", 0),
+                    "competency classifier": g("classifier", 0),
+                    "jobs, contacts, education": g("jobs", 0)
+                    + g("contacts", 0)
+                    + g("education", 0),
+                    "rest of profile (evidence, skills, doc decision)": g("profile", 0)
+                    - g("sections", 0)
+                    - g("matcher", 0)
+                    - g("classifier", 0)
+                    - g("jobs", 0)
+                    - g("contacts", 0)
+                    - g("education", 0),
+                    "scoring against the job": g("score", 0),
+                    "total": g("extract", 0) + g("score", 0),
+                }
+            )
+    finally:
+        for name, (owner, attr) in targets.items():
+            setattr(owner, attr, saved[name])
+    print(f"per stage, ms per resume ({len(files)} PDFs, median of {repeats} passes):")
+    for stage in passes[0]:
+        values = [p[stage] for p in passes]
+        print(f"  {stage:<50} {statistics.median(values):7.2f}")
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _rss_child(conn, paths: list[str], total: int, marks: tuple[int, ...], unique: bool) -> None:
+    """In a fresh process (one worker's life): screen `total` resumes, cycling through
+    `paths`, and send the RSS after each mark. With `unique`, each resume's text also gets
+    40 words never seen before (invented names, ids), as a long run of new people brings,
+    fed to the matcher and the classifier: what grows without bound shows here."""
+    import random
+
+    sys.path.insert(0, str(ROOT))
+    from pipeline import Screener
+    from pipeline.read import parse_source
+    from pipeline.read.source import read_source
+    from pipeline.skills.profile import read_evidence
+
+    screener = Screener(ocr=False)
+    _ = screener.matcher, screener.model
+    rng = random.Random(0)
+    letters = "bcdfghjklmnpqrstvwxz"
+    out = {}
+    if unique:
+        texts = []
+        for path in paths:
+            try:
+                found = read_evidence(
+                    parse_source(read_source(Path(path)), ocr=False), screener.matcher
+                )
+                texts.append((found.layout.text, [u for _, _, u in found.units]))
+            except Exception:
+                continue
+    for i in range(1, total + 1):
+        if unique:
+            text, units = texts[i % len(texts)]
+            new = " ".join(
+                "".join(rng.choice(letters) for _ in range(7)) + str(rng.randrange(10**6))
+                for _ in range(40)
+            )
+            screener.matcher.find(f"{text}\n{new}")
+            screener.model.predict_proba([*units, new])
+        else:
+            screener.extract(paths[i % len(paths)])
+        if i in marks:
+            out[i] = _rss_mb()
+    conn.send(out)
+
+
+def rss_figures(paths: list[Path], total: int) -> None:
+    """RSS of one process at resume 1,000 and at `total` (growth should stay under 10%)."""
+    import multiprocessing as mp
+
+    marks = (1000, total)
+    for unique, label in ((False, "real PDFs, cycled"), (True, "texts + 40 new words each")):
+        ctx = mp.get_context("spawn")
+        parent, child = ctx.Pipe()
+        process = ctx.Process(
+            target=_rss_child, args=(child, [str(p) for p in paths], total, marks, unique)
+        )
+        process.start()
+        figures = parent.recv()
+        process.join()
+        first, last = figures[marks[0]], figures[marks[1]]
+        print(
+            f"RSS of one worker, {label} ({len(paths)} distinct files): {first:.0f} MB at "
+            f"resume {marks[0]:,}, {last:.0f} MB at {marks[1]:,} -> growth {last / first - 1:+.1%}"
+        )
+
+
 def pool_figures(files: list[Path], repeats: int, rate, end_to_end) -> None:
     """Parsing in isolated workers: 1 worker vs all cores, against in-process parsing.
     Worker start-up (imports, lexicon, model: once per batch) is timed separately."""
@@ -166,6 +334,12 @@ def main() -> None:
         help="PDFs for the isolated-worker comparison (0 to skip)",
     )
     parser.add_argument(
+        "--rss-resumes",
+        type=int,
+        default=10_000,
+        help="resumes for the RSS-growth run of one worker (0 to skip)",
+    )
+    parser.add_argument(
         "--ocr-pages", type=int, default=4, help="generated scanned pages to OCR (0 to skip)"
     )
     parser.add_argument(
@@ -178,7 +352,6 @@ def main() -> None:
     args = parser.parse_args()
 
     from pipeline import Screener, load_job
-    from pipeline.read.pdf_plumber import read_words as plumber_words
 
     job = load_job(ROOT / "examples" / "jobs" / "ml-engineer.yaml")
     t0 = time.perf_counter()
@@ -211,12 +384,36 @@ def main() -> None:
     failures: list[str] = []
     end_to_end(pdfs[0])  # warm caches
     failures.clear()
-    med, runs = rate(end_to_end, pdfs, args.repeats)
+
+    def pdfium_floor(path: Path) -> None:
+        """What PDFium itself costs: open, load each page and its text page, nothing else."""
+        import pypdfium2 as pdfium
+
+        document = pdfium.PdfDocument(str(path))
+        for i in range(len(document)):
+            page = document[i]
+            page.get_textpage().close()
+            page.close()
+        document.close()
+
+    runs, floor_runs = [], []
+    for _ in range(args.repeats):  # interleaved, so both see the same machine load
+        runs += rate(end_to_end, pdfs, 1)[1]
+        floor_runs += rate(pdfium_floor, pdfs, 1)[1]
+    med, floor_med = statistics.median(runs), statistics.median(floor_runs)
     print(
         f"end-to-end PDF (pdfium, parse+match+score): median {med:.1f} resumes/s "
         f"(runs: {', '.join(f'{r:.1f}' for r in runs)}); "
         f"failed files: {len(failures) // args.repeats}"
     )
+    print(
+        f"PDFium alone (open + load pages + text pages, no extraction), same files, runs "
+        f"interleaved: median {floor_med:.1f} files/s "
+        f"(runs: {', '.join(f'{r:.1f}' for r in floor_runs)}) "
+        f"-> end-to-end / PDFium = {med / floor_med:.2f}"
+    )
+
+    stage_table(screener, pdfs, args.repeats)
 
     if str(args.compare_model) != "none":
         from pipeline.skills.classify import load_model
@@ -241,36 +438,31 @@ def main() -> None:
         )
         failures.clear()
 
-    def pdfium_floor(path: Path) -> None:
-        """What PDFium itself costs: open, load each page and its text page, nothing else."""
-        import pypdfium2 as pdfium
-
-        document = pdfium.PdfDocument(str(path))
-        for i in range(len(document)):
-            page = document[i]
-            page.get_textpage().close()
-            page.close()
-        document.close()
-
-    floor_med, floor_runs = rate(pdfium_floor, pdfs, args.repeats)
-    print(
-        f"PDFium alone (open + load pages + text pages, no extraction), same files: median "
-        f"{floor_med:.1f} files/s (runs: {', '.join(f'{r:.1f}' for r in floor_runs)}) "
-        f"-> end-to-end is {med / floor_med:.0%} of this ceiling"
-    )
-
     few = sample(pdfs, args.plumber_files)
-    # The readers take the file's bytes; reading them is timed too, as in end-to-end.
-    plumber_med, plumber_runs = rate(lambda p: plumber_words(p.read_bytes()), few, args.repeats)
-    e2e_few, _ = rate(end_to_end, few, args.repeats)
+
+    def plumber_text(path: Path) -> None:
+        """pdfplumber's extract_text of every page (the file's bytes read, as end-to-end)."""
+        import io
+
+        import pdfplumber
+
+        with pdfplumber.open(io.BytesIO(path.read_bytes())) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+
+    plumber_runs, e2e_few_runs = [], []
+    for _ in range(args.repeats):
+        plumber_runs += rate(plumber_text, few, 1)[1]
+        e2e_few_runs += rate(end_to_end, few, 1)[1]
+    plumber_med, e2e_few = statistics.median(plumber_runs), statistics.median(e2e_few_runs)
     print(
-        f"pdfplumber extract_words only, {len(few)} of the same files: "
+        f"pdfplumber extract_text only, {len(few)} of the same files, runs interleaved: "
         f"median {plumber_med:.2f} files/s "
         f"(runs: {', '.join(f'{r:.2f}' for r in plumber_runs)})"
     )
     print(
         f"end-to-end on those {len(few)} files: median {e2e_few:.1f} resumes/s "
-        f"-> {e2e_few / plumber_med:.1f}x pdfplumber-only extraction"
+        f"-> {e2e_few / plumber_med:.1f}x pdfplumber extract_text"
     )
 
     docx_sets = [("generated 1-2 page DOCX", generated_docx(Path(tmp.name), args.docx_files))]
@@ -290,6 +482,8 @@ def main() -> None:
         )
     if args.workers_files:
         pool_figures(pdfs[: args.workers_files], args.repeats, rate, end_to_end)
+    if args.rss_resumes and livecareer.is_dir():
+        rss_figures(sorted(livecareer.glob("*/*.pdf")), args.rss_resumes)
     if args.ocr_pages:
         ocr_figures(Path(tmp.name), args.ocr_pages, args.repeats)
     print(f"machine: {os.cpu_count()} cores visible; python {sys.version.split()[0]}")

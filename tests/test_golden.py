@@ -34,3 +34,11 @@ def test_screen_shortlist_files_are_unchanged(tmp_path):
     for name, data in outputs.items():
         expected = (HERE / "screen" / name).read_bytes()
         assert data == expected, _diff(expected.decode(), data.decode())
+
+
+def test_extract_json_of_generated_corpus_has_the_stored_checksum():
+    """50 generated PDFs and DOCX (tests/golden/corpus.py): one sha256 over all their records."""
+    expected = (HERE / "corpus.sha256").read_text(encoding="utf-8").strip()
+    assert regenerate.corpus_checksum() == expected, (
+        "extract --json of the generated corpus changed (regenerate with `make golden` if intended)"
+    )

@@ -137,11 +137,7 @@ def _parse_pdf(data: bytes, engine: str, ocr: bool) -> _Read:
     else:
         from .pdf_plumber import read_words
     pages, hidden = read_words(data)
-    needs_ocr = [
-        i
-        for i, words in enumerate(pages)
-        if sum(ch.isalpha() for w in words for ch in w.text) < OCR_PAGE_MIN_LETTERS
-    ]
+    needs_ocr = [i for i, words in enumerate(pages) if not _has_letters(words)]
     result = _Read([], engine, pages=len(pages), hidden_dropped=hidden)
     if needs_ocr:
         from . import ocr as ocr_module
@@ -156,6 +152,16 @@ def _parse_pdf(data: bytes, engine: str, ocr: bool) -> _Read:
     for words in pages:
         result.lines.extend(order_page(words))
     return result
+
+
+def _has_letters(words, enough: int = OCR_PAGE_MIN_LETTERS) -> bool:
+    """Whether a page's words hold at least `enough` letters (counted only that far)."""
+    count = 0
+    for word in words:
+        count += sum(map(str.isalpha, word.text))
+        if count >= enough:
+            return True
+    return False
 
 
 def _text_lines(text: str) -> list[Line]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from typing import Any
 
 from ..errors import ParseError
 from ..records import Line
-from .sniff import archive_errors, read_xml_part
+from .sniff import archive_errors, parse_xml, read_part, read_xml_part
 from .visibility import MAX_INVISIBLE_DIFF
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -62,9 +63,9 @@ def read_lines(data: bytes, engine: str = "lxml") -> tuple[list[Line], int]:
     """
     if engine == "python-docx":
         headers, body, footers, styles_root = _parts_python_docx(data)
+        styles = _paragraph_styles(styles_root)
     else:
-        headers, body, footers, styles_root = _parts_zip(data)
-    styles = _paragraph_styles(styles_root)
+        headers, body, footers, styles = _parts_zip(data)
     lines: list[Line] = []
     hidden = [0]
     for root in (*headers, body, *footers):
@@ -128,6 +129,22 @@ def _paragraph_styles(root) -> dict[str, _Style]:
     return out
 
 
+_STYLES_SEEN: dict[bytes, dict[str, _Style]] = {}  # sha256 of styles.xml -> its styles
+
+
+def _styles_of(xml: bytes) -> dict[str, _Style]:
+    """`_paragraph_styles` of a styles.xml, remembered for the last few distinct ones: files
+    made from one template share it, and Word's is 350 KB of XML to parse."""
+    key = hashlib.sha256(xml).digest()
+    styles = _STYLES_SEEN.get(key)
+    if styles is None:
+        styles = _paragraph_styles(parse_xml(xml))
+        if len(_STYLES_SEEN) >= 16:
+            del _STYLES_SEEN[next(iter(_STYLES_SEEN))]
+        _STYLES_SEEN[key] = styles
+    return styles
+
+
 def _is_heading_name(name: str) -> bool:
     parts = name.split()
     return len(parts) == 2 and parts[0] == "heading" and parts[1].isdigit()
@@ -188,12 +205,14 @@ def _parts_zip(data: bytes):
                         and target in names
                     ):
                         (headers if kind == "header" else footers).append(target)
-            styles_root = load(archive, "word/styles.xml") if "word/styles.xml" in names else None
+            styles = {}
+            if "word/styles.xml" in names:
+                styles = _styles_of(read_part(archive, "word/styles.xml", "corrupt_docx"))
             return (
                 [load(archive, n) for n in sorted(set(headers))],
                 body,
                 [load(archive, n) for n in sorted(set(footers))],
-                styles_root,
+                styles,
             )
     except ParseError:
         raise

@@ -239,6 +239,8 @@ def _join_spaced_letters(row: list[Word]) -> list[Word]:
     """Undo letter-spacing ("P R O F E S S I O N A L  S U M M A R Y"): in a run of short
     capital pieces, most of them single letters, pieces closer than about one and a half
     letter gaps belong to one word."""
+    if sum(len(w.text) == 1 for w in row) < 2:
+        return row  # a run needs 4 pieces, half of them single letters: none here
     out: list[Word] = []
     i = 0
     while i < len(row):

@@ -5,13 +5,15 @@ from __future__ import annotations
 import ctypes
 import math
 import re
+from collections import deque
+from itertools import repeat
 
 import numpy as np
 
 from ..errors import ParseError
 from ..records import Word
 from . import words
-from .visibility import Backdrop, PageLooks
+from .visibility import MAX_INVISIBLE_DIFF, MIN_VISIBLE_PT, RGB, Backdrop, PageLooks
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -64,7 +66,6 @@ def _page_words(raw, page_handle, textpage, page: int, size) -> tuple[list[Word]
     word_spans = words.spans(chars)
     if not len(word_spans):
         return [], 0
-    looks = _Looks(raw, page_handle, textpage, size)
     starts = word_spans[:, 0]
     ends = word_spans[:, 1]
     last = ends - 1
@@ -76,39 +77,57 @@ def _page_words(raw, page_handle, textpage, page: int, size) -> tuple[list[Word]
     # a word on a new baseline.
     breaks = np.cumsum(np.isin(chars.codes, (0x0A, 0x0D)))
     new_line = np.r_[True, breaks[starts[1:]] > breaks[last[:-1]]]
-    blank = chars.blank
+    styles = [_style(raw, textpage, i) for i in starts[new_line].tolist()]
+    line_of = np.cumsum(new_line) - 1
+    sizes = np.array([size for size, _ in styles])[line_of]
+    bolds = np.array([bold for _, bold in styles], dtype=bool)[line_of]
+    off_page = (x1 <= 0) | (x0 >= width) | (bottom <= 0) | (top >= height)
+    looks = _Looks(raw, page_handle, textpage, size)
+    hidden = off_page | looks.hidden_words(starts, sizes, (x0, top, x1, bottom), ~off_page)
+    blanks = np.r_[0, np.cumsum(chars.blank)]
+    inner_blank = (blanks[ends] - blanks[starts] > 0) & (ends - starts > 1)
+    columns = (starts, ends, x0, top, x1, bottom, sizes, bolds, chars.rotated[starts])
+    flags = (inner_blank, chars.line_end[last])
+    kept = np.flatnonzero(~hidden)
     words_out: list[Word] = []
-    dropped = 0
-    style: tuple[float, bool] = (0.0, False)
-    rotated = chars.rotated
-    for k, (start, end) in enumerate(word_spans.tolist()):
-        if new_line[k] or k == 0:
-            style = _style(raw, textpage, start)
+    for start, end, left, upper, right, lower, font, bold, rotated, spaced, hyphen in zip(
+        *(column[kept].tolist() for column in (*columns, *flags)), strict=True
+    ):
         piece = text[start:end]
-        if end - start > 1 and blank[start:end].any():
-            piece = "".join(c for c, b in zip(piece, blank[start:end], strict=True) if not b)
-        if chars.line_end[end - 1]:
+        if spaced:
+            marks = chars.blank[start:end].tolist()
+            piece = "".join(c for c, b in zip(piece, marks, strict=True) if not b)
+        if hyphen:
             piece = piece[:-1] + "-"  # keep the hyphen; the word goes on on the next line
-        word = Word(
-            piece,
-            float(x0[k]),
-            float(top[k]),
-            float(x1[k]),
-            float(bottom[k]),
-            style[0],
-            page,
-            style[1],
-            bool(rotated[start]),
-        )
-        off_page = word.x1 <= 0 or word.x0 >= width or word.bottom <= 0 or word.top >= height
-        if off_page or looks.hidden(word, start):
-            dropped += 1
-        else:
-            words_out.append(word)
-    return words_out, dropped
+        words_out.append(Word(piece, left, upper, right, lower, font, page, bold, rotated))
+    return words_out, len(starts) - len(kept)
 
 
 _LOOSE_BOX = None  # FPDFText_GetLooseCharBox with plain pointer arguments (a fast loop)
+
+
+_FAST_CALLS: tuple | None = None
+
+
+def _fast_functions() -> tuple:
+    """FPDFText_GetFillColor, FPDFText_GetTextObject and FPDFTextObj_GetTextRenderMode with
+    plain pointer arguments, for loops over every word of a page."""
+    global _FAST_CALLS
+    if _FAST_CALLS is None:
+        import pypdfium2_raw.bindings as bindings
+
+        pointer = ctypes.c_void_p
+        fill = bindings._libs["pdfium"]["FPDFText_GetFillColor"]  # private copies
+        fill.argtypes = (pointer, ctypes.c_int, pointer, pointer, pointer, pointer)
+        fill.restype = ctypes.c_int
+        text_object = bindings._libs["pdfium"]["FPDFText_GetTextObject"]
+        text_object.argtypes = (pointer, ctypes.c_int)
+        text_object.restype = pointer
+        mode = bindings._libs["pdfium"]["FPDFTextObj_GetTextRenderMode"]
+        mode.argtypes = (pointer,)
+        mode.restype = ctypes.c_int
+        _FAST_CALLS = (fill, text_object, mode)
+    return _FAST_CALLS
 
 
 def _loose_box_function(raw):
@@ -127,14 +146,16 @@ def _char_geometry(raw, textpage, text: str, height: float) -> words.Chars:
     """Every character's loose box (font ascent to descent, advance width), flipped to a
     top-left origin; characters whose box runs vertically are checked for rotation."""
     count = len(text)
-    boxes = np.zeros((count, 4), dtype=np.float32)  # FS_RECTF: left, top, right, bottom
-    get = _loose_box_function(raw)
-    handle = ctypes.cast(textpage, ctypes.c_void_p).value
-    address = boxes.ctypes.data
-    for i in range(count):
-        get(handle, i, address + 16 * i)
     codes = words.codes_of(text)
     blank, line_end = words.blank_mask(codes)
+    # Boxes of the characters that make words (the word model never reads a blank's box),
+    # written by PDFium straight into the array: the calls are made from C by map().
+    boxes = np.zeros((count, 4), dtype=np.float32)  # FS_RECTF: left, top, right, bottom
+    ink = np.flatnonzero(~blank)
+    addresses = ink * 16 + boxes.ctypes.data
+    handle = ctypes.cast(textpage, ctypes.c_void_p).value
+    get = _loose_box_function(raw)
+    deque(map(get, repeat(handle, len(ink)), ink.tolist(), addresses.tolist()), maxlen=0)
     left = boxes[:, 0].astype(np.float64)
     right = boxes[:, 2].astype(np.float64)
     top = height - boxes[:, 1].astype(np.float64)
@@ -159,22 +180,43 @@ class _Looks(PageLooks):
         self.channels = [ctypes.c_uint() for _ in range(4)]
         self.refs = [ctypes.byref(c) for c in self.channels]
 
-    def hidden(self, word: Word, index: int) -> bool:
-        """Three PDFium calls for an ordinary word (fill colour, render mode, size); shapes
-        under the word are looked at only for light or stroked text."""
-        raw = self.raw
-        r, g, b, _ = self.channels
-        if not raw.FPDFText_GetFillColor(self.textpage, index, *self.refs):
-            return False
-        color = (r.value, g.value, b.value)
-        obj = raw.FPDFText_GetTextObject(self.textpage, index)
-        mode = raw.FPDFTextObj_GetTextRenderMode(obj) if obj else 0
-        size = word.size
-        stroked = mode in (1, 5)
-        if stroked and obj and raw.FPDFPageObj_GetStrokeColor(obj, *self.refs):
-            color = (r.value, g.value, b.value)  # stroked text shows its stroke colour
-        box = (word.x0, word.top, word.x1, word.bottom)
-        return self.word_hidden(color, size, mode, box, stroked)
+    def hidden_words(self, starts: np.ndarray, sizes: np.ndarray, box, todo: np.ndarray):
+        """Which words (given by their first character) are hidden by the rule of
+        visibility.py. The fill colour and render mode of each word in `todo` are read in one
+        tight loop of plain PDFium calls; only words whose looks could hide them (an invisible
+        or stroked mode, a light colour) are then judged one by one. Dark text in a painted
+        mode is hidden only when tiny."""
+        count = len(starts)
+        rgba = np.zeros((count, 4), dtype=np.uint32)
+        modes = np.zeros(count, dtype=np.int64)
+        filled = np.zeros(count, dtype=bool)
+        get_fill, get_object, get_mode = _fast_functions()
+        handle = ctypes.cast(self.textpage, ctypes.c_void_p).value
+        asked = np.flatnonzero(todo)
+        chars = starts[asked].tolist()
+        handles = repeat(handle, len(chars))
+        at = [(asked * 16 + rgba.ctypes.data + 4 * c).tolist() for c in range(4)]
+        filled[asked] = np.fromiter(map(get_fill, handles, chars, *at), bool, len(chars))
+        objects = list(map(get_object, repeat(handle, len(chars)), chars))
+        with_object = [i for i, obj in enumerate(objects) if obj]
+        modes[asked[with_object]] = list(map(get_mode, [objects[i] for i in with_object]))
+        indices = starts.tolist()
+        light = rgba[:, :3].min(axis=1) >= 255 - MAX_INVISIBLE_DIFF  # visibility.is_light
+        special = filled & (light | np.isin(modes, (1, 3, 5, 7)))
+        hidden = filled & ~special & (sizes > 0) & (sizes < MIN_VISIBLE_PT)
+        x0, top, x1, bottom = (column.tolist() for column in box)
+        for k in np.flatnonzero(special).tolist():
+            color: RGB = (int(rgba[k, 0]), int(rgba[k, 1]), int(rgba[k, 2]))
+            mode = int(modes[k])
+            stroked = mode in (1, 5)
+            if stroked:
+                obj = self.raw.FPDFText_GetTextObject(self.textpage, indices[k])
+                if obj and self.raw.FPDFPageObj_GetStrokeColor(obj, *self.refs):
+                    r, g, b, _ = self.channels
+                    color = (r.value, g.value, b.value)  # stroked text shows its stroke colour
+            word_box = (x0[k], top[k], x1[k], bottom[k])
+            hidden[k] = self.word_hidden(color, float(sizes[k]), mode, word_box, stroked)
+        return hidden
 
     def _load_backdrops(self) -> list[Backdrop]:
         raw = self.raw

@@ -99,11 +99,22 @@ def read_xml_part(archive: zipfile.ZipFile, name: str, reason: str):
     """Parse one XML part of a DOCX or ODT archive that `sniff_format` has checked: no entity
     expansion, no DTD, no network, and no part that inflates beyond MAX_ENTRY_BYTES. Raises
     ParseError(reason) for an oversized part; damage surfaces as zipfile/lxml errors."""
-    from lxml import etree
+    return parse_xml(read_part(archive, name, reason))
 
+
+def read_part(archive: zipfile.ZipFile, name: str, reason: str) -> bytes:
+    """The bytes of one archive member, refused (ParseError) when it inflates beyond
+    MAX_ENTRY_BYTES."""
     size = archive.getinfo(name).file_size
     if size > MAX_ENTRY_BYTES:
         raise ParseError(reason, f"{name} inflates to {size} bytes")
+    return archive.read(name)
+
+
+def parse_xml(data: bytes):
+    """Parse XML with no entity expansion, no DTD and no network."""
+    from lxml import etree
+
     parser = etree.XMLParser(  # one per call: lxml parsers are not shared between threads
         resolve_entities=False,
         no_network=True,
@@ -112,7 +123,7 @@ def read_xml_part(archive: zipfile.ZipFile, name: str, reason: str):
         remove_comments=True,
         remove_pis=True,
     )
-    return etree.fromstring(archive.read(name), parser)
+    return etree.fromstring(data, parser)
 
 
 def _odt_mimetype(archive: zipfile.ZipFile, names: set[str]) -> bool:

@@ -141,17 +141,30 @@ class CompetencyModel:
     """A loaded model: the sentence classifier and, from version 2, the document decision
     (`doc`); version 1 models carry the sentence rule's thresholds instead."""
 
-    pipeline: Any
+    source: Any  # the scikit-learn Pipeline, or a function that loads it when first needed
     thresholds: dict[str, float]
     alphas: dict[str, float]
     version: str
     meta: dict[str, Any]
     doc: DocDecision | None = None
+    _exact: Any = None  # fastpath.FastLinear for uncalibrated hashed word+char models
 
     _fast: Any = None  # (W, b, A, B) when the model is linear and calibrated with sigmoids
 
     def __post_init__(self) -> None:
-        self._fast = _linear_parts(self.pipeline)
+        if self._exact is None:  # not loaded from the model's linear.npz
+            from .fastpath import fast_linear
+
+            self._fast = _linear_parts(self.pipeline)
+            if self._fast is None:
+                self._exact = fast_linear(self.pipeline)
+
+    @property
+    def pipeline(self) -> Any:
+        """The scikit-learn Pipeline (loaded on first use when the fast path came first)."""
+        if not hasattr(self.source, "named_steps"):
+            self.source = self.source()
+        return self.source
 
     def predict_proba(self, texts: list[str]):
         """Probabilities, one row per text, one column per competency (COMPETENCY_IDS order).
@@ -164,9 +177,9 @@ class CompetencyModel:
         if not texts:
             return np.zeros((0, len(COMPETENCY_IDS)))
         if self.doc is not None:  # document models learned on neutral text (text/redact.py)
-            from ..text.redact import neutralise
-
-            texts = [neutralise(t) for t in texts]
+            texts = _neutral(texts)
+        if self._exact is not None:
+            return self._exact.predict_proba(texts)
         if self._fast is None:
             return self.pipeline.predict_proba(texts)
         weights, bias, a, b = self._fast
@@ -177,6 +190,17 @@ class CompetencyModel:
     def combine(self, proba, matcher_flags) -> list[list[bool]]:
         """The documented rule with this model's tuned parameters (see `apply_rule`)."""
         return apply_rule(proba, matcher_flags, self.thresholds, self.alphas)
+
+
+def _neutral(texts: list[str]) -> list[str]:
+    """`neutralise` of each text, in one pass over the texts joined by newlines: its patterns
+    stop at a newline (not a word character), and units hold none (whitespace-collapsed)."""
+    from ..text.redact import neutralise
+
+    if any("\n" in t for t in texts):
+        return [neutralise(t) for t in texts]
+    out = neutralise("\n".join(texts)).split("\n")
+    return out if len(out) == len(texts) else [neutralise(t) for t in texts]
 
 
 def apply_rule(
@@ -250,10 +274,11 @@ def cached_model(folder: str) -> CompetencyModel:
     return load_model(folder)
 
 
-def load_model(folder: str | os.PathLike[str]) -> CompetencyModel:
-    """Load a model folder after checking the artifact's sha256 against meta.json."""
-    from skops.io import get_untrusted_types, loads
-
+def load_model(folder: str | os.PathLike[str], fast: bool = True) -> CompetencyModel:
+    """Load a model folder after checking the artifact's sha256 against meta.json. With
+    `fast`, a linear.npz named in meta.json (skills/fastpath.py, its sha256 checked too)
+    serves predictions, and the artifact itself is deserialised only if something asks for
+    the scikit-learn pipeline."""
     folder = Path(folder)
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
@@ -266,23 +291,36 @@ def load_model(folder: str | os.PathLike[str]) -> CompetencyModel:
             f"{folder / ARTIFACT}: sha256 {digest[:12]}… does not match meta.json "
             f"({str(meta.get('artifact_sha256'))[:12]}…); refusing to load a modified artifact"
         )
-    untrusted = [t for t in get_untrusted_types(data=data) if t not in TRUSTED_TYPES]
-    if untrusted:
-        raise ModelError(
-            f"{folder / ARTIFACT}: contains types not on the trusted list: {untrusted}"
-        )
-    pipeline = loads(data, trusted=TRUSTED_TYPES)
     if list(meta.get("labels", [])) != list(COMPETENCY_IDS):
         raise ModelError(f"{folder}: label set differs from the guide's competencies")
     doc = DocDecision.from_meta(meta["document"]) if "document" in meta else None
+    exact = None
+    if fast:
+        from .fastpath import load_linear
+
+        exact = load_linear(folder, meta)
+    source: Any = (lambda: _deserialise(folder, data)) if exact else _deserialise(folder, data)
     return CompetencyModel(
-        pipeline,
+        source,
         dict(meta.get("thresholds", {})),
         dict(meta.get("matcher_alphas", {})),
         str(meta["version"]),
         meta,
         doc,
+        exact,
     )
+
+
+def _deserialise(folder: Path, data: bytes) -> Any:
+    """The artifact's scikit-learn pipeline, after checking it holds only trusted types."""
+    from skops.io import get_untrusted_types, loads
+
+    untrusted = [t for t in get_untrusted_types(data=data) if t not in TRUSTED_TYPES]
+    if untrusted:
+        raise ModelError(
+            f"{folder / ARTIFACT}: contains types not on the trusted list: {untrusted}"
+        )
+    return loads(data, trusted=TRUSTED_TYPES)
 
 
 # --------------------------------------------------------------- the document-level decision

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import platform
 import zipfile
 from dataclasses import dataclass
@@ -351,7 +352,11 @@ def learn(out_dir: Path, lexicon: Lexicon, data: Path, version: str, seed: int =
         "artifact": ARTIFACT,
         "artifact_sha256": hashlib.sha256(blob).hexdigest(),
     }
-    return write_meta(out_dir, meta)
+    write_meta(out_dir, meta)
+    from .fastpath import write_linear
+
+    write_linear(out_dir)  # linear.npz: predictions without skops/scikit-learn at run time
+    return json.loads((out_dir / "meta.json").read_text(encoding="utf-8"))
 
 
 def _hash_files(*paths: Path) -> str:

@@ -13,9 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .fastpath import evict_oldest
 from .lexicon import ANY_CASE, EXACT_CASE, IN_CONTEXT, Lexicon
 
 _HYPHEN_BREAK = re.compile(r"-\n(?=[a-z])")
+_RUNS = re.compile(r"\s+|\S+")  # spaCy's tokenizer splits text where str.isspace() changes
+CHUNK_CACHE_LIMIT = 40_000  # chunks kept with their tokens (the oldest go first)
+# Every new word adds a lexeme and strings to the vocab for good; once this many have been
+# added, the tokenizer, vocab and matchers are built afresh, so a long run stays flat.
+VOCAB_GROWTH_LIMIT = 40_000
 _EXTRA_INFIXES = (
     r"(?<=[\w.+#)])[/|,;](?=[\w.#(])",  # Vue.js/React, Python,SQL, TensorFlow;Keras
     r"(?<=\w)[(\[](?=\w)",  # AWS(SageMaker)
@@ -34,15 +40,52 @@ class Match:
 def make_nlp():
     """A blank English pipeline whose tokenizer splits the joins resumes use in skill lists."""
     import spacy
+    from spacy.attrs import LOWER
+    from spacy.tokenizer import Tokenizer
     from spacy.util import compile_infix_regex
 
     nlp = spacy.blank("en")
+    # Only the lower-case form is read (PhraseMatcher attr="LOWER", token.lower_): the other
+    # lexical attributes (shape, prefix, norm ...) cost time and strings for each new word.
+    getters = nlp.vocab.lex_attr_getters
+    nlp.vocab.lex_attr_getters = {LOWER: getters[LOWER]}
     # URLs and e-mails are blanked before matching, and the URL rule would keep
-    # "Vue.js/React" as one token (".js" looks like a domain).
-    nlp.tokenizer.url_match = None
+    # "Vue.js/React" as one token (".js" looks like a domain). One new tokenizer with both
+    # changes: setting them on the old one reloads its 4,000 special cases each time.
     infixes = list(nlp.Defaults.infixes) + list(_EXTRA_INFIXES)
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    default = nlp.tokenizer
+    nlp.tokenizer = Tokenizer(
+        nlp.vocab,
+        rules=nlp.Defaults.tokenizer_exceptions,
+        prefix_search=default.prefix_search,
+        suffix_search=default.suffix_search,
+        infix_finditer=compile_infix_regex(infixes).finditer,
+        token_match=default.token_match,
+        url_match=None,
+    )
     return nlp
+
+
+def _special_tokens(nlp) -> frozenset[str]:
+    """Every token a special case of the tokenizer can produce or is looked for as: the
+    pieces of multi-token special cases ("(" ":" of "(:") and of their expansions."""
+    from spacy.attrs import ORTH
+    from spacy.tokenizer import Tokenizer
+
+    tokenizer = nlp.tokenizer
+    rules = tokenizer.rules or {}
+    plain = Tokenizer(
+        nlp.vocab,
+        rules={},
+        prefix_search=tokenizer.prefix_search,
+        suffix_search=tokenizer.suffix_search,
+        infix_finditer=tokenizer.infix_finditer,
+        token_match=tokenizer.token_match,
+        url_match=tokenizer.url_match,
+    )
+    pieces = {t.text for doc in plain.pipe(rules) for t in doc}
+    pieces |= {piece[ORTH] for expansion in rules.values() for piece in expansion}
+    return frozenset(pieces | set(rules))
 
 
 def flatten(text: str) -> tuple[str, list[int], list[int]]:
@@ -78,10 +121,17 @@ class SkillMatcher:
     """Phrase matching keyed by skill id, with context rules for ambiguous aliases."""
 
     def __init__(self, lexicon: Lexicon, nlp=None) -> None:
+        self.lexicon = lexicon
+        self._own_nlp = nlp is None  # only a vocab of our own is rebuilt when it has grown
+        self._chunks: dict[str, tuple[tuple[str, bool], ...]] = {}  # strings: kept on rebuild
+        self._build(nlp if nlp is not None else make_nlp())
+
+    def _build(self, nlp) -> None:
         from spacy.matcher import PhraseMatcher
 
-        self.lexicon = lexicon
-        self.nlp = nlp if nlp is not None else make_nlp()
+        lexicon = self.lexicon
+        self.nlp = nlp
+        self._specials = _special_tokens(nlp) if self._own_nlp else None
         self._plain = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self._ambiguous = PhraseMatcher(self.nlp.vocab, attr="ORTH")
@@ -97,15 +147,62 @@ class SkillMatcher:
             for sid, texts in by_mode[mode].items():
                 matcher.add(sid, list(self.nlp.tokenizer.pipe(texts)))
         self._rules = lexicon.rules
+        self._vocab_size = len(nlp.vocab)
 
     def find(self, text: str) -> list[Match]:
         """All skill mentions in ``text``, longest match first where they overlap."""
+        if self._own_nlp and len(self.nlp.vocab) > self._vocab_size + VOCAB_GROWTH_LIMIT:
+            self._build(make_nlp())
         flat, fa, oa = flatten(text)
-        doc = self.nlp.make_doc(flat)
+        doc = self._make_doc(flat) if self._specials is not None else self.nlp.make_doc(flat)
         return [
             Match(sid, to_original(s, fa, oa), to_original(e - 1, fa, oa) + 1, surface)
             for sid, s, e, surface in self._spans(doc, flat, text, fa, oa)
         ]
+
+    def _make_doc(self, text: str):
+        """The Doc `nlp.make_doc(text)` gives, from cached tokens of each whitespace-delimited
+        chunk: spaCy tokenizes chunks one by one, and a resume's chunks mostly recur (spaCy's
+        own cache skips chunks touched by special cases, a third of them). One exception:
+        spaCy looks for multi-token special cases ("(:", ":-)") over the whole text, so one
+        found across a space can keep another from applying. Chunks whose tokens meet such
+        pieces across a single space are tokenized together, as one piece of text."""
+        from spacy.tokens import Doc
+
+        evict_oldest(self._chunks, CHUNK_CACHE_LIMIT)
+        specials = self._specials
+        assert specials is not None
+        words: list[str] = []
+        spaces: list[bool] = []
+        region: str | None = None  # the chunks before a single space, if any
+        region_tokens = 0
+        for k, run in enumerate(_RUNS.findall(text)):
+            if not run[0].isspace():
+                tokens = self._tokens(run)
+                if region is not None and words[-1] in specials and tokens[0][0] in specials:
+                    del words[-region_tokens:], spaces[-region_tokens:]
+                    run = f"{region} {run}"
+                    tokens = self._tokens(run)
+                region, region_tokens = run, len(tokens)
+            else:
+                if k and run[0] == " ":  # a space after a token is that token's trailing space
+                    spaces[-1] = True
+                    run = run[1:]
+                    if not run:
+                        continue  # a single space: the next chunk may join the region
+                region = None
+                tokens = self._tokens(run)
+            words.extend(t for t, _ in tokens)
+            spaces.extend(space for _, space in tokens)
+        return Doc(self.nlp.vocab, words=words, spaces=spaces)
+
+    def _tokens(self, chunk: str) -> tuple[tuple[str, bool], ...]:
+        """spaCy's tokens of a piece of text on its own, with their trailing spaces."""
+        tokens = self._chunks.get(chunk)
+        if tokens is None:
+            doc = self.nlp.tokenizer(chunk)
+            tokens = self._chunks[chunk] = tuple((t.text, bool(t.whitespace_)) for t in doc)
+        return tokens
 
     def find_in_doc(self, doc) -> list[tuple[str, int, int]]:
         """Token spans (skill id, start token, end token) in an existing spaCy Doc."""

@@ -16,14 +16,17 @@ from dataclasses import dataclass
 
 from .patterns import EMAIL, PHONE, URL, YEAR_RANGE
 
-PRONOUNS = re.compile(
-    r"(?<![\w'])(?:he|she|him|her|his|hers|himself|herself)(?![\w'])", re.IGNORECASE
-)
-TITLES = re.compile(r"(?<![\w'])(?:Mr|Mrs|Ms|Miss|Mx|Sir|Madam)\b\.?")
+_PRONOUN_WORDS = ("he", "she", "him", "her", "his", "hers", "himself", "herself")
+_TITLE_WORDS = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Sir", "Madam")
+_POSSESSIVE_WORDS = ("women", "woman", "men", "man", "girls?", "boys?", "ladies", "gentlemen")
+_GENDERED_WORDS = ("sorority", "sororities", "fraternity", "fraternities", "chairwoman",
+                   "chairman", "sisterhood", "brotherhood", "businesswoman", "businessman",
+                   "spokeswoman", "spokesman")  # fmt: skip
+PRONOUNS = re.compile(rf"(?<![\w'])(?:{'|'.join(_PRONOUN_WORDS)})(?![\w'])", re.IGNORECASE)
+TITLES = re.compile(rf"(?<![\w'])(?:{'|'.join(_TITLE_WORDS)})\b\.?")
 GENDERED = re.compile(
-    r"(?<![\w'])(?:women|woman|men|man|girls?|boys?|ladies|gentlemen)['’]s(?![\w'])|"
-    r"(?<![\w'])(?:sorority|sororities|fraternity|fraternities|chairwoman|chairman|"
-    r"sisterhood|brotherhood|businesswoman|businessman|spokeswoman|spokesman)(?![\w'])",
+    rf"(?<![\w'])(?:{'|'.join(_POSSESSIVE_WORDS)})['’]s(?![\w'])|"
+    rf"(?<![\w'])(?:{'|'.join(_GENDERED_WORDS)})(?![\w'])",
     re.IGNORECASE,
 )
 BIRTH = re.compile(
@@ -114,9 +117,27 @@ def neutralise(text: str) -> str:
     """`text` with pronouns, gendered titles and gendered words made neutral ("she" ->
     "they", "women's" -> "group"). What the competency classifier reads, in training and at
     run time, so its probabilities cannot move with a candidate's gender cues."""
-    text = PRONOUNS.sub(lambda m: _NEUTRAL_PRONOUN[m.group().lower()], text)
-    text = TITLES.sub("", text)
-    return GENDERED.sub("group", text)
+    # The patterns only match whole words, so a text whose words include none of theirs is
+    # left as it is without running them (most units: the patterns are slow to scan).
+    words = None if _ODD_CASE.search(text) else set(_WORD.findall(text.lower()))
+    if words is None or not words.isdisjoint(_PRONOUN_SET):
+        text = PRONOUNS.sub(lambda m: _NEUTRAL_PRONOUN[m.group().lower()], text)
+    if any(title in text for title in _TITLE_WORDS):
+        text = TITLES.sub("", text)
+    if words is None or not words.isdisjoint(_GENDERED_SET):
+        text = GENDERED.sub("group", text)
+    return text
+
+
+_WORD = re.compile(r"\w+")
+# Characters that match a Latin letter under re.IGNORECASE but do not lower-case to it.
+_ODD_CASE = re.compile("[\u0130\u0131\u017f]")
+_PRONOUN_SET = frozenset(_PRONOUN_WORDS)
+_GENDERED_SET = frozenset(
+    form
+    for word in (*_POSSESSIVE_WORDS, *_GENDERED_WORDS)
+    for form in ((word[:-2], word[:-1]) if word.endswith("s?") else (word,))
+)
 
 
 def _phone(m: re.Match[str]) -> str:

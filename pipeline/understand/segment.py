@@ -151,13 +151,18 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+_NOT_KEY = re.compile(r"[^a-z& ]")
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=8192)
 def heading_section(line: str) -> str | None:
     """The section a heading line opens, or None when the line is not a heading."""
     words = line.split()
     if not words or len(words) > 5:
         return None
-    key = re.sub(r"[^a-z& ]", "", line.lower().replace("’", "'")).strip()
-    key = re.sub(r"\s+", " ", key)
+    key = _NOT_KEY.sub("", line.lower().replace("’", "'")).strip()
+    key = _SPACES.sub(" ", key)
     return _HEADING_TO_SECTION.get(key)
 
 

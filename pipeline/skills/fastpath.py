@@ -1,0 +1,356 @@
+"""The sentence classifier's arithmetic without scikit-learn's per-call overhead, same numbers.
+
+The shipped model is hashed word 1-2 grams and character 2-5 grams (within words), TF-IDF
+weighted, and one logistic regression per competency. scikit-learn spends most of a resume's
+time building the character n-grams of every unit in Python and hashing them one by one,
+then in ten estimator calls. Here
+
+- a word's hashed character n-grams are computed once and kept (a bounded cache), so a
+  unit's counts are the concatenation of its words' buckets;
+- word n-grams are hashed through a bounded cache of n-gram -> bucket;
+- every unit of a document goes through one sparse product with the ten stacked weight
+  columns.
+
+Each step does what scikit-learn does in the same floating-point order (counts, then
+1 + log tf, idf, row l2 norm summed in index order, one hstack, one CSR product, expit), so
+the probabilities are equal bit for bit; tests/test_fastpath.py checks it against
+scikit-learn, the golden tests on whole documents. A model of any other structure keeps
+scikit-learn's path.
+
+The arrays (hashing parameters, idf, stacked weights) can be saved next to a model as
+`linear.npz`, with its sha256 in meta.json: a model loaded from them needs neither skops nor
+scikit-learn at run time (two seconds of imports), only numpy and scipy.
+    python -m pipeline.skills.fastpath models/competency/2.0.0
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+CACHE_LIMIT = 40_000  # entries per cache (memory stays bounded over a long run)
+
+
+def evict_oldest(cache: dict, limit: int) -> None:
+    """Keep a cache under `limit` entries: when over, the oldest quarter goes (dicts keep
+    insertion order; an entry used again after eviction comes back as a new one)."""
+    if len(cache) > limit:
+        for key in list(islice(cache, len(cache) // 4)):
+            del cache[key]
+
+
+_C1, _C2 = np.uint32(0xCC9E2D51), np.uint32(0x1B873593)
+
+
+def _rotl(x: np.ndarray, r: int) -> np.ndarray:
+    return (x << np.uint32(r)) | (x >> np.uint32(32 - r))
+
+
+def murmurhash3_32(texts: list[str]) -> np.ndarray:
+    """Signed 32-bit MurmurHash3 (x86, seed 0) of each text's UTF-8 bytes, computed for all
+    texts at once (the hash HashingVectorizer uses)."""
+    encoded = [t.encode("utf-8") for t in texts]
+    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    width = 4 * (int(lengths.max(initial=0)) // 4 + 1)
+    padded = b"".join(e.ljust(width, b"\0") for e in encoded)
+    blocks = np.frombuffer(padded, dtype="<u4").reshape(len(encoded), width // 4)
+    full = lengths // 4
+    h = np.zeros(len(encoded), dtype=np.uint32)
+    with np.errstate(over="ignore"):
+        for j in range(blocks.shape[1]):
+            k = _rotl(blocks[:, j] * _C1, 15) * _C2
+            mixed = _rotl(h ^ k, 13) * np.uint32(5) + np.uint32(0xE6546B64)
+            h = np.where(j < full, mixed, h)
+            # the 1-3 bytes after the last full block (zero padding above them)
+            tail = (j == full) & (lengths % 4 > 0)
+            h = np.where(tail, h ^ k, h)
+        h ^= lengths.astype(np.uint32)
+        h ^= h >> np.uint32(16)
+        h *= np.uint32(0x85EBCA6B)
+        h ^= h >> np.uint32(13)
+        h *= np.uint32(0xC2B2AE35)
+        h ^= h >> np.uint32(16)
+    return h.view(np.int32)
+
+
+def buckets(texts: list[str], n_features: int) -> np.ndarray:
+    """HashingVectorizer's column of each n-gram: |hash| mod n_features (|-2^31| = 2^31)."""
+    if not texts:
+        return np.zeros(0, dtype=np.int64)
+    return np.abs(murmurhash3_32(texts).astype(np.int64)) % n_features
+
+
+class _Part:
+    """One hashed TF-IDF part of the feature union (word or char_wb n-grams)."""
+
+    def __init__(self, params: dict[str, Any], idf: np.ndarray) -> None:
+        self.n_features = int(params["n_features"])
+        self.lowercase = bool(params["lowercase"])
+        word = params["analyzer"] == "word"
+        self.tokenize = re.compile(params["token_pattern"]).findall if word else None
+        self.min_n, self.max_n = params["ngram_range"]
+        self.idf = np.asarray(idf, dtype=np.float64)
+        self.cache: dict[str, Any] = {}
+
+    def preprocess(self, text: str) -> str:
+        return text.lower() if self.lowercase else text
+
+    def counts(self, texts: list[str]):
+        """(data, indices, indptr) of the count matrix, indices sorted within each row."""
+        evict_oldest(self.cache, CACHE_LIMIT)
+        if self.tokenize is None:
+            flat, lengths = self._char_buckets(texts)
+        else:
+            flat, lengths = self._word_buckets(texts)
+        row_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        keys, counts = np.unique(row_of * self.n_features + flat, return_counts=True)
+        indices = (keys % self.n_features).astype(np.int32)
+        indptr = np.searchsorted(keys // self.n_features, np.arange(len(texts) + 1))
+        return counts.astype(np.float64), indices, indptr.astype(np.int32)
+
+    def _char_buckets(self, texts: list[str]):
+        """char_wb: a word's n-grams do not depend on its neighbours, so they are cached."""
+        cache = self.cache
+        words = [self.preprocess(text).split() for text in texts]
+        new = {w for unit in words for w in unit if w not in cache}
+        if new:
+            new_words = sorted(new)
+            grams = [self._char_ngrams(w) for w in new_words]
+            flat = buckets([g for gs in grams for g in gs], self.n_features)
+            ends = np.cumsum([len(gs) for gs in grams]).tolist()
+            for w, start, end in zip(new_words, [0, *ends[:-1]], ends, strict=True):
+                cache[w] = flat[start:end]
+        pieces = [cache[w] for unit in words for w in unit]
+        lengths = [sum(len(cache[w]) for w in unit) for unit in words]
+        flat = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
+        return flat, lengths
+
+    def _char_ngrams(self, word: str) -> list[str]:
+        """n-grams of " word " for n = min_n..max_n; a padded word no longer than n is one
+        n-gram, counted once."""
+        padded = f" {word} "
+        grams = []
+        for n in range(self.min_n, self.max_n + 1):
+            if len(padded) <= n:
+                grams.append(padded)
+                break
+            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+        return grams
+
+    def _word_buckets(self, texts: list[str]):
+        """Word n-grams: single tokens' columns are cached; longer n-grams, mostly seen once,
+        are hashed together, once per document (caching them would churn the cache)."""
+        cache, tokenize = self.cache, self.tokenize
+        assert tokenize is not None
+        singles = self.min_n == 1
+        units = [tokenize(self.preprocess(text)) for text in texts]
+        longer: list[list[str]] = []
+        for tokens in units:
+            grams: list[str] = []
+            for n in range(max(self.min_n, 2), self.max_n + 1):
+                shifted = (tokens[k:] for k in range(n))  # n-grams end with the shortest
+                grams.extend(map(" ".join, zip(*shifted, strict=False)))
+            longer.append(grams)
+        if singles:
+            new = sorted({t for tokens in units for t in tokens if t not in cache})
+            if new:
+                cache.update(zip(new, buckets(new, self.n_features).tolist(), strict=True))
+        hashed = buckets([g for grams in longer for g in grams], self.n_features).tolist()
+        flat: list[int] = []
+        at = 0
+        for tokens, grams in zip(units, longer, strict=True):
+            if singles:
+                flat.extend([cache[t] for t in tokens])
+            flat.extend(hashed[at : at + len(grams)])
+            at += len(grams)
+        lengths = [(len(t) if singles else 0) + len(g) for t, g in zip(units, longer, strict=True)]
+        return np.array(flat, dtype=np.int64), lengths
+
+    def transform(self, texts: list[str]):
+        """TF-IDF rows as TfidfTransformer(sublinear_tf=True, norm="l2") computes them, as
+        CSR arrays (data, indices, indptr)."""
+        data, indices, indptr = self.counts(texts)
+        np.log(data, data)
+        data += 1.0
+        data *= self.idf[indices]
+        norms = np.sqrt(_sequential_row_sums(data * data, indptr))
+        norms[norms == 0.0] = 1.0
+        data /= np.repeat(norms, np.diff(indptr))
+        return data, indices, indptr
+
+
+def _sequential_row_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """Each CSR row's values added one after another in index order, as scikit-learn's
+    normaliser adds them (numpy's sum adds in pairs: other roundings). Rows of similar
+    length are laid out in a zero-padded matrix and accumulated along it."""
+    lengths = np.diff(indptr)
+    sums = np.zeros(len(lengths))
+    size_class = np.ceil(np.log2(np.maximum(lengths, 1))).astype(np.int64)
+    for size in np.unique(size_class[lengths > 0]).tolist():
+        rows = np.flatnonzero((size_class == size) & (lengths > 0))
+        counts = lengths[rows]
+        row_of = np.repeat(np.arange(len(rows)), counts)
+        position = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        padded = np.zeros((len(rows), int(counts.max())))
+        padded[row_of, position] = values[np.repeat(indptr[rows], counts) + position]
+        sums[rows] = np.cumsum(padded, axis=1)[:, -1]
+    return sums
+
+
+class FastLinear:
+    """Probabilities of a word+char hashed TF-IDF union under one-vs-rest binary logistic
+    regressions, equal to `pipeline.predict_proba`."""
+
+    def __init__(self, parts: list[_Part], weights: Any, bias: Any) -> None:
+        self.parts = parts
+        self.weights = np.asarray(weights, dtype=np.float64)  # (features, competencies)
+        self.bias = np.asarray(bias, dtype=np.float64)
+
+    def predict_proba(self, texts: list[str]):
+        from scipy import sparse
+        from scipy.special import expit
+
+        # The parts side by side, row by row (what sparse.hstack gives, without its checks).
+        rows = len(texts)
+        pieces = [part.transform(texts) for part in self.parts]
+        lengths = [np.diff(indptr) for _, _, indptr in pieces]
+        indptr = np.r_[0, np.cumsum(np.sum(lengths, axis=0))].astype(np.int64)
+        data = np.empty(indptr[-1])
+        indices = np.empty(indptr[-1], dtype=np.int32)
+        before = np.zeros(rows, dtype=np.int64)  # entries of earlier parts in each row
+        offset = 0
+        for (part_data, part_indices, part_indptr), length, part in zip(
+            pieces, lengths, self.parts, strict=True
+        ):
+            row_of = np.repeat(np.arange(rows), length)
+            at = indptr[row_of] + before[row_of] + np.arange(len(part_data)) - part_indptr[row_of]
+            data[at] = part_data
+            indices[at] = part_indices + offset
+            before += length
+            offset += part.n_features
+        features = sparse.csr_matrix((data, indices, indptr), shape=(rows, offset), copy=False)
+        decision = features @ self.weights + self.bias
+        return expit(decision)
+
+    @classmethod
+    def from_arrays(cls, arrays) -> FastLinear:
+        params = json.loads(str(arrays["params"]))
+        parts = [_Part(p, arrays[f"idf{i}"]) for i, p in enumerate(params)]
+        return cls(parts, arrays["weights"], arrays["bias"])
+
+
+def linear_arrays(pipeline: Any) -> dict[str, np.ndarray] | None:
+    """The fast path's arrays for a pipeline of the shipped structure, or None for any other."""
+    try:
+        from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+        from sklearn.linear_model import LogisticRegression
+
+        union = pipeline.named_steps["features"]
+        classify = pipeline.named_steps["classify"]
+        params, arrays = [], {}
+        for i, (_, step) in enumerate(union.transformer_list):
+            hashing, tfidf = step.named_steps["hash"], step.named_steps["tfidf"]
+            plain = (
+                type(hashing) is HashingVectorizer
+                and type(tfidf) is TfidfTransformer
+                and hashing.analyzer in ("word", "char_wb")
+                and not hashing.alternate_sign
+                and hashing.norm is None
+                and hashing.binary is False
+                and hashing.stop_words is None
+                and hashing.strip_accents is None
+                and hashing.preprocessor is None
+                and hashing.tokenizer is None
+                and hashing.input == "content"
+                and hashing.decode_error == "strict"
+                and hashing.dtype == np.float64
+                and tfidf.sublinear_tf
+                and tfidf.norm == "l2"
+                and tfidf.use_idf
+            )
+            if not plain or union.transformer_weights:
+                return None
+            params.append(
+                {
+                    "analyzer": hashing.analyzer,
+                    "ngram_range": list(hashing.ngram_range),
+                    "n_features": int(hashing.n_features),
+                    "lowercase": bool(hashing.lowercase),
+                    "token_pattern": hashing.token_pattern,
+                }
+            )
+            arrays[f"idf{i}"] = np.asarray(tfidf.idf_, dtype=np.float64)
+        columns, bias = [], []
+        for estimator in classify.estimators_:
+            if type(estimator) is not LogisticRegression or len(estimator.classes_) != 2:
+                return None
+            columns.append(np.asarray(estimator.coef_).ravel())
+            bias.append(float(np.ravel(estimator.intercept_)[0]))
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+    arrays["weights"] = np.column_stack(columns)  # float32 coefficients stay float32 here
+    arrays["bias"] = np.array(bias, dtype=np.float64)
+    arrays["params"] = np.array(json.dumps(params))
+    return arrays
+
+
+def fast_linear(pipeline: Any) -> FastLinear | None:
+    """The fast path for a pipeline of the shipped structure, or None for any other."""
+    arrays = linear_arrays(pipeline)
+    return None if arrays is None else FastLinear.from_arrays(arrays)
+
+
+LINEAR = "linear.npz"
+
+
+def write_linear(folder: Path) -> str | None:
+    """Write `linear.npz` for the model in `folder` and record its sha256 in meta.json;
+    returns the sha256, or None when the model has another structure."""
+    import io
+
+    from .classify import load_model
+
+    model = load_model(folder, fast=False)
+    arrays = linear_arrays(model.pipeline)
+    if arrays is None:
+        return None
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
+    blob = buffer.getvalue()
+    (folder / LINEAR).write_bytes(blob)
+    digest = hashlib.sha256(blob).hexdigest()
+    meta = dict(model.meta, linear=LINEAR, linear_sha256=digest)
+    (folder / "meta.json").write_text(
+        json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    return digest
+
+
+def load_linear(folder: Path, meta: dict[str, Any]) -> FastLinear | None:
+    """The fast path saved next to a model, when meta.json names it and its sha256 matches."""
+    name, expected = meta.get("linear"), meta.get("linear_sha256")
+    if not name or not expected:
+        return None
+    try:
+        blob = (folder / name).read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(blob).hexdigest() != expected:
+        return None  # a modified file is not used; the checked artifact is loaded instead
+    import io
+
+    with np.load(io.BytesIO(blob), allow_pickle=False) as arrays:
+        return FastLinear.from_arrays({k: arrays[k] for k in arrays.files})
+
+
+if __name__ == "__main__":
+    import sys
+
+    for arg in sys.argv[1:]:
+        print(arg, write_linear(Path(arg)))

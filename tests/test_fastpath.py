@@ -1,0 +1,111 @@
+"""The classifier's fast path and the neutral-text shortcut give scikit-learn's numbers exactly."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from pipeline.skills.classify import _neutral, default_model
+from pipeline.text.redact import _NEUTRAL_PRONOUN, GENDERED, PRONOUNS, TITLES, neutralise
+
+TEXT = (
+    "Led a team of 6 analysts building Python and SQL dashboards for the sales group; "
+    "she trained new hires, presented to the board (Mr. Ortega's office) and cut costs 12%. "
+    "Women's leadership circle chairwoman. Naïve Bayes, scikit-learn, MS Office, C++/C#, "
+    "patient-care rota, 24/7 on-call, e-mail: x@example.com, ŞEFİK İNÖNÜ, straße, ſtatistics"
+)
+WORDS = TEXT.split()
+
+
+def _texts(seed: int, n: int) -> list[str]:
+    rng = random.Random(seed)
+    return [" ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 30))) for _ in range(n)]
+
+
+def test_shipped_model_fast_path_equals_sklearn_bit_for_bit():
+    model = default_model()
+    assert model is not None and model._exact is not None
+    for seed in range(5):
+        texts = _texts(seed, 80)
+        expected = model.pipeline.predict_proba([neutralise(t) for t in texts])
+        assert np.array_equal(model.predict_proba(texts), expected)
+    assert model.predict_proba([]).shape == (0, 10)
+
+
+def _plain_neutralise(text: str) -> str:
+    text = PRONOUNS.sub(lambda m: _NEUTRAL_PRONOUN[m.group().lower()], text)
+    return GENDERED.sub("group", TITLES.sub("", text))
+
+
+def test_neutralise_shortcut_changes_nothing():
+    pieces = ["he", "She", "HIS", "Mr", "Mr.", "Ms", "Miss", "women's", "Men’s", "girls's",
+              "boy's", "Chairman", "ſorority", "İ", "ı", "x", "'", "’", "s", ".", "(", " ",
+              "-", "_", "é", "1", "MS Office", "herself"]  # fmt: skip
+    rng = random.Random(0)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        assert neutralise(text) == _plain_neutralise(text), text
+    units = _texts(9, 50)
+    assert _neutral(units) == [neutralise(u) for u in units]
+
+
+def test_matcher_tokens_equal_spacy_tokens(tiny_matcher):
+    """Chunk-cached tokenization gives spaCy's tokens, special cases across spaces included."""
+    from pipeline.skills.matcher import make_nlp
+
+    nlp = make_nlp()
+    bits = ["a", " ", "  ", "\xa0", "e.g.", "(", ")", "don't", "U.S.", ":)", "-", "Python,SQL",
+            "'s", ".", ":-)", "(:", "a.m.", "Inc.", "8-)", ":p", "p", "Dr.", "It", "'", "<3",
+            "\u3000", "Vue.js/React", "AWS(SageMaker)"]  # fmt: skip
+    rng = random.Random(1)
+    for _ in range(5000):
+        text = "".join(rng.choice(bits) for _ in range(rng.randint(0, 14)))
+        ours = tiny_matcher._make_doc(text)
+        theirs = nlp.make_doc(text)
+        assert [(t.text, t.idx, t.whitespace_) for t in ours] == [
+            (t.text, t.idx, t.whitespace_) for t in theirs
+        ], repr(text)
+
+
+def test_matcher_rebuilt_when_vocab_grows_finds_the_same(tiny_lexicon, monkeypatch):
+    from pipeline.skills import matcher as module
+
+    texts = [f"Python, R and AWS SageMaker; ticket T{i}x{i * 7} with React" for i in range(40)]
+    expected = [module.SkillMatcher(tiny_lexicon).find(t) for t in texts]
+    monkeypatch.setattr(module, "VOCAB_GROWTH_LIMIT", 5)
+    matcher = module.SkillMatcher(tiny_lexicon)
+    first_nlp = matcher.nlp
+    assert [matcher.find(t) for t in texts] == expected
+    assert matcher.nlp is not first_nlp
+    assert len(matcher.nlp.vocab) < len(first_nlp.vocab)
+
+
+def test_vectorised_murmurhash_equals_sklearn():
+    from sklearn.utils import murmurhash3_32 as reference
+
+    from pipeline.skills.fastpath import murmurhash3_32
+
+    rng = random.Random(3)
+    alphabet = "abcxyz é€😀-_.0123"
+    texts = [
+        "",
+        *("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25))) for _ in range(3000)),
+    ]
+    expected = np.array([reference(t, seed=0) for t in texts], dtype=np.int32)
+    assert np.array_equal(murmurhash3_32(texts), expected)
+
+
+def test_modified_linear_file_is_not_used(tmp_path):
+    import shutil
+
+    from pipeline.skills.classify import default_model_dir, load_model
+
+    folder = tmp_path / "model"
+    shutil.copytree(default_model_dir(), folder)
+    assert load_model(folder)._exact is not None
+    (folder / "linear.npz").write_bytes(b"not the saved arrays")
+    model = load_model(folder)
+    assert model._exact is not None  # derived again from the checked artifact
+    texts = _texts(4, 20)
+    assert np.array_equal(model.predict_proba(texts), default_model().predict_proba(texts))
