@@ -227,14 +227,13 @@ class Store:
 
         from ..understand.applicants import PERMUTATIONS
 
-        found: dict[str, tuple[str, str, bytes]] = {}
-        for sha, emails, phones, signature in self.db.execute(
-            "SELECT sha256, emails, phones, signature FROM identities WHERE parser_version=?",
-            (versions.parser,),
-        ):
-            if sha in shas:
-                found[sha] = (emails, phones, signature)
-        missing = sorted(shas - found.keys())
+        known = {
+            sha
+            for (sha,) in self.db.execute(
+                "SELECT sha256 FROM identities WHERE parser_version=?", (versions.parser,)
+            )
+        }
+        missing = sorted(shas - known)
         if missing:
             with self.transaction() as db:
                 for sha in missing:
@@ -246,25 +245,29 @@ class Store:
                         "AND status='scored'",
                         (sha, *versions.key()),
                     ).fetchone()
-                    if row is None:
-                        continue
-                    emails, phones = json.loads(row[0] or "[]"), json.loads(row[1] or "[]")
-                    signature = json.loads(row[2] or "[]")
-                    self.save_identity(db, sha, versions.parser, emails, phones, signature)
-                    found[sha] = (
-                        json.dumps(emails),
-                        json.dumps(phones),
-                        _signature_blob(signature),
-                    )
-        ordered = sorted(found)
-        matrix = np.zeros((len(ordered), PERMUTATIONS), dtype=np.uint32)
+                    if row is not None:
+                        emails, phones, signature = (json.loads(v or "[]") for v in row)
+                        self.save_identity(db, sha, versions.parser, emails, phones, signature)
+        matrix = np.zeros((len(shas), PERMUTATIONS), dtype=np.uint32)
         out: list[tuple] = []
-        for i, sha in enumerate(ordered):
-            emails, phones, blob = found[sha]
+        for sha, emails, phones, blob in self.db.execute(
+            "SELECT sha256, emails, phones, signature FROM identities WHERE parser_version=? "
+            "ORDER BY sha256",
+            (versions.parser,),
+        ):
+            if sha not in shas:
+                continue
             if len(blob) == PERMUTATIONS * 4:
-                matrix[i] = np.frombuffer(blob, dtype="<u4")
-            out.append((sha, json.loads(emails), json.loads(phones)))
-        return out, matrix
+                matrix[len(out)] = np.frombuffer(blob, dtype="<u4")
+            no_contacts = emails == "[]" and phones == "[]"
+            out.append(
+                (
+                    sha,
+                    () if no_contacts else json.loads(emails),
+                    () if no_contacts else json.loads(phones),
+                )
+            )
+        return out, matrix[: len(out)]
 
     def scored_shas(self, versions: Versions, job_sha256: str) -> set[str]:
         """The applicants with a score for this job (the ones a shortlist can rank)."""
