@@ -117,6 +117,11 @@ def seed(folder: Path, store_path: Path, count: int) -> None:
             signature = {"text_signature": distinct_signature(i)}
             profile_json = json.dumps(profile | ids | signature | {"source": name}, sort_keys=True)
             store.save_profile(db, sha, versions, "scored", None, profile_json, SEEDED)
+            contacts = profile["contacts"]
+            store.save_identity(
+                db, sha, versions.parser, contacts["emails"], contacts["phones"],
+                signature["text_signature"],
+            )  # fmt: skip
             row = CandidateRow.from_entry(entry | ids, (name,))
             store.save_score(db, sha, versions, job.sha256, row)
             rows.append((name, sha, None))

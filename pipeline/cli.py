@@ -135,6 +135,7 @@ def screen(
         list[Path],
         typer.Option(
             "--job",
+            metavar="JOB",
             help="Job definition YAML (see examples/jobs/), or a job posting as text: its "
             "derived definition is printed and saved as OUT/job.yaml for review. Repeat it, or "
             "give a folder of YAML files, to screen for several jobs in one run: each file is "
@@ -202,7 +203,9 @@ def screen(
     Runs are incremental: applicants are kept in a SQLite store keyed by the file's sha256, so a
     rerun parses only new files, re-scores stored profiles when the job changed, and rebuilds
     the shortlist of the folder as it is now (a changed file supersedes its old version, a
-    removed file leaves the shortlist).
+    removed file leaves the shortlist). Files of one person (same e-mail or phone, or
+    near-identical text) are one candidate: the latest is ranked, the others are listed as
+    the same applicant.
 
     Exit codes: 0 no file failed for the first time, 1 some file failed for the first time,
     2 usage error, 73 outputs cannot be written, 75 another run holds the store, 143 stopped

@@ -281,3 +281,35 @@ def test_the_estimate_follows_the_exact_jaccard():
         exact = len(one & two) / len(one | two)
         estimate = estimated_jaccard(text_signature(base), text_signature(other))
         assert abs(estimate - exact) < 0.12, (changed, exact, estimate)
+
+
+def test_nightly_store_backfills_identities_and_forget_leaves_no_trace(tmp_path):
+    import json
+    import sqlite3
+
+    from conftest import ROOT
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    folder = applicant_folder(tmp_path)
+    out = tmp_path / "out"
+    store = out / "screening.sqlite3"
+    args = ["screen", str(folder), "--job", str(ROOT / "examples/jobs/ml-engineer.yaml"),
+            "--out", str(out), "-q", "--workers", "0", "--as-of", "2026-01-01"]  # fmt: skip
+    assert CliRunner().invoke(app, args).exit_code == 0
+    with sqlite3.connect(store) as db:  # as a store written before the identities table
+        assert db.execute("SELECT count(*) FROM identities").fetchone()[0] == 5
+        db.execute("DELETE FROM identities")
+    assert CliRunner().invoke(app, args).exit_code == 0
+    data = json.loads((out / "shortlist.json").read_text())
+    assert {s["file"] for s in data["same_applicant"]} == {"orla-2024.txt", "piers-new.docx"}
+    with sqlite3.connect(store) as db:
+        assert db.execute("SELECT count(*) FROM identities").fetchone()[0] == 5
+
+    forget = ["forget", "--store", str(store), "--file", "orla-fenwick-cv.txt"]
+    assert CliRunner().invoke(app, forget).exit_code == 0
+    raw = store.read_bytes() + b"".join(p.read_bytes() for p in out.iterdir() if p.is_file())
+    assert b"orla-fenwick-cv.txt" not in raw and b"Orla.Fenwick" not in raw
+    data = json.loads((out / "shortlist.json").read_text())
+    assert "orla-2024.txt" in [c["file"] for c in data["candidates"]]  # alone now

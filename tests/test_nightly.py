@@ -398,7 +398,7 @@ def test_upgrade_from_a_store_of_the_previous_release(tmp_path):
     result = screen(folder, tmp_path / "out", "--as-of", "2026-12-01")
     assert result.exit_code == 0, result.output
     db = sqlite3.connect(store)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 3  # 3: identities (issue 12)
     assert db.execute("SELECT count(*) FROM runs").fetchone()[0] == 2
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()

@@ -336,6 +336,11 @@ class IncrementalRun:
             if outcome.status == "scored" and outcome.profile is not None:
                 profile_json = json.dumps(outcome.profile.to_dict(), sort_keys=True)
                 store.save_profile(db, sha, self.versions, "scored", None, profile_json, now)
+                c = outcome.profile.contacts
+                store.save_identity(
+                    db, sha, self.versions.parser, c.emails, c.phones,
+                    outcome.profile.text_signature,
+                )  # fmt: skip
                 self._save_score(db, sha, outcome)
             else:
                 store.save_profile(db, sha, self.versions, "failed", outcome.reason, None, now)
@@ -411,7 +416,8 @@ class IncrementalRun:
         for e in present:
             if e.sha256 and e.name not in failures:
                 files.setdefault(e.sha256, []).append(e.name)
-        same = self._same_applicants(present, primary, set(files))
+        scored = self.store.scored_shas(self.versions, self.score_key)
+        same = self._same_applicants(present, primary, set(files) & scored)
         self.same_applicant = sorted(same.values(), key=lambda s: s.file)
         candidates = []
         for (
@@ -440,17 +446,7 @@ class IncrementalRun:
             for e in present
             if e.sha256 and e.name not in failures and primary[e.sha256] != e.name
         ]
-        shas = {primary[s.sha256]: s.sha256 for s in self.same_applicant}
-        shas.update({primary[sha]: sha for sha in files})
-        same_rows = [
-            replace(
-                s,
-                file=shown(s.file, s.sha256),
-                same_applicant_as=shown(s.same_applicant_as, shas[s.same_applicant_as]),
-                via=shown(s.via, shas[s.via]) if s.via else None,
-            )
-            for s in self.same_applicant
-        ]
+        same_rows = [s.with_names(shown) for s in self.same_applicant]
         store, versions, job_sha = self.store, self.versions, self.score_key
         return render_shortlist(
             self.job.to_dict(), self.screener.versions, self.screener.top, candidates, failed,
@@ -484,10 +480,11 @@ class IncrementalRun:
         for group in group_applicants(applicants, signatures=signatures):
             latest = primary[str(group.latest)]
             for sha, link in group.others:
-                via = primary[str(link.via)] if link.via is not None else None
+                via_sha = str(link.via) if link.via is not None else None
                 out[str(sha)] = SameApplicant(
-                    primary[str(sha)], latest, str(sha), link.basis, link.similarity, via
-                )
+                    primary[str(sha)], latest, str(sha), link.basis, link.similarity,
+                    primary[via_sha] if via_sha else None, str(group.latest), via_sha,
+                )  # fmt: skip
         return out
 
     def _shown(self, name: str, sha256: str | None) -> str:

@@ -565,17 +565,7 @@ def shortlist_record(shortlist: Shortlist) -> RenderedShortlist:
         replace(d, file=shown(d.file, d.sha256), duplicate_of=shown(d.duplicate_of, d.sha256))
         for d in shortlist.duplicates
     )
-    sha_of = {o.source: o.sha256 for o in shortlist.ranked}
-    sha_of.update({s.file: s.sha256 for s in shortlist.same_applicant})
-    same = [
-        replace(
-            s,
-            file=shown(s.file, s.sha256),
-            same_applicant_as=shown(s.same_applicant_as, sha_of.get(s.same_applicant_as)),
-            via=shown(s.via, sha_of.get(s.via)) if s.via else None,
-        )
-        for s in shortlist.same_applicant
-    ]
+    same = [s.with_names(shown) for s in shortlist.same_applicant]
     return render_shortlist(
         shortlist.job.to_dict(), shortlist.versions, shortlist.top, candidates, failed,
         duplicates, same_applicant=same,

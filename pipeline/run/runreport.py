@@ -44,6 +44,17 @@ class SameApplicant:
     basis: str  # "email", "phone" or "text"
     similarity: float | None = None
     via: str | None = None
+    same_applicant_as_sha256: str | None = None  # so erasing either file removes the line
+    via_sha256: str | None = None
+
+    def with_names(self, alias: Callable[[str, str | None], str]) -> SameApplicant:
+        """The record with its file names replaced by `alias(name, sha256)` (blind outputs)."""
+        return replace(
+            self,
+            file=alias(self.file, self.sha256),
+            same_applicant_as=alias(self.same_applicant_as, self.same_applicant_as_sha256),
+            via=alias(self.via, self.via_sha256) if self.via else None,
+        )
 
     def reason(self) -> str:
         """One line for the CSV's reason cell and the text report."""
@@ -56,10 +67,12 @@ class SameApplicant:
             "basis": self.basis,
             "file": self.file,
             "same_applicant_as": self.same_applicant_as,
+            "same_applicant_as_sha256": self.same_applicant_as_sha256,
             "sha256": self.sha256,
             "similarity": self.similarity,
             "status": "same_applicant",
             "via": self.via,
+            "via_sha256": self.via_sha256,
         }
 
 
@@ -187,14 +200,7 @@ class RunReport:
             removed=tuple(Removed(**r) for r in data.get("removed", [])),
             duplicates=tuple(Duplicate(**d) for d in data.get("duplicates", [])),
             same_applicant=tuple(
-                SameApplicant(
-                    s["file"],
-                    s["same_applicant_as"],
-                    s["sha256"],
-                    s["basis"],
-                    s.get("similarity"),
-                    s.get("via"),
-                )
+                SameApplicant(**{k: v for k, v in s.items() if k != "status"})
                 for s in data.get("same_applicant", [])
             ),
             failed=tuple(
@@ -221,15 +227,7 @@ class RunReport:
                 )
                 for d in self.duplicates
             ),
-            same_applicant=tuple(
-                replace(
-                    s,
-                    file=alias(s.file, s.sha256),
-                    same_applicant_as=alias(s.same_applicant_as, None),
-                    via=alias(s.via, None) if s.via else None,
-                )
-                for s in self.same_applicant
-            ),
+            same_applicant=tuple(s.with_names(alias) for s in self.same_applicant),
             failed=tuple(replace(f, file=alias(f.file, f.sha256)) for f in self.failed),
         )
 

@@ -332,10 +332,19 @@ def same_applicants(
         for key, link in group.others:
             o = by_key[key]
             dropped.add(key)
-            via = by_key[link.via].source if link.via is not None else None
+            via = by_key[link.via] if link.via is not None else None
             assert o.sha256 is not None
             same.append(
-                SameApplicant(o.source, latest.source, o.sha256, link.basis, link.similarity, via)
+                SameApplicant(
+                    o.source,
+                    latest.source,
+                    o.sha256,
+                    link.basis,
+                    link.similarity,
+                    via.source if via else None,
+                    latest.sha256,
+                    via.sha256 if via else None,
+                )
             )
     kept = [o for i, o in enumerate(outcomes) if i not in dropped]
     return kept, sorted(same, key=lambda s: s.file)

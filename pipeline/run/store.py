@@ -92,6 +92,18 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE runs ADD COLUMN outputs_written INTEGER NOT NULL DEFAULT 0;
     UPDATE runs SET outputs_written = 1 WHERE finished IS NOT NULL;
     """,
+    # 3 (issue 12): each scored profile's contacts and text signature, small enough to be read
+    # for every applicant of the folder every night (the same applicant in several files).
+    """
+    CREATE TABLE identities (
+        sha256          TEXT NOT NULL REFERENCES applicants(sha256) ON DELETE CASCADE,
+        parser_version  TEXT NOT NULL,
+        emails          TEXT NOT NULL,
+        phones          TEXT NOT NULL,
+        signature       BLOB NOT NULL,
+        PRIMARY KEY (sha256, parser_version)
+    );
+    """,
 )
 
 
@@ -205,31 +217,66 @@ class Store:
         return row[0]
 
     def identities(self, versions: Versions, shas: set[str]) -> tuple[list[tuple], Any]:
-        """The contacts and text signatures of the scored profiles among `shas`, for grouping
-        the files of one person (understand/applicants.py): [(sha256, e-mails, phones)] and a
-        numpy uint32 array whose row i is the i-th one's signature (zeros: none). One array,
-        not a list per profile: 100,000 signatures as Python lists would take half a GB."""
+        """The contacts and text signatures of the profiles among `shas`, for grouping the files
+        of one person (understand/applicants.py): [(sha256, e-mails, phones)] in sha256 order
+        and a numpy uint32 array whose row i is the i-th one's signature (zeros: none). One
+        array, not a list per profile: 100,000 signatures as Python lists would take half a GB.
+        Read from the small `identities` table; a profile stored before it existed is read
+        once from its JSON and added there."""
         import numpy as np
 
         from ..understand.applicants import PERMUTATIONS
 
-        rows = self.db.execute(
-            "SELECT sha256, json_extract(profile, '$.contacts.emails'), "
-            "json_extract(profile, '$.contacts.phones'), json_extract(profile, '$.text_signature') "
-            "FROM profiles WHERE status='scored' AND parser_version=? AND lexicon_version=? "
-            "AND model_version=? ORDER BY sha256",  # a stable order: the same groups every run
-            versions.key(),
-        )
+        known = {
+            sha
+            for (sha,) in self.db.execute(
+                "SELECT sha256 FROM identities WHERE parser_version=?", (versions.parser,)
+            )
+        }
+        missing = sorted(shas - known)
+        if missing:
+            with self.transaction() as db:
+                for sha in missing:
+                    row = db.execute(
+                        "SELECT json_extract(profile, '$.contacts.emails'), "
+                        "json_extract(profile, '$.contacts.phones'), "
+                        "json_extract(profile, '$.text_signature') FROM profiles WHERE sha256=? "
+                        "AND parser_version=? AND lexicon_version=? AND model_version=? "
+                        "AND status='scored'",
+                        (sha, *versions.key()),
+                    ).fetchone()
+                    if row is not None:
+                        emails, phones, signature = (json.loads(v or "[]") for v in row)
+                        self.save_identity(db, sha, versions.parser, emails, phones, signature)
         matrix = np.zeros((len(shas), PERMUTATIONS), dtype=np.uint32)
         out: list[tuple] = []
-        for sha, emails, phones, sig in rows:
+        for sha, emails, phones, blob in self.db.execute(
+            "SELECT sha256, emails, phones, signature FROM identities WHERE parser_version=? "
+            "ORDER BY sha256",
+            (versions.parser,),
+        ):
             if sha not in shas:
                 continue
-            values = _uint32s(sig)
-            if len(values) == PERMUTATIONS:
-                matrix[len(out)] = values
-            out.append((sha, json.loads(emails or "[]"), json.loads(phones or "[]")))
+            if len(blob) == PERMUTATIONS * 4:
+                matrix[len(out)] = np.frombuffer(blob, dtype="<u4")
+            no_contacts = emails == "[]" and phones == "[]"
+            out.append(
+                (
+                    sha,
+                    () if no_contacts else json.loads(emails),
+                    () if no_contacts else json.loads(phones),
+                )
+            )
         return out, matrix[: len(out)]
+
+    def scored_shas(self, versions: Versions, job_sha256: str) -> set[str]:
+        """The applicants with a score for this job (the ones a shortlist can rank)."""
+        rows = self.db.execute(
+            "SELECT sha256 FROM scores WHERE parser_version=? AND lexicon_version=? "
+            "AND model_version=? AND job_sha256=?",
+            (*versions.key(), job_sha256),
+        )
+        return {sha for (sha,) in rows}
 
     def cached_mtimes(self, shas: set[str]) -> dict[str, int]:
         """The latest modification time (ns) the hash cache saw for each of these files."""
@@ -461,6 +508,15 @@ class Store:
             (status, reason, profile_json, now, sha256, *versions.key()),
         )
 
+    def save_identity(self, db, sha256: str, parser: str, emails, phones, signature) -> None:
+        """A scored profile's contacts and text signature (see `identities`)."""
+        db.execute(
+            "INSERT OR REPLACE INTO identities (sha256, parser_version, emails, phones, signature) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (sha256, parser, json.dumps(list(emails)), json.dumps(list(phones)),
+             _signature_blob(signature)),
+        )  # fmt: skip
+
     def save_score(self, db, sha256: str, versions: Versions, job_sha256: str, row) -> None:
         """Store a CandidateRow (report.CandidateRow) for this job."""
         db.execute(
@@ -487,7 +543,9 @@ class Store:
         removed = 0
         with self.transaction() as db:
             for sha in sorted(doomed):
-                for table in ("scores", "profiles", "file_names", "file_cache", "folder"):
+                for table in (
+                    "scores", "identities", "profiles", "file_names", "file_cache", "folder"
+                ):  # fmt: skip
                     db.execute(f"DELETE FROM {table} WHERE sha256=?", (sha,))
                 removed += db.execute("DELETE FROM applicants WHERE sha256=?", (sha,)).rowcount
             for run_id, report in db.execute("SELECT id, report FROM runs").fetchall():
@@ -507,13 +565,14 @@ class Store:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def _uint32s(text: str | None):
-    """A JSON array of integers as a numpy uint32 array, without a Python int per value."""
-    import numpy as np
+def _signature_blob(signature) -> bytes:
+    """A text signature as 4 bytes per value, little-endian (b"" for none)."""
+    import struct
 
-    if not text or len(text) <= 2:
-        return np.zeros(0, dtype=np.uint32)
-    return np.fromstring(text[1:-1], dtype=np.uint32, sep=",")
+    return struct.pack(f"<{len(signature)}I", *signature)
+
+
+_SHA_KEYS = ("sha256", "same_applicant_as_sha256", "via_sha256")
 
 
 def _without(value: Any, doomed: set[str]) -> Any:
@@ -527,7 +586,10 @@ def _without(value: Any, doomed: set[str]) -> Any:
             for v in value
             if not (
                 isinstance(v, dict)
-                and (v.get("sha256") in doomed or v.get("candidate_id") in prefixes)
+                and (
+                    v.get("candidate_id") in prefixes
+                    or any(v.get(key) in doomed for key in _SHA_KEYS)
+                )
             )
         ]
     return value

@@ -266,17 +266,12 @@ def _text_candidates(signatures) -> set[tuple[int, int]]:
     if len(index) < len(signatures):
         signatures = signatures[index]
     mix = np.uint64(0x9E3779B97F4A7C15)
-    # A 64-bit key per row (the very same signature) and per band, column by column: no copy
-    # of the signatures (memory stays at their own size for 100,000 files).
+    # A 64-bit key per row (the very same signature), column by column: no copy of the
+    # signatures, and each band's key is made in turn (memory stays near the array's size).
     whole = np.zeros(len(index), dtype=np.uint64)
-    bands = PERMUTATIONS // _ROWS
-    keys = np.zeros((len(index), bands), dtype=np.uint64)
     with np.errstate(over="ignore"):  # wrapping arithmetic is the point
         for column in range(PERMUTATIONS):
-            values = signatures[:, column].astype(np.uint64)
-            whole = whole * mix + values
-            if column < bands * _ROWS:
-                keys[:, column // _ROWS] = keys[:, column // _ROWS] * mix + values
+            whole = whole * mix + signatures[:, column].astype(np.uint64)
     pairs: set[tuple[int, int]] = set()
     _, first, inverse = np.unique(whole, return_index=True, return_inverse=True)
     for row in np.flatnonzero(first[inverse] != np.arange(len(index))):
@@ -284,10 +279,12 @@ def _text_candidates(signatures) -> set[tuple[int, int]]:
         if np.array_equal(signatures[head], signatures[row]):  # not a 64-bit collision
             pairs.add((int(index[head]), int(index[row])))
     distinct = np.sort(first)
-    if len(distinct) < len(index):
-        keys = keys[distinct]
-    for band in range(keys.shape[1]):
-        band_keys = keys[:, band]
+    del whole, inverse
+    for band in range(PERMUTATIONS // _ROWS):
+        band_keys = np.zeros(len(distinct), dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for column in range(band * _ROWS, (band + 1) * _ROWS):
+                band_keys = band_keys * mix + signatures[distinct, column].astype(np.uint64)
         order = np.argsort(band_keys, kind="stable")
         ordered = band_keys[order]
         starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
