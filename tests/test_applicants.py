@@ -23,12 +23,12 @@ BULLETS = [
 ]
 
 
-
 def read_csv(path) -> list[dict[str, str]]:
     import csv
 
     with open(path, encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
 
 def fictional(name: str, bullets=BULLETS, extra: str = "", years: str = "2019 - Present") -> list:
     return [

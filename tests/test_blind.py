@@ -137,3 +137,19 @@ def test_the_competency_model_reads_gender_neutral_text():
     a = model.predict_proba(["She built Tableau dashboards for the Women's Data Club."])
     b = model.predict_proba(["He built Tableau dashboards for the Men's Data Club."])
     assert (a == b).all()
+
+
+def test_blind_run_report_names_duplicates_as_the_shortlist_does(tmp_path):
+    """Each file name is aliased once: the run report's duplicates match the CSV's."""
+    folder = folder_with_resume(tmp_path)
+    (folder / "copy.txt").write_bytes((folder / "dana-quillfeather-cv.txt").read_bytes())
+    out = tmp_path / "out"
+    args = ["screen", str(folder), "--job", str(JOB), "--out", str(out), "-q", "--blind"]
+    assert runner.invoke(app, args).exit_code == 0
+    report = json.loads((out / "run_report.json").read_text())["duplicates"]
+    rows = [r for r in csv.DictReader((out / "shortlist.csv").open()) if r["status"] == "duplicate"]
+    assert [(d["file"], "duplicate_of:" + d["duplicate_of"]) for d in report] == [
+        (r["file"], r["reason"]) for r in rows
+    ]
+    ranked = json.loads((out / "shortlist.json").read_text())["candidates"][0]["files"]
+    assert report[0]["duplicate_of"] in ranked and report[0]["file"] in ranked

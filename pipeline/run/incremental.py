@@ -527,7 +527,18 @@ class IncrementalRun:
         poisoned = counted.pop("poisoned")
         assert isinstance(poisoned, list)
         previous_run = self.store.last_run()
-        duplicates = tuple(rendered.duplicates)
+        # Real names: the store keeps them, and a blind run's outputs alias them once, later
+        # (rendered.duplicates are already aliased in a blind run).
+        duplicates = tuple(
+            sorted(
+                (
+                    Duplicate(e.name, primary[e.sha256], e.sha256)
+                    for e in present
+                    if e.sha256 and e.name not in failures and primary[e.sha256] != e.name
+                ),
+                key=lambda d: d.file,
+            )
+        )
         counts = RunCounts(
             entries=len(entries),
             updated=len(updated),
