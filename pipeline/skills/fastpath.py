@@ -6,13 +6,15 @@ time building the character n-grams of every unit in Python and hashing them one
 then in ten estimator calls. Here
 
 - a word's hashed character n-grams are computed once and kept (a bounded cache), so a
-  unit's counts are the concatenation of its words' buckets;
-- word n-grams are hashed through a bounded cache of n-gram -> bucket;
+  unit's counts are the concatenation of its words' columns;
+- single words' columns are cached too; longer word n-grams, and whatever is new, are hashed
+  together per document by a vectorised MurmurHash3 (the hash HashingVectorizer uses);
 - every unit of a document goes through one sparse product with the ten stacked weight
   columns.
 
 Each step does what scikit-learn does in the same floating-point order (counts, then
-1 + log tf, idf, row l2 norm summed in index order, one hstack, one CSR product, expit), so
+1 + log tf, idf, row l2 norm summed in index order, the parts side by side, one CSR
+product, expit), so
 the probabilities are equal bit for bit; tests/test_fastpath.py checks it against
 scikit-learn, the golden tests on whole documents. A model of any other structure keeps
 scikit-learn's path.
