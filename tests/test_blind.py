@@ -153,3 +153,12 @@ def test_blind_run_report_names_duplicates_as_the_shortlist_does(tmp_path):
     ]
     ranked = json.loads((out / "shortlist.json").read_text())["candidates"][0]["files"]
     assert report[0]["duplicate_of"] in ranked and report[0]["file"] in ranked
+
+
+def test_neutralise_takes_pronouns_spelt_with_odd_letters():
+    """Letters that match 's' or 'i' case-insensitively ('ſ', 'İ', 'ı') once raised KeyError,
+    which failed the whole file as an internal error."""
+    from pipeline.text.redact import neutralise
+
+    assert neutralise("ſhe led the team") == "they led the team"
+    assert neutralise("HİS model and hıs code") == "their model and their code"

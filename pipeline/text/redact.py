@@ -121,12 +121,18 @@ def neutralise(text: str) -> str:
     # left as it is without running them (most units: the patterns are slow to scan).
     words = None if _ODD_CASE.search(text) else set(_WORD.findall(text.lower()))
     if words is None or not words.isdisjoint(_PRONOUN_SET):
-        text = PRONOUNS.sub(lambda m: _NEUTRAL_PRONOUN[m.group().lower()], text)
+        text = PRONOUNS.sub(_neutral_pronoun, text)
     if any(title in text for title in _TITLE_WORDS):
         text = TITLES.sub("", text)
     if words is None or not words.isdisjoint(_GENDERED_SET):
         text = GENDERED.sub("group", text)
     return text
+
+
+def _neutral_pronoun(m: re.Match[str]) -> str:
+    # Under re.IGNORECASE "ſhe" and "HİS" match too, but lower-case to other strings.
+    word = m.group().lower().replace("\u017f", "s").replace("i\u0307", "i").replace("\u0131", "i")
+    return _NEUTRAL_PRONOUN.get(word, "they")
 
 
 _WORD = re.compile(r"\w+")
