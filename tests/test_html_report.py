@@ -121,7 +121,7 @@ def test_report_agrees_with_the_shortlist(tmp_path):
     ids = {attrs.get("id") for _, attrs in page.tags}
     shortlisted = [c for c in data["candidates"] if c["shortlisted"]]
     assert shortlisted
-    for c in shortlisted:  # a card per shortlisted candidate, reachable from the table
+    for c in data["candidates"]:  # a card per candidate (under 100), reachable from the table
         assert f"c-{c['candidate_id']}" in ids
         assert ("a", {"href": f"#c-{c['candidate_id']}"}) in page.tags
         assert f"{c['score']:.1f}" in text
@@ -230,7 +230,7 @@ def test_chromium_renders_the_report(tmp_path):
     data = json.loads((out / "shortlist.json").read_text())
     # The DOM as the browser built it: the hostile resume's markup stayed text.
     assert "<script" not in dom.stdout.lower()
-    assert dom.stdout.count('<article class="card"') == data["counts"]["shortlisted"]
+    assert dom.stdout.count('<article class="card"') == len(data["candidates"])  # under 100
     assert "&lt;b&gt;PyTorch&lt;/b&gt;" in dom.stdout and "<b>" not in dom.stdout
     assert "ivo-&lt;img src=x onerror=alert(5)&gt;.txt" in dom.stdout
     shot = tmp_path / "report.png"
@@ -268,3 +268,36 @@ def test_report_names_the_other_files_of_the_same_applicant(tmp_path):
     text = " ".join(parse(tmp_path / "out" / "report.html").text)
     assert "orla-2025.txt: same applicant as orla-2026.txt (same e-mail)" in text
     assert "same applicant also sent: orla-2025.txt (same e-mail)" in text
+
+
+def test_page_size_is_bounded_for_a_large_store(tmp_path):
+    """600 candidates: the table stops at TABLE_ROWS, cards at CARDS (plus the shortlisted),
+    and the page says where the rest is."""
+    from pipeline.run.html_report import CARDS, TABLE_ROWS
+    from pipeline.run.report import CandidateRow, render_shortlist
+
+    def entry(i: int) -> dict:
+        sha = f"{i:064x}"
+        status = "met" if i % 3 else "missing"
+        return {
+            "candidate_id": sha[:16], "sha256": sha, "score": 100 - i / 10,
+            "disqualified": False, "missing_must_haves": [], "years_experience": 3,
+            "requirements": [{
+                "requirement": "Python", "kind": "skill", "targets": ["python"], "weight": 1.0,
+                "must_have": False, "status": status, "credit": 1.0 if i % 3 else 0.0,
+                "points": 100.0 if i % 3 else 0.0, "max_points": 100.0, "matched": ["Python"],
+                "evidence": [f"<i>Python</i> {i}"],
+            }],
+            "competencies": {}, "skills": ["python"], "key_skills": [], "flags": {},
+            "contact": {"name": f"Person {i}", "email": None, "phone": None},
+        }  # fmt: skip
+
+    rows = [CandidateRow.from_entry(entry(i), (f"cv-{i}.txt",)) for i in range(600)]
+    job = {"title": "T", "requirements": [{"label": "Python", "weight": 1.0}]}
+    write_shortlist(render_shortlist(job, {}, 10, rows, []), tmp_path)
+    page = parse(tmp_path / "report.html")
+    cards = [a for t, a in page.tags if t == "article"]
+    assert len(cards) == CARDS
+    assert sum(1 for t, _ in page.tags if t == "tr") < TABLE_ROWS + CARDS * 3
+    assert "The first 500 of 600 candidates are shown" in " ".join(page.text)
+    assert "&lt;i&gt;<mark>Python</mark>&lt;/i&gt;" in (tmp_path / "report.html").read_text()

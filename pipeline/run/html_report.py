@@ -19,6 +19,7 @@ from html import escape
 from typing import IO, Any
 
 TABLE_ROWS = 500  # rows of the ranked table; the CSV and JSON have every candidate
+CARDS = 100  # candidates with a card: the first CARDS ranked and every shortlisted one
 HISTOGRAM_BINS = 10
 MAX_EVIDENCE = 2
 
@@ -119,13 +120,24 @@ class HtmlReport:
                     "tie": tie,
                 }
             )
-        if chosen:
+        if chosen or len(self.cards) < CARDS:
             others = [f"{o.file} ({_basis(o)})" for o in self.earlier.get(c.files[0], ())]
             self.cards.append(
-                {"rank": rank, "file": c.files[0], "files": c.files, "others": others, **entry}
+                {
+                    "rank": rank,
+                    "file": c.files[0],
+                    "files": c.files,
+                    "others": others,
+                    "chosen": chosen,
+                    **entry,
+                }
             )
 
     # -- the page --------------------------------------------------------------------------
+
+    @property
+    def carded(self) -> set[str]:
+        return {card["candidate_id"] for card in self.cards}
 
     def write(self, handle: IO[str]) -> None:
         r = self.rendered
@@ -182,9 +194,10 @@ class HtmlReport:
             + '<th scope="col" class="num">Score</th><th scope="col">Requirements</th>'
             '<th scope="col">Shortlisted</th><th scope="col">Flags</th></tr></thead>\n<tbody>\n',
         ]
+        carded = self.carded
         for row in self.rows:
             who = _e(row["name"] or f"candidate {row['id']}")
-            if row["chosen"]:
+            if row["id"] in carded:
                 who = f'<a href="#c-{_e(row["id"])}">{who}</a>'
             who += f'<br><span class="note">{_e(row["file"])}</span>'
             counts = row["counts"]
@@ -260,9 +273,10 @@ class HtmlReport:
         )
 
     def _heat_map(self) -> str:
-        if not self.cards:
+        shortlisted = [card for card in self.cards if card["chosen"]]
+        if not shortlisted:
             return ""
-        labels = [req["requirement"] for req in self.cards[0]["requirements"]]
+        labels = [req["requirement"] for req in shortlisted[0]["requirements"]]
         out = [
             '<section aria-labelledby="coverage"><h2 id="coverage">Requirement coverage of the '
             'shortlist</h2>\n<div style="overflow-x:auto"><table class="heat">\n'
@@ -270,7 +284,7 @@ class HtmlReport:
             "heading); ✓ met, ◐ partial, ✗ missing.</caption>\n"
             '<thead><tr><th scope="col">Candidate</th>'
         ]
-        most = {req["requirement"]: req.get("max_points") for req in self.cards[0]["requirements"]}
+        most = {req["requirement"]: req.get("max_points") for req in shortlisted[0]["requirements"]}
         out += [
             f'<th scope="col">{_e(label)}'
             + ("" if most[label] is None else f' <span class="note">({most[label]:.1f})</span>')
@@ -278,7 +292,7 @@ class HtmlReport:
             for label in labels
         ]
         out.append("</tr></thead>\n<tbody>\n")
-        for card in self.cards:
+        for card in shortlisted:
             by_label = {req["requirement"]: req for req in card["requirements"]}
             out.append(
                 f'<tr><th scope="row"><a href="#c-{_e(card["candidate_id"])}">#{card["rank"]} '
@@ -300,7 +314,11 @@ class HtmlReport:
     def _cards(self) -> str:
         if not self.cards:
             return ""
-        out = ['<section aria-labelledby="cards"><h2 id="cards">Shortlisted candidates</h2>\n']
+        out = [
+            '<section aria-labelledby="cards"><h2 id="cards">Candidates</h2>\n'
+            f'<p class="note">In rank order: every shortlisted candidate and the first {CARDS} '
+            "ranked.</p>\n"
+        ]
         for card in self.cards:
             out.append(_card(card))
         out.append("</section>\n")
@@ -351,7 +369,9 @@ def _card(card: dict[str, Any]) -> str:
     years = card.get("years_experience")
     lines = [
         f'<article class="card" id="c-{_e(cid)}" aria-labelledby="h-{_e(cid)}">\n'
-        f'<h3 id="h-{_e(cid)}">#{card["rank"]} {_e(who)}: {float(card["score"]):.1f}</h3>\n'
+        f'<h3 id="h-{_e(cid)}">#{card["rank"]} {_e(who)}: {float(card["score"]):.1f}'
+        + ("" if card.get("chosen", True) else ' <span class="note">(not shortlisted)</span>')
+        + "</h3>\n"
         '<p class="meta">'
         + " · ".join(
             _e(x)
@@ -367,6 +387,8 @@ def _card(card: dict[str, Any]) -> str:
         + "</p>\n"
     ]
     flags = _flag_list(card.get("flags") or {})
+    if len(card.get("files") or ()) > 1:
+        flags.append("same file uploaded again as: " + ", ".join(card["files"][1:]))
     if card.get("others"):
         flags.append("same applicant also sent: " + ", ".join(card["others"]))
     if card.get("disqualified"):
