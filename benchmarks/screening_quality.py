@@ -298,8 +298,10 @@ def main() -> None:
                       [(-f, entries[i].id) for i, f in enumerate(fits)], fits))  # fmt: skip
     pairs = len(fits) * (len(fits) - 1) / 2
     tied = sum(n * (n - 1) / 2 for n in Counter(fits).values())
-    print(f"\n(tau-b ceiling for a total order = sqrt(1 - {tied:.0f} / {pairs:.0f}) = "
-          f"{math.sqrt(1 - tied / pairs):.3f})")
+    print(
+        f"\n(tau-b ceiling for a total order = sqrt(1 - {tied:.0f} / {pairs:.0f}) = "
+        f"{math.sqrt(1 - tied / pairs):.3f})"
+    )
 
     # Precision at 10 of a data-scientist job on kaggle-resumes.
     ds_job = load_job(ROOT / "examples" / "jobs" / "data-scientist.yaml", lexicon)
