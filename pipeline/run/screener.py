@@ -219,12 +219,15 @@ class Screener:
         profile = _renamed(profile, name)
         return FileOutcome(name, document.sha256, "scored", profile=profile)
 
-    def score(self, outcome: FileOutcome) -> FileOutcome:
+    def score(self, outcome: FileOutcome, job: JobDefinition | None = None) -> FileOutcome:
+        """The outcome scored against `job` (default: this Screener's job); an outcome without
+        a profile, or with no job at all, is returned as it is."""
         from ..score.rank import score_profile
 
-        if outcome.profile is None or self.job is None:
+        job = job or self.job
+        if outcome.profile is None or job is None:
             return outcome
-        scored = score_profile(outcome.profile, self.job, self.lexicon)
+        scored = score_profile(outcome.profile, job, self.lexicon)
         return FileOutcome(
             outcome.source, outcome.sha256, outcome.status, outcome.profile, scored=scored
         )
@@ -294,7 +297,7 @@ class Screener:
         shortlists = {}
         for name, job in jobs.items():
             reuse = job is self.job  # screen(): scored as they were extracted
-            scored = [o if reuse and o.scored else _scored(o, job, self.lexicon) for o in kept]
+            scored = [o if reuse and o.scored else self.score(o, job) for o in kept]
             shortlists[name] = Shortlist(
                 job,
                 tuple(sorted(scored, key=rank)),
@@ -350,13 +353,6 @@ def same_applicants(
     return kept, sorted(same, key=lambda s: s.file)
 
 
-def _scored(outcome: FileOutcome, job: JobDefinition, lexicon: Lexicon) -> FileOutcome:
-    from ..score.rank import score_profile
-
-    assert outcome.profile is not None
-    return replace(outcome, scored=score_profile(outcome.profile, job, lexicon))
-
-
 def _mtime_ns(path: str | os.PathLike[str]) -> int:
     try:
         return os.lstat(path).st_mtime_ns
@@ -365,8 +361,6 @@ def _mtime_ns(path: str | os.PathLike[str]) -> int:
 
 
 def _renamed(profile, name: str):
-    from dataclasses import replace
-
     return replace(profile, source=name)
 
 
