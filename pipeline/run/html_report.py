@@ -18,6 +18,9 @@ import re
 from html import escape
 from typing import IO, Any
 
+from ..errors import REASONS
+from .report import RenderedShortlist, flag_list
+
 TABLE_ROWS = 500  # rows of the ranked table; the CSV and JSON have every candidate
 CARDS = 100  # candidates with a card: the first CARDS ranked and every shortlisted one
 HISTOGRAM_BINS = 10
@@ -75,15 +78,13 @@ caption { text-align: left; }
 class HtmlReport:
     """Collects the candidates of a rendered shortlist one by one, then writes the page."""
 
-    def __init__(self, rendered: Any) -> None:
+    def __init__(self, rendered: RenderedShortlist) -> None:
         self.rendered = rendered
         self.rows: list[dict[str, Any]] = []  # the ranked table (first TABLE_ROWS)
         self.cards: list[dict[str, Any]] = []  # shortlisted candidates, whole entries
         self.scores: list[float] = []
         self.previous: tuple[float, int] | None = None  # (score, rank) of the row before
-        self.earlier: dict[str, list[Any]] = {}  # a ranked file -> the person's other files
-        for same in getattr(rendered, "same_applicant", ()):
-            self.earlier.setdefault(same.same_applicant_as, []).append(same)
+        self.earlier = rendered.other_files()  # a ranked file -> the person's other files
 
     def candidate(self, rank: int, chosen: bool, c: Any, entry: dict[str, Any]) -> None:
         score = round(float(c.score), 1)
@@ -326,7 +327,7 @@ class HtmlReport:
 
     def _problems(self) -> str:
         r = self.rendered
-        same = getattr(r, "same_applicant", ())
+        same = r.same_applicant
         if not (r.failed or r.duplicates or same):
             return ""
         out = ['<section aria-labelledby="problems"><h2 id="problems">Files not scored</h2>\n']
@@ -336,10 +337,9 @@ class HtmlReport:
                 '<th scope="col">What it means</th></tr></thead><tbody>\n'
             )
             for f in r.failed:
-                d = f.to_dict()
                 out.append(
-                    f"<tr><td>{_e(d['file'])}</td><td>{_e(d['reason'])}</td>"
-                    f"<td>{_e(d['message'])}</td></tr>\n"
+                    f"<tr><td>{_e(f.file)}</td><td>{_e(f.reason)}</td>"
+                    f"<td>{_e(REASONS.get(f.reason, ''))}</td></tr>\n"
                 )
             out.append("</tbody></table>\n")
         if r.duplicates:
@@ -386,7 +386,7 @@ def _card(card: dict[str, Any]) -> str:
         )
         + "</p>\n"
     ]
-    flags = _flag_list(card.get("flags") or {})
+    flags = [words for _, words in flag_list(card.get("flags") or {})]
     if len(card.get("files") or ()) > 1:
         flags.append("same file uploaded again as: " + ", ".join(card["files"][1:]))
     if card.get("others"):
@@ -486,17 +486,6 @@ def _interview(plan: dict[str, Any] | None) -> str:
         + (f"<p>Red flags to check:</p><ul>{flags}</ul>" if flags else "")
         + "</div>\n"
     )
-
-
-def _flag_list(flags: dict[str, Any]) -> list[str]:
-    out = []
-    if flags.get("hidden_text_dropped"):
-        out.append(f"hidden text dropped: {flags['hidden_text_dropped']} words")
-    if flags.get("keyword_stuffing"):
-        out.append("keyword stuffing: " + ", ".join(flags["keyword_stuffing"]))
-    if flags.get("ocr"):
-        out.append("read by OCR")
-    return out
 
 
 def _basis(same: Any) -> str:

@@ -217,16 +217,24 @@ def _blinder(profile) -> Callable[[str], str]:
     return lambda text: redact(text, identity)
 
 
+def flag_list(flags: dict[str, Any]) -> list[tuple[str, str]]:
+    """(code, words for a person) of each flag a shortlist entry raises, e.g.
+    ("hidden_text_dropped:12", "hidden text dropped: 12 words")."""
+    out = []
+    if dropped := flags.get("hidden_text_dropped"):
+        out.append((f"hidden_text_dropped:{dropped}", f"hidden text dropped: {dropped} words"))
+    if stuffed := flags.get("keyword_stuffing"):
+        out.append(
+            ("keyword_stuffing:" + ",".join(stuffed), "keyword stuffing: " + ", ".join(stuffed))
+        )
+    if flags.get("ocr"):
+        out.append(("ocr", "read by OCR"))
+    return out
+
+
 def flag_text(flags: dict[str, Any]) -> str:
     """The flags of a shortlist entry as one CSV cell, e.g. "hidden_text_dropped:12; ocr"."""
-    parts = []
-    if flags.get("hidden_text_dropped"):
-        parts.append(f"hidden_text_dropped:{flags['hidden_text_dropped']}")
-    if flags.get("keyword_stuffing"):
-        parts.append("keyword_stuffing:" + ",".join(flags["keyword_stuffing"]))
-    if flags.get("ocr"):
-        parts.append("ocr")
-    return "; ".join(parts)
+    return "; ".join(code for code, _ in flag_list(flags))
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,6 +336,13 @@ class RenderedShortlist:
     load_entry: Callable[[CandidateRow], str] | None = None
     # Earlier files of a ranked person (issue 12); shown only when there are some.
     same_applicant: tuple[SameApplicant, ...] = ()
+
+    def other_files(self) -> dict[str, list[SameApplicant]]:
+        """A ranked file -> the same person's other files (same_applicant), in file order."""
+        out: dict[str, list[SameApplicant]] = {}
+        for same in self.same_applicant:
+            out.setdefault(same.same_applicant_as, []).append(same)
+        return out
 
     def entry_json(self, row: CandidateRow) -> str:
         if row.entry_json is not None:
@@ -480,9 +495,7 @@ class _JsonWriter:
     def __init__(self, rendered: RenderedShortlist, handle: IO[str]) -> None:
         self.handle = handle
         self.first = True
-        self.earlier: dict[str, list[str]] = {}  # a ranked file -> the person's earlier files
-        for same in rendered.same_applicant:
-            self.earlier.setdefault(same.same_applicant_as, []).append(same.file)
+        self.earlier = rendered.other_files()
         handle.write("{\n")
         for key, value in (
             ("job", _sorted(rendered.job)),
@@ -502,7 +515,7 @@ class _JsonWriter:
             "shortlisted": chosen,
         }
         if c.files[0] in self.earlier:
-            head["same_applicant_files"] = self.earlier[c.files[0]]
+            head["same_applicant_files"] = [same.file for same in self.earlier[c.files[0]]]
         self.handle.write(("" if self.first else ",\n") + "    " + _dumps({**head, **entry}))
         self.first = False
 
