@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import REASONS
 from ..records import FileOutcome, candidate_id
-from ..score.rank import rank_key
+from ..score.rank import min_years_label, rank_key
 from .runreport import Duplicate, RunReport, SameApplicant
 from .screener import Shortlist
 
@@ -405,9 +405,7 @@ def requirement_columns(job: dict[str, Any]) -> list[tuple[str, str]]:
     labels = [(r["label"], float(r["weight"])) for r in job.get("requirements", ())]
     min_years = job.get("min_years")
     if min_years:
-        labels.append(
-            (f"at least {min_years['years']:g} years of experience", float(min_years["weight"]))
-        )
+        labels.append((min_years_label(min_years["years"]), float(min_years["weight"])))
     total = sum(w for _, w in labels) or 1.0
     return [(label, f"{label} (max {100 * w / total:.1f})") for label, w in labels]
 

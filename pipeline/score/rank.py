@@ -46,6 +46,11 @@ MAX_EVIDENCE = 2
 _WORD = re.compile(r"[a-z0-9+#]+")
 
 
+def min_years_label(years: float) -> str:
+    """The requirement name of a job's min_years, e.g. "at least 2 years of experience"."""
+    return f"at least {years:g} years of experience"
+
+
 def score_profile(
     profile: Profile, job: JobDefinition, lexicon: Lexicon, as_of: date | None = None
 ) -> ScoredCandidate:
@@ -66,7 +71,7 @@ def score_profile(
         found = "no dated experience found" if years is None else f"{years:g} years found"
         results.append(
             RequirementResult(
-                requirement=f"at least {need:g} years of experience",
+                requirement=min_years_label(need),
                 kind="min_years",
                 targets=(),
                 weight=job.min_years.weight,
