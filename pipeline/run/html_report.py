@@ -15,6 +15,7 @@ shortlisted candidates' entries, so a nightly store of 100,000 gives a page of b
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html import escape
 from typing import IO, Any
 
@@ -524,12 +525,10 @@ def _nav(cards: bool, problems: bool) -> str:
 def _highlight(text: str, skills: list[str]) -> str:
     """The text escaped, with each named skill wrapped in <mark> (matched on the raw text,
     each piece escaped on its own, so no resume text is ever read as markup)."""
-    names = sorted({s for s in skills if s and len(s) < 80}, key=len, reverse=True)
+    names = tuple(sorted({s for s in skills if s and len(s) < 80}, key=lambda n: (-len(n), n)))
     if not names:
         return _e(text)
-    pattern = re.compile(
-        r"(?<![\w+#])(" + "|".join(re.escape(n) for n in names) + r")(?![\w+#])", re.IGNORECASE
-    )
+    pattern = _skills_pattern(names)
     out, last = [], 0
     for m in pattern.finditer(text):
         out.append(_e(text[last : m.start()]))
@@ -537,6 +536,14 @@ def _highlight(text: str, skills: list[str]) -> str:
         last = m.end()
     out.append(_e(text[last:]))
     return "".join(out)
+
+
+@lru_cache(maxsize=2048)
+def _skills_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of the names as a whole word, longest first (compiled once per set of names: a
+    requirement's matched skills repeat across its evidence and across candidates)."""
+    alternatives = "|".join(re.escape(n) for n in names)
+    return re.compile(r"(?<![\w+#])(" + alternatives + r")(?![\w+#])", re.IGNORECASE)
 
 
 def _e(value: Any) -> str:
