@@ -109,3 +109,17 @@ def test_modified_linear_file_is_not_used(tmp_path):
     assert model._exact is not None  # derived again from the checked artifact
     texts = _texts(4, 20)
     assert np.array_equal(model.predict_proba(texts), default_model().predict_proba(texts))
+
+
+def test_matcher_tokenizer_built_without_a_pipeline_equals_make_nlp():
+    """The matcher's own tokenizer (built from English's defaults) splits text and knows
+    special cases exactly as the blank pipeline of `make_nlp` does."""
+    from pipeline.skills.matcher import Tokenizing, _special_tokens, make_nlp
+
+    nlp, light = make_nlp(), Tokenizing()
+    assert _special_tokens(light) == _special_tokens(nlp)
+    text = TEXT + " can't won't y'all 'cause 10km 5pm $30 U.K. C++/Go; node.js https://x.org"
+    for piece in [text, text.upper(), text.replace(" ", "\n")]:
+        assert [(t.text, t.whitespace_, t.lower_) for t in light.tokenizer(piece)] == [
+            (t.text, t.whitespace_, t.lower_) for t in nlp.tokenizer(piece)
+        ]
