@@ -45,7 +45,13 @@ class DaskPool:
         self.config = config
         self.limits = limits or Limits()
 
-    def map(self, paths: Iterable[str], on_start: Callable[[int], None] | None = None):
+    def map(
+        self,
+        paths: Iterable[str],
+        on_start: Callable[[int], None] | None = None,
+        while_starting: Callable[[], None] | None = None,
+    ):
+        """Like `WorkerPool.map`: (index, outcome) in completion order."""
         from distributed import Client, as_completed
 
         paths = list(map(str, paths))
@@ -64,6 +70,8 @@ class DaskPool:
                     key=f"extract-{index}-{Path(path).name}",
                 )
                 futures[future] = index
+            if while_starting is not None:
+                while_starting()  # the cluster works on the files meanwhile
             for future in as_completed(futures):
                 index = futures[future]
                 try:

@@ -128,6 +128,32 @@ def screener_from_config(config: WorkerConfig):
     )
 
 
+def _import_spacy_without_cli() -> None:
+    """Import spaCy with a placeholder for its command line (`spacy.cli`), which a worker never
+    runs: spaCy's package imports its CLI (download, project, training commands) only to
+    export `spacy.info`, a fifth of a second of a worker's start. Should a spaCy release
+    need more of `spacy.cli` than that, the placeholder is dropped and spaCy imported whole.
+    Only worker processes do this; the supervisor and library users get spaCy as it is."""
+    import types
+
+    if "spacy" in sys.modules:
+        return
+    cli, info = types.ModuleType("spacy.cli"), types.ModuleType("spacy.cli.info")
+
+    def unavailable(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("spaCy's command line is not loaded in parsing workers")
+
+    info.info = unavailable  # type: ignore[attr-defined]
+    cli.info = info  # type: ignore[attr-defined]
+    sys.modules.update({"spacy.cli": cli, "spacy.cli.info": info})
+    try:
+        import spacy
+    except Exception:
+        for name in [n for n in sys.modules if n == "spacy" or n.startswith("spacy.")]:
+            del sys.modules[name]
+        import spacy  # noqa: F401
+
+
 def _worker_main(conn: Connection, config: WorkerConfig, limits: Limits) -> None:
     _die_with_parent()
     # The supervisor decides when to stop (a SIGTERM to the whole group, as systemd sends,
@@ -135,6 +161,7 @@ def _worker_main(conn: Connection, config: WorkerConfig, limits: Limits) -> None
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
+    _import_spacy_without_cli()
     screener = screener_from_config(config)
     _ = screener.matcher, screener.model  # load once, before any untrusted file
     _set_memory_limit(limits)
@@ -209,14 +236,22 @@ class WorkerPool:
         self.replaced = 0
         self.peak_worker_rss_mb = 0.0  # the largest worker's peak RSS, across map() calls
 
-    def map(self, paths: Iterable[str], on_start: Callable[[int], None] | None = None):
+    def map(
+        self,
+        paths: Iterable[str],
+        on_start: Callable[[int], None] | None = None,
+        while_starting: Callable[[], None] | None = None,
+    ):
         """Process every path; yields (index, outcome) in completion order. `on_start(index)` is
-        called just before a file is handed to a worker."""
+        called just before a file is handed to a worker; `while_starting()` once the workers
+        are started, while they load (a second or so the supervisor would otherwise wait)."""
         todo = deque(enumerate(map(str, paths)))
         if not todo:
             return  # nothing to parse: no worker is started (a rerun with nothing new)
         count = min(self.size, len(todo))
         workers = [_Worker(self.ctx, self.config, self.limits) for _ in range(count)]
+        if while_starting is not None:
+            while_starting()
         try:
             while todo or any(w.task is not None for w in workers):
                 for w in workers:
@@ -264,12 +299,11 @@ class WorkerPool:
                         elif not w.ready:
                             raise RuntimeError("a parsing worker could not start")
         finally:
+            # Every worker is idle or its file is given up: nothing of theirs is left to save,
+            # so they are killed rather than waited for (a worker's interpreter takes a tenth of
+            # a second or more to tear down spaCy and its model).
             for w in workers:
                 self.peak_worker_rss_mb = max(self.peak_worker_rss_mb, w.peak_rss_mb())
-                with suppress(BrokenPipeError, OSError):
-                    w.conn.send(None)
-            for w in workers:
-                w.process.join(timeout=2)
                 w.kill()
 
     def _next_deadline(self, workers) -> float:
