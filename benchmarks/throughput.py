@@ -319,6 +319,40 @@ def ocr_figures(directory: Path, pages: int, repeats: int) -> None:
     )
 
 
+def startup_figures(repeats: int) -> None:
+    """Wall time of fresh processes, as a person at a terminal sees it: `--help`, and `screen`
+    of a folder holding one bundled example PDF into a new output folder (imports, lexicon,
+    matcher, model, one parsing worker, the outputs)."""
+    import shutil
+    import subprocess
+
+    resume = ROOT / "examples" / "resumes" / "imogen-vextrel-ml-engineer.pdf"
+    job = ROOT / "examples" / "jobs" / "ml-engineer.yaml"
+    commands = {
+        "--help": [sys.executable, "-m", "pipeline", "--help"],
+        "screen, one PDF": [sys.executable, "-m", "pipeline", "screen", "{folder}", "--job",
+                            str(job), "--out", "{out}", "--quiet"],
+    }  # fmt: skip
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "in"
+        folder.mkdir()
+        shutil.copy(resume, folder)
+        for k in range(repeats + 1):  # the first round warms the disk cache, not counted
+            for name, command in commands.items():
+                out = Path(tmp) / f"out{k}"
+                args = [a.format(folder=folder, out=out) for a in command]
+                began = time.perf_counter()
+                subprocess.run(args, cwd=ROOT, check=True, capture_output=True)
+                if k:
+                    times[name].append(time.perf_counter() - began)
+    for name, values in times.items():
+        print(
+            f"start-up, {name}: median {statistics.median(values):.2f} s wall "
+            f"(runs: {', '.join(f'{v:.2f}' for v in values)})"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=200, help="PDFs for the end-to-end rate")
@@ -327,6 +361,9 @@ def main() -> None:
     )
     parser.add_argument("--docx-files", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--startup-runs", type=int, default=5, help="fresh processes timed per command (0 to skip)"
+    )
     parser.add_argument(
         "--workers-files",
         type=int,
@@ -350,6 +387,9 @@ def main() -> None:
         "repeats interleaved (default: the previous release's model; 'none' to skip)",
     )
     args = parser.parse_args()
+
+    if args.startup_runs:
+        startup_figures(args.startup_runs)
 
     from pipeline import Screener, load_job
 
