@@ -123,3 +123,16 @@ def test_matcher_tokenizer_built_without_a_pipeline_equals_make_nlp():
         assert [(t.text, t.whitespace_, t.lower_) for t in light.tokenizer(piece)] == [
             (t.text, t.whitespace_, t.lower_) for t in nlp.tokenizer(piece)
         ]
+
+
+def test_expit_equals_scipy_at_the_extremes():
+    from scipy.special import expit
+
+    from pipeline.skills.fastpath import _expit
+
+    rng = np.random.default_rng(3)
+    values = np.concatenate(
+        [rng.normal(0, 8, 20000), [-800.0, -745.2, -709.9, -1e-300, 0.0, 709.9, 800.0]]
+    )
+    values = np.concatenate([values, [np.inf, -np.inf]]).reshape(-1, 3)
+    assert np.array_equal(_expit(values), expit(values))
