@@ -240,3 +240,19 @@ def test_identity_lines_are_the_name_and_contact_lines_not_a_headline():
     assert 0 not in identity_lines(
         ["Data Scientist", *lines[2:]], ["header"] * 3 + ["experience"] * 2
     )
+
+
+def test_links_blanked_word_by_word_as_over_the_whole_text():
+    """mask_contacts searches e-mails and links only in words that can hold them: the same
+    result as the patterns over the whole text."""
+    import random
+
+    from pipeline.text.patterns import EMAIL, URL, blank
+    from pipeline.understand.segment import _blank_links
+
+    bits = ["a", "@", ".", " ", "\n", "\xa0", "www.", "WWW.", "http://", "HTTPS://", "x.com/",
+            "LinkedIn.com/", "-", "+", "é", "1", "/", "\u2028", "_", "github.com", "\t", "io"]  # fmt: skip
+    rng = random.Random(5)
+    for _ in range(30000):
+        text = "".join(rng.choice(bits) for _ in range(rng.randint(0, 14)))
+        assert _blank_links(text) == URL.sub(blank, EMAIL.sub(blank, text)), repr(text)

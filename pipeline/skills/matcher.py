@@ -29,6 +29,10 @@ _EXTRA_INFIXES = (
 )
 
 
+# A chunk's tokens as spaCy gives them: their texts, and whether each has a trailing space.
+_Tokens = tuple[tuple[str, ...], tuple[bool, ...]]
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     skill_id: str
@@ -159,7 +163,7 @@ class SkillMatcher:
     def __init__(self, lexicon: Lexicon, nlp=None) -> None:
         self.lexicon = lexicon
         self._own_nlp = nlp is None  # only a vocab of our own is rebuilt when it has grown
-        self._chunks: dict[str, tuple[tuple[str, bool], ...]] = {}  # strings: kept on rebuild
+        self._chunks: dict[str, _Tokens] = {}  # strings: kept on rebuild
         self._build(nlp if nlp is not None else Tokenizing())
 
     def _build(self, nlp) -> None:
@@ -214,12 +218,12 @@ class SkillMatcher:
         region_tokens = 0
         for k, run in enumerate(_RUNS.findall(text)):
             if not run[0].isspace():
-                tokens = self._tokens(run)
-                if region is not None and words[-1] in specials and tokens[0][0] in specials:
+                texts, trailing = self._tokens(run)
+                if region is not None and words[-1] in specials and texts[0] in specials:
                     del words[-region_tokens:], spaces[-region_tokens:]
                     run = f"{region} {run}"
-                    tokens = self._tokens(run)
-                region, region_tokens = run, len(tokens)
+                    texts, trailing = self._tokens(run)
+                region, region_tokens = run, len(texts)
             else:
                 if k and run[0] == " ":  # a space after a token is that token's trailing space
                     spaces[-1] = True
@@ -227,17 +231,18 @@ class SkillMatcher:
                     if not run:
                         continue  # a single space: the next chunk may join the region
                 region = None
-                tokens = self._tokens(run)
-            words.extend(t for t, _ in tokens)
-            spaces.extend(space for _, space in tokens)
+                texts, trailing = self._tokens(run)
+            words.extend(texts)
+            spaces.extend(trailing)
         return Doc(self.nlp.vocab, words=words, spaces=spaces)
 
-    def _tokens(self, chunk: str) -> tuple[tuple[str, bool], ...]:
-        """spaCy's tokens of a piece of text on its own, with their trailing spaces."""
+    def _tokens(self, chunk: str) -> _Tokens:
+        """spaCy's tokens of a piece of text on its own, and whether each has a trailing space."""
         tokens = self._chunks.get(chunk)
         if tokens is None:
             doc = self.nlp.tokenizer(chunk)
-            tokens = self._chunks[chunk] = tuple((t.text, bool(t.whitespace_)) for t in doc)
+            tokens = tuple(t.text for t in doc), tuple(bool(t.whitespace_) for t in doc)
+            self._chunks[chunk] = tokens
         return tokens
 
     def find_in_doc(self, doc) -> list[tuple[str, int, int]]:
