@@ -251,7 +251,8 @@ def test_links_blanked_word_by_word_as_over_the_whole_text():
     from pipeline.understand.segment import _blank_links
 
     bits = ["a", "@", ".", " ", "\n", "\xa0", "www.", "WWW.", "http://", "HTTPS://", "x.com/",
-            "LinkedIn.com/", "-", "+", "é", "1", "/", "\u2028", "_", "github.com", "\t", "io"]  # fmt: skip
+            "LinkedIn.com/", "-", "+", "é", "1", "/", "\u2028", "_", "github.com", "\t",
+            "io"]  # fmt: skip
     rng = random.Random(5)
     for _ in range(30000):
         text = "".join(rng.choice(bits) for _ in range(rng.randint(0, 14)))
