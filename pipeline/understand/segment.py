@@ -301,8 +301,9 @@ def mask_contacts(text: str) -> str:
     return PHONE.sub(blank_phone, _blank_links(text))
 
 
-_NON_SPACE = re.compile(r"\S+")
 _LINK_MARKS = ("://", "www.", ".com/")  # a URL match holds one of these (lower-cased)
+# A whitespace-delimited word holding "@" or a link mark (tried only where a word starts).
+_LINK_WORD = re.compile(r"(?<!\S)(?=\S*?(?:@|://|www\.|\.com/))\S+", re.I)
 
 
 def _blank_links(text: str) -> str:
@@ -315,13 +316,13 @@ def _blank_links(text: str) -> str:
         return text
     pieces = []
     last = 0
-    for m in _NON_SPACE.finditer(text):
+    for m in _LINK_WORD.finditer(text):
         word = m.group()
-        lowered = word.lower()
         changed = EMAIL.sub(blank, word) if "@" in word else word
+        lowered = word.lower()
         if any(mark in lowered for mark in _LINK_MARKS):
             changed = URL.sub(blank, changed)
-        if changed is not word:
+        if changed != word:
             pieces.append(text[last : m.start()])
             pieces.append(changed)
             last = m.end()
