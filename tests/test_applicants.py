@@ -313,3 +313,15 @@ def test_nightly_store_backfills_identities_and_forget_leaves_no_trace(tmp_path)
     assert b"orla-fenwick-cv.txt" not in raw and b"Orla.Fenwick" not in raw
     data = json.loads((out / "shortlist.json").read_text())
     assert "orla-2024.txt" in [c["file"] for c in data["candidates"]]  # alone now
+
+
+def test_signature_modulo_by_folding_bits_equals_remainder():
+    import numpy as np
+
+    from pipeline.understand.applicants import _PRIME, _mod_prime
+
+    edges = [0, 1, _PRIME - 1, _PRIME, _PRIME + 1, _PRIME + 2, 2 * _PRIME, 2**32, 2**33 - 1,
+             2**62 + 2**31, 2**63 - 1, (_PRIME - 1) ** 2 + _PRIME - 1]  # fmt: skip
+    rng = np.random.default_rng(1)
+    for values in (np.array(edges, dtype=np.uint64), rng.integers(0, 2**63, 100_000, np.uint64)):
+        assert np.array_equal(_mod_prime(values.copy()), values % np.uint64(_PRIME))
