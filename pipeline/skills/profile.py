@@ -252,13 +252,13 @@ def _competencies(found: Evidence, lexicon: Lexicon, model) -> tuple[CompetencyE
         probability = None
         present = bool(skills)
         if proba is not None:
-            ranked = sorted(range(len(texts)), key=lambda i: (-proba[i][j], i))
             if decided is not None:
                 present = bool(decided[0][j])
                 probability = round(float(decided[1][j]), 3)
                 if present:
-                    evidence = [texts[i] for i in ranked if proba[i][j] >= 0.5][:3]
+                    evidence = [texts[i] for i in _most_likely(proba[:, j], 0.5, 3)]
             else:
+                ranked = sorted(range(len(texts)), key=lambda i: (-proba[i][j], i))
                 probability = round(float(proba[ranked[0]][j]), 3) if texts else 0.0
                 present = any(row[j] for row in present_rows)
                 evidence = [texts[i] for i in ranked if present_rows[i][j]][:3]
@@ -280,6 +280,15 @@ def _competencies(found: Evidence, lexicon: Lexicon, model) -> tuple[CompetencyE
             )
         )
     return tuple(out)
+
+
+def _most_likely(column, at_least: float, count: int) -> list[int]:
+    """Indices of the `count` highest values of `column` that are at least `at_least`, highest
+    first, ties in index order."""
+    import numpy as np
+
+    above = np.flatnonzero(column >= at_least)
+    return above[np.lexsort((above, -column[above]))][:count].tolist()
 
 
 def _unit_flags(found: Evidence, lexicon: Lexicon) -> list[list[bool]]:
