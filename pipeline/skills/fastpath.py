@@ -190,20 +190,11 @@ class _Part:
 
 def _sequential_row_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
     """Each CSR row's values added one after another in index order, as scikit-learn's
-    normaliser adds them (numpy's sum adds in pairs: other roundings). Rows of similar
-    length are laid out in a zero-padded matrix and accumulated along it."""
-    lengths = np.diff(indptr)
-    sums = np.zeros(len(lengths))
-    size_class = np.ceil(np.log2(np.maximum(lengths, 1))).astype(np.int64)
-    for size in np.unique(size_class[lengths > 0]).tolist():
-        rows = np.flatnonzero((size_class == size) & (lengths > 0))
-        counts = lengths[rows]
-        row_of = np.repeat(np.arange(len(rows)), counts)
-        position = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-        padded = np.zeros((len(rows), int(counts.max())))
-        padded[row_of, position] = values[np.repeat(indptr[rows], counts) + position]
-        sums[rows] = np.cumsum(padded, axis=1)[:, -1]
-    return sums
+    normaliser adds them (numpy's sum adds in pairs: other roundings). `np.bincount` with
+    weights adds each value to its row's bin in the order given, starting from zero."""
+    rows = len(indptr) - 1
+    row_of = np.repeat(np.arange(rows), np.diff(indptr))
+    return np.bincount(row_of, weights=values, minlength=rows)
 
 
 def _logistic(x: float) -> float:
