@@ -111,8 +111,13 @@ class _Part:
             flat, lengths = self._char_buckets(texts)
         else:
             flat, lengths = self._word_buckets(texts)
-        row_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-        keys, counts = np.unique(row_of * self.n_features + flat, return_counts=True)
+        # (row, column) keys, 32-bit when they fit: sorting them is then half the work.
+        small = len(texts) * self.n_features < 2**31
+        key_type = np.int32 if small else np.int64
+        row_of = np.repeat(np.arange(len(texts), dtype=key_type), lengths)
+        keys, counts = np.unique(
+            row_of * self.n_features + flat.astype(key_type), return_counts=True
+        )
         indices = (keys % self.n_features).astype(np.int32)
         indptr = np.searchsorted(keys // self.n_features, np.arange(len(texts) + 1))
         return counts.astype(np.float64), indices, indptr.astype(np.int32)
