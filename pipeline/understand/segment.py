@@ -197,9 +197,15 @@ _SMALL_WORDS = frozenset({"&", "and", "of", "the", "/", "|", "-", "–"})
 def styled_heading(line: Line, body_size: float) -> str | None:
     """The section a line opens judging by its style and keywords, or None."""
     text = line.text.strip()
-    words = text.split()
-    content = [w for w in words if w.lower() not in _SMALL_WORDS]
-    if not content or len(content) > 4 or text[-1:] in ".,;" or any(c.isdigit() for c in text):
+    if not text or text[-1] in ".,;":
+        return None
+    content = 0  # words other than "and", "of", "&" ...: 1 to 4 (most lines stop early here)
+    for word in text.split():
+        if word.lower() not in _SMALL_WORDS:
+            content += 1
+            if content > 4:
+                return None
+    if not content or any(map(str.isdigit, text)):
         return None
     larger = body_size > 0 and line.size >= body_size + 1.5
     capitals = sum(c.isupper() for c in text) >= 0.8 * sum(c.isalpha() for c in text) > 3
