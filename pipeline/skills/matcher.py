@@ -86,6 +86,7 @@ class Tokenizing:
         from spacy.vocab import Vocab
 
         defaults = English.Defaults
+        prefixes, suffixes = defaults.prefixes, defaults.suffixes
         # The lower-case form is the only lexical attribute read, as in make_nlp.
         self.vocab = Vocab(
             lex_attr_getters={LOWER: LEX_ATTRS[LOWER]}, writing_system=defaults.writing_system
@@ -93,8 +94,8 @@ class Tokenizing:
         self.tokenizer = Tokenizer(
             self.vocab,
             rules=defaults.tokenizer_exceptions,
-            prefix_search=compile_prefix_regex(defaults.prefixes).search,
-            suffix_search=compile_suffix_regex(defaults.suffixes).search,
+            prefix_search=compile_prefix_regex(prefixes).search if prefixes else None,
+            suffix_search=compile_suffix_regex(suffixes).search if suffixes else None,
             infix_finditer=compile_infix_regex(
                 list(defaults.infixes) + list(_EXTRA_INFIXES)
             ).finditer,

@@ -90,9 +90,9 @@ def text_signature(lines: Iterable[str]) -> tuple[int, ...]:
     found = shingles(lines)
     if len(found) < MIN_SHINGLES:
         return ()
-    digest, little = hashlib.blake2b, "little"
+    digest = hashlib.blake2b
     hashes = np.array(
-        [int.from_bytes(digest(s.encode(), digest_size=8).digest(), little) for s in found],
+        [int.from_bytes(digest(s.encode(), digest_size=8).digest(), "little") for s in found],
         dtype=np.uint64,
     ) % np.uint64(_PRIME)  # the minimum below does not depend on the shingles' order
     a, b = _perm_arrays()
