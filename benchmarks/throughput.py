@@ -354,7 +354,9 @@ def main() -> None:
     parser.add_argument(
         "--plumber-files", type=int, default=30, help="PDFs for the pdfplumber ratio (0 to skip)"
     )
-    parser.add_argument("--docx-files", type=int, default=100)
+    parser.add_argument(
+        "--docx-files", type=int, default=100, help="generated DOCX (0 skips all DOCX runs)"
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument(
         "--workers-files",
@@ -470,13 +472,19 @@ def main() -> None:
     if args.plumber_files:
         plumber_figures(sample(pdfs, args.plumber_files), args.repeats, end_to_end)
 
-    docx_sets = [("generated 1-2 page DOCX", generated_docx(Path(tmp.name), args.docx_files))]
-    layouts = SHARED / "layouts" / "files"
-    if layouts.is_dir():
-        real = sorted(layouts.glob("*.docx"))
-        docx_sets.append((f"../shared/data/layouts DOCX (3-13 page CVs, {len(real)} files)", real))
-    else:
-        print("DOCX data: ../shared/data/layouts absent; generated DOCX only")
+    docx_sets = []
+    if args.docx_files:
+        docx_sets.append(
+            ("generated 1-2 page DOCX", generated_docx(Path(tmp.name), args.docx_files))
+        )
+        layouts = SHARED / "layouts" / "files"
+        if layouts.is_dir():
+            real = sorted(layouts.glob("*.docx"))
+            docx_sets.append(
+                (f"../shared/data/layouts DOCX (3-13 page CVs, {len(real)} files)", real)
+            )
+        else:
+            print("DOCX data: ../shared/data/layouts absent; generated DOCX only")
     for label, docx_files in docx_sets:
         failures.clear()
         docx_med, docx_runs = rate(end_to_end, docx_files, args.repeats)
