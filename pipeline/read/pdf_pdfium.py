@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
+import functools
 import math
 import re
 from collections import deque
@@ -78,7 +79,8 @@ def _page_words(raw, page_handle, textpage, page: int, size) -> tuple[list[Word]
     # a word on a new baseline.
     breaks = np.cumsum(np.isin(chars.codes, (0x0A, 0x0D)))
     new_line = np.r_[True, breaks[starts[1:]] > breaks[last[:-1]]]
-    styles = [_style(raw, textpage, i) for i in starts[new_line].tolist()]
+    address = ctypes.cast(textpage, ctypes.c_void_p).value
+    styles = [_style(raw, address, i) for i in starts[new_line].tolist()]
     line_of = np.cumsum(new_line) - 1
     sizes = np.array([size for size, _ in styles])[line_of]
     bolds = np.array([bold for _, bold in styles], dtype=bool)[line_of]
@@ -143,43 +145,30 @@ def _word_maker():
 _make_word = _word_maker()
 
 
-_LOOSE_BOX = None  # FPDFText_GetLooseCharBox with plain pointer arguments (a fast loop)
+@functools.cache
+def _plain(name: str, restype, *argtypes):
+    """A private copy of PDFium function `name` declared with plain pointer and number
+    arguments (handles and addresses as Python ints). pypdfium2's declarations take typed
+    pointers and return pointer objects, which costs more per call than the work of most of
+    these functions: fine once per page, not in loops over a page's characters or words."""
+    import pypdfium2_raw.bindings as bindings
+
+    function = bindings._libs["pdfium"][name]  # a copy: pypdfium2's own stays as it is
+    function.argtypes = argtypes
+    function.restype = restype
+    return function
 
 
-_FAST_CALLS: tuple | None = None
-
-
+@functools.cache
 def _fast_functions() -> tuple:
     """FPDFText_GetFillColor, FPDFText_GetTextObject and FPDFTextObj_GetTextRenderMode with
     plain pointer arguments, for loops over every word of a page."""
-    global _FAST_CALLS
-    if _FAST_CALLS is None:
-        import pypdfium2_raw.bindings as bindings
-
-        pointer = ctypes.c_void_p
-        fill = bindings._libs["pdfium"]["FPDFText_GetFillColor"]  # private copies
-        fill.argtypes = (pointer, ctypes.c_int, pointer, pointer, pointer, pointer)
-        fill.restype = ctypes.c_int
-        text_object = bindings._libs["pdfium"]["FPDFText_GetTextObject"]
-        text_object.argtypes = (pointer, ctypes.c_int)
-        text_object.restype = pointer
-        mode = bindings._libs["pdfium"]["FPDFTextObj_GetTextRenderMode"]
-        mode.argtypes = (pointer,)
-        mode.restype = ctypes.c_int
-        _FAST_CALLS = (fill, text_object, mode)
-    return _FAST_CALLS
-
-
-def _loose_box_function(raw):
-    global _LOOSE_BOX
-    if _LOOSE_BOX is None:
-        import pypdfium2_raw.bindings as bindings
-
-        function = bindings._libs["pdfium"]["FPDFText_GetLooseCharBox"]  # a private copy
-        function.argtypes = (ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
-        function.restype = ctypes.c_int
-        _LOOSE_BOX = function
-    return _LOOSE_BOX
+    pointer, number = ctypes.c_void_p, ctypes.c_int
+    return (
+        _plain("FPDFText_GetFillColor", number, pointer, number, *[pointer] * 4),
+        _plain("FPDFText_GetTextObject", pointer, pointer, number),
+        _plain("FPDFTextObj_GetTextRenderMode", number, pointer),
+    )
 
 
 def _char_geometry(raw, textpage, text: str, height: float) -> words.Chars:
@@ -194,7 +183,9 @@ def _char_geometry(raw, textpage, text: str, height: float) -> words.Chars:
     ink = np.flatnonzero(~blank)
     addresses = ink * 16 + boxes.ctypes.data
     handle = ctypes.cast(textpage, ctypes.c_void_p).value
-    get = _loose_box_function(raw)
+    get = _plain(
+        "FPDFText_GetLooseCharBox", ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p
+    )
     deque(map(get, repeat(handle, len(ink)), ink.tolist(), addresses.tolist()), maxlen=0)
     left = boxes[:, 0].astype(np.float64)
     right = boxes[:, 2].astype(np.float64)
@@ -318,27 +309,41 @@ _BOLD_BY_FONT: dict[int, bool] = {}  # font handle -> bold, for the open documen
 _MATRIX = None
 
 
-def _style(raw, textpage, index: int) -> tuple[float, bool]:
+@functools.cache
+def _style_functions() -> tuple:
+    """FPDFText_GetFontSize, FPDFText_GetMatrix, FPDFText_GetTextObject and
+    FPDFTextObj_GetFont with plain arguments (see _plain), for _style."""
+    pointer, number = ctypes.c_void_p, ctypes.c_int
+    return (
+        _plain("FPDFText_GetFontSize", ctypes.c_double, pointer, number),
+        _plain("FPDFText_GetMatrix", number, pointer, number, pointer),
+        _plain("FPDFText_GetTextObject", pointer, pointer, number),
+        _plain("FPDFTextObj_GetFont", pointer, pointer),
+    )
+
+
+def _style(raw, textpage: int, index: int) -> tuple[float, bool]:
     """Font size on the page (the font's size times the scale of its text and page matrices,
     as pdfplumber reports it) and boldness of one character (fonts' boldness cached by font
-    handle)."""
+    handle). `textpage` is the text page's address."""
     global _MATRIX
     if _MATRIX is None:
         _MATRIX = raw.FS_MATRIX()
-    size = raw.FPDFText_GetFontSize(textpage, index)
-    if raw.FPDFText_GetMatrix(textpage, index, ctypes.byref(_MATRIX)):
+    font_size, get_matrix, get_text_object, get_font = _style_functions()
+    size = font_size(textpage, index)
+    if get_matrix(textpage, index, ctypes.addressof(_MATRIX)):
         m = _MATRIX
         size *= math.sqrt(abs(m.a * m.d - m.b * m.c))
     size = round(size, 3)
-    text_object = raw.FPDFText_GetTextObject(textpage, index)
+    text_object = get_text_object(textpage, index)
     if not text_object:
         return size, False
-    font = raw.FPDFTextObj_GetFont(text_object)
-    key = ctypes.cast(font, ctypes.c_void_p).value
+    key = get_font(text_object)  # the font's address
     if not key:
         return size, False
     bold = _BOLD_BY_FONT.get(key)
     if bold is None:
+        font = ctypes.cast(key, raw.FPDF_FONT)
         weight = raw.FPDFFont_GetWeight(font)
         if weight > 0:
             bold = weight >= 600
