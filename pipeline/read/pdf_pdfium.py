@@ -77,8 +77,10 @@ def _page_words(raw, page_handle, textpage, page: int, size) -> tuple[list[Word]
     bottom = np.maximum(chars.bottom[starts], chars.bottom[last])
     # Font size and boldness are sampled once per line: a line break between two words, or
     # a word on a new baseline.
-    breaks = np.cumsum(np.isin(chars.codes, (0x0A, 0x0D)))
-    new_line = np.r_[True, breaks[starts[1:]] > breaks[last[:-1]]]
+    breaks = np.cumsum((chars.codes == 0x0A) | (chars.codes == 0x0D))
+    new_line = np.empty(len(starts), dtype=bool)
+    new_line[0] = True
+    np.greater(breaks[starts[1:]], breaks[last[:-1]], out=new_line[1:])
     address = ctypes.cast(textpage, ctypes.c_void_p).value
     styles = [_style(raw, address, i) for i in starts[new_line].tolist()]
     line_of = np.cumsum(new_line) - 1
@@ -87,23 +89,28 @@ def _page_words(raw, page_handle, textpage, page: int, size) -> tuple[list[Word]
     off_page = (x1 <= 0) | (x0 >= width) | (bottom <= 0) | (top >= height)
     looks = _Looks(raw, page_handle, textpage, size)
     hidden = off_page | looks.hidden_words(starts, sizes, (x0, top, x1, bottom), ~off_page)
-    blanks = np.r_[0, np.cumsum(chars.blank)]
-    inner_blank = (blanks[ends] - blanks[starts] > 0) & (ends - starts > 1)
-    columns = (starts, ends, x0, top, x1, bottom, sizes, bolds, chars.rotated[starts])
-    flags = (inner_blank, chars.line_end[last])
     kept = np.flatnonzero(~hidden)
-    make_word = _make_word
-    words_out: list[Word] = []
-    for start, end, left, upper, right, lower, font, bold, rotated, spaced, hyphen in zip(
-        *(column[kept].tolist() for column in (*columns, *flags)), strict=True
-    ):
-        piece = text[start:end]
-        if spaced:
-            marks = chars.blank[start:end].tolist()
-            piece = "".join(c for c, b in zip(piece, marks, strict=True) if not b)
-        if hyphen:
-            piece = piece[:-1] + "-"  # keep the hyphen; the word goes on on the next line
-        words_out.append(make_word(piece, left, upper, right, lower, font, page, bold, rotated))
+    first, stop = starts[kept].tolist(), ends[kept].tolist()
+    texts = [text[a:b] for a, b in zip(first, stop, strict=True)]
+    # Rare fixes, by index: blanks inside a word (a space that takes no room, inside a
+    # kerned word) are dropped; a hyphen that ends a line is kept as "-" (the word goes on
+    # on the next line).
+    blanks = np.zeros(len(chars.blank) + 1, dtype=np.int64)
+    np.cumsum(chars.blank, out=blanks[1:])
+    inner_blank = (blanks[ends] - blanks[starts] > 0) & (ends - starts > 1)
+    for k in np.flatnonzero(inner_blank[kept]).tolist():
+        marks = chars.blank[first[k] : stop[k]].tolist()
+        texts[k] = "".join(c for c, b in zip(texts[k], marks, strict=True) if not b)
+    for k in np.flatnonzero(chars.line_end[last[kept]]).tolist():
+        texts[k] = texts[k][:-1] + "-"
+    x0s, tops, x1s, bottoms, font_sizes, bold_flags, rotated = (
+        column[kept].tolist()
+        for column in (x0, top, x1, bottom, sizes, bolds, chars.rotated[starts])
+    )
+    pages = repeat(page, len(texts))
+    words_out = list(
+        map(_make_word, texts, x0s, tops, x1s, bottoms, font_sizes, pages, bold_flags, rotated)
+    )
     return words_out, len(starts) - len(kept)
 
 
@@ -231,12 +238,17 @@ class _Looks(PageLooks):
         objects = list(map(get_object, repeat(handle, len(chars)), chars))
         with_object = [i for i, obj in enumerate(objects) if obj]
         modes[asked[with_object]] = list(map(get_mode, [objects[i] for i in with_object]))
-        indices = starts.tolist()
         light = rgba[:, :3].min(axis=1) >= 255 - MAX_INVISIBLE_DIFF  # visibility.is_light
-        special = filled & (light | np.isin(modes, (1, 3, 5, 7)))
+        # Modes 1, 3, 5 and 7 (stroked or invisible); PDFium reports -1 when it cannot tell.
+        odd_mode = ((modes & 1) == 1) & (modes > 0) & (modes < 8)
+        special = filled & (light | odd_mode)
         hidden = filled & ~special & (sizes > 0) & (sizes < MIN_VISIBLE_PT)
+        judged = np.flatnonzero(special).tolist()
+        if not judged:
+            return hidden
+        indices = starts.tolist()
         x0, top, x1, bottom = (column.tolist() for column in box)
-        for k in np.flatnonzero(special).tolist():
+        for k in judged:
             color: RGB = (int(rgba[k, 0]), int(rgba[k, 1]), int(rgba[k, 2]))
             mode = int(modes[k])
             stroked = mode in (1, 5)
