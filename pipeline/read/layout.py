@@ -402,7 +402,7 @@ def _aligned_field(rows: list[list[list[Word]]], g1: float) -> bool:
 def _line(words: list[Word]) -> Line:
     sizes = [w.size for w in words]
     return Line(
-        text=" ".join(w.text for w in words),
+        text=" ".join([w.text for w in words]),
         page=words[0].page,
         size=round(median(sizes), 2),
         bold=all(w.bold for w in words),
