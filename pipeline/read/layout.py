@@ -318,6 +318,10 @@ def _find_gutter(rows: list[list[list[Word]]]) -> tuple[float, float] | None:
     # cover[x] = how many rows have text at x (difference array over merged chunk spans)
     delta = [0] * (int(x_max) - origin + 3)
     for row in rows:
+        if len(row) == 1:  # one run of text (most rows): nothing to merge
+            delta[int(row[0][0].x0) - origin] += 1
+            delta[int(row[0][-1].x1) - origin + 1] -= 1
+            continue
         spans = sorted((int(c[0].x0) - origin, int(c[-1].x1) - origin + 1) for c in row)
         cur_a, cur_b = spans[0]
         for a, b in spans[1:]:
