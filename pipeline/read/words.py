@@ -106,7 +106,8 @@ def spans(chars: Chars) -> np.ndarray:
         tracking = _tracking(chars, both & same_line, excess)
         split = ~both | chars.line_end[:-1]
         split |= both & ~chars.rotated[:-1] & (~same_line | (excess > tracking + SPLIT_EM))
-        split |= both & chars.rotated[:-1] & ~_same_strip(chars)
+        if chars.rotated.any():  # most pages have no rotated text
+            split |= both & chars.rotated[:-1] & ~_same_strip(chars)
         boundary[1:n] = split
     starts = np.flatnonzero(ink & boundary[:n])
     ends = np.flatnonzero(ink & boundary[1:]) + 1
