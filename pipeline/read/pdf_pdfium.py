@@ -233,11 +233,13 @@ class _Looks(PageLooks):
         asked = np.flatnonzero(todo)
         chars = starts[asked].tolist()
         handles = repeat(handle, len(chars))
-        at = [(asked * 16 + rgba.ctypes.data + 4 * c).tolist() for c in range(4)]
+        red_at = asked * 16 + rgba.ctypes.data  # each word's R, G, B, A: 4 bytes apart
+        at = [(red_at + 4 * c).tolist() for c in range(4)]
         filled[asked] = np.fromiter(map(get_fill, handles, chars, *at), bool, len(chars))
         objects = list(map(get_object, repeat(handle, len(chars)), chars))
-        with_object = [i for i, obj in enumerate(objects) if obj]
-        modes[asked[with_object]] = list(map(get_mode, [objects[i] for i in with_object]))
+        # A word without a text object is not `filled` (never judged); PDFium answers -1
+        # (unknown) for it, which like 0 is no mode that hides text.
+        modes[asked] = np.fromiter(map(get_mode, objects), np.int64, len(objects))
         light = rgba[:, :3].min(axis=1) >= 255 - MAX_INVISIBLE_DIFF  # visibility.is_light
         # Modes 1, 3, 5 and 7 (stroked or invisible); PDFium reports -1 when it cannot tell.
         odd_mode = ((modes & 1) == 1) & (modes > 0) & (modes < 8)
