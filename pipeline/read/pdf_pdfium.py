@@ -336,7 +336,7 @@ def _style_functions() -> tuple:
     )
 
 
-def _style(raw, textpage: int, index: int) -> tuple[float, bool]:
+def _style(raw, textpage: int | None, index: int) -> tuple[float, bool]:
     """Font size on the page (the font's size times the scale of its text and page matrices,
     as pdfplumber reports it) and boldness of one character (fonts' boldness cached by font
     handle). `textpage` is the text page's address."""
