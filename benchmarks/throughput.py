@@ -294,6 +294,35 @@ def pool_figures(files: list[Path], repeats: int, rate, end_to_end) -> None:
     )
 
 
+def plumber_figures(few: list[Path], repeats: int, end_to_end) -> None:
+    """pdfplumber's extract_text against end-to-end screening on the same few files."""
+
+    def plumber_text(path: Path) -> None:
+        """pdfplumber's extract_text of every page (the file's bytes read, as end-to-end)."""
+        import io
+
+        import pdfplumber
+
+        with pdfplumber.open(io.BytesIO(path.read_bytes())) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+
+    plumber_runs, e2e_few_runs = [], []
+    for _ in range(repeats):
+        plumber_runs += rate(plumber_text, few, 1)[1]
+        e2e_few_runs += rate(end_to_end, few, 1)[1]
+    plumber_med, e2e_few = statistics.median(plumber_runs), statistics.median(e2e_few_runs)
+    print(
+        f"pdfplumber extract_text only, {len(few)} of the same files, runs interleaved: "
+        f"median {plumber_med:.2f} files/s "
+        f"(runs: {', '.join(f'{r:.2f}' for r in plumber_runs)})"
+    )
+    print(
+        f"end-to-end on those {len(few)} files: median {e2e_few:.1f} resumes/s "
+        f"-> {e2e_few / plumber_med:.1f}x pdfplumber extract_text"
+    )
+
+
 def ocr_figures(directory: Path, pages: int, repeats: int) -> None:
     """Seconds per OCR'd page, on generated one-page scans (excluded from the rates above)."""
     import random
@@ -357,9 +386,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=200, help="PDFs for the end-to-end rate")
     parser.add_argument(
-        "--plumber-files", type=int, default=30, help="PDFs for the pdfplumber ratio"
+        "--plumber-files", type=int, default=30, help="PDFs for the pdfplumber ratio (0 to skip)"
     )
-    parser.add_argument("--docx-files", type=int, default=100)
+    parser.add_argument(
+        "--docx-files", type=int, default=100, help="generated DOCX (0 skips all DOCX runs)"
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument(
         "--startup-runs", type=int, default=5, help="fresh processes timed per command (0 to skip)"
@@ -478,40 +509,22 @@ def main() -> None:
         )
         failures.clear()
 
-    few = sample(pdfs, args.plumber_files)
+    if args.plumber_files:
+        plumber_figures(sample(pdfs, args.plumber_files), args.repeats, end_to_end)
 
-    def plumber_text(path: Path) -> None:
-        """pdfplumber's extract_text of every page (the file's bytes read, as end-to-end)."""
-        import io
-
-        import pdfplumber
-
-        with pdfplumber.open(io.BytesIO(path.read_bytes())) as pdf:
-            for page in pdf.pages:
-                page.extract_text()
-
-    plumber_runs, e2e_few_runs = [], []
-    for _ in range(args.repeats):
-        plumber_runs += rate(plumber_text, few, 1)[1]
-        e2e_few_runs += rate(end_to_end, few, 1)[1]
-    plumber_med, e2e_few = statistics.median(plumber_runs), statistics.median(e2e_few_runs)
-    print(
-        f"pdfplumber extract_text only, {len(few)} of the same files, runs interleaved: "
-        f"median {plumber_med:.2f} files/s "
-        f"(runs: {', '.join(f'{r:.2f}' for r in plumber_runs)})"
-    )
-    print(
-        f"end-to-end on those {len(few)} files: median {e2e_few:.1f} resumes/s "
-        f"-> {e2e_few / plumber_med:.1f}x pdfplumber extract_text"
-    )
-
-    docx_sets = [("generated 1-2 page DOCX", generated_docx(Path(tmp.name), args.docx_files))]
-    layouts = SHARED / "layouts" / "files"
-    if layouts.is_dir():
-        real = sorted(layouts.glob("*.docx"))
-        docx_sets.append((f"../shared/data/layouts DOCX (3-13 page CVs, {len(real)} files)", real))
-    else:
-        print("DOCX data: ../shared/data/layouts absent; generated DOCX only")
+    docx_sets = []
+    if args.docx_files:
+        docx_sets.append(
+            ("generated 1-2 page DOCX", generated_docx(Path(tmp.name), args.docx_files))
+        )
+        layouts = SHARED / "layouts" / "files"
+        if layouts.is_dir():
+            real = sorted(layouts.glob("*.docx"))
+            docx_sets.append(
+                (f"../shared/data/layouts DOCX (3-13 page CVs, {len(real)} files)", real)
+            )
+        else:
+            print("DOCX data: ../shared/data/layouts absent; generated DOCX only")
     for label, docx_files in docx_sets:
         failures.clear()
         docx_med, docx_runs = rate(end_to_end, docx_files, args.repeats)

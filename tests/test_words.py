@@ -246,3 +246,46 @@ def test_spaces_and_line_breaks_always_split():
 def test_empty_page_has_no_words():
     empty = _chars("", [])
     assert words.spans(empty).shape == (0, 2)
+
+
+def test_blank_mask_table_matches_the_ranges_for_every_code_point():
+    codes = np.arange(0x110000, dtype=np.uint32)
+    blank, line_end = words.blank_mask(codes)
+    expected_end = np.isin(codes, words._LINE_END)
+    expected_blank = np.isin(codes, words._BLANK_CODES)
+    for lo, hi in words._BLANK_RANGES:
+        expected_blank |= (codes >= lo) & (codes <= hi)
+    expected_blank &= ~expected_end
+    assert np.array_equal(blank, expected_blank)
+    assert np.array_equal(line_end, expected_end)
+
+
+@pytest.mark.parametrize("groups_up_to", [40, 2**15 + 10])  # radix sort, and the fallback
+def test_group_order_sorts_like_lexsort(groups_up_to):
+    rng = np.random.default_rng(0)
+    groups = rng.integers(0, groups_up_to, 3000)
+    values = np.round(rng.normal(size=3000), 1)  # many equal values
+    order = words._group_order(groups, values)
+    expected = np.lexsort((values, groups))
+    assert np.array_equal(groups[order], groups[expected])
+    assert np.array_equal(values[order], values[expected])
+
+
+def test_dense_ids_match_np_unique():
+    keys = np.random.default_rng(1).integers(0, 50, 500) * 4096
+    count, ids = words._dense_ids(keys)
+    unique, inverse = np.unique(keys, return_inverse=True)
+    assert count == len(unique)
+    assert np.array_equal(ids, inverse)
+
+
+def test_fast_word_maker_makes_equal_words():
+    from pipeline.read.pdf_pdfium import _make_word
+    from pipeline.records import Word
+
+    fields = ("ab", 1.5, 2.0, 3.25, 4.0, 10.5, 2, True, False)
+    made = _make_word(*fields)
+    assert _make_word is not Word  # Word is still a plain slotted dataclass
+    assert made == Word(*fields)
+    assert hash(made) == hash(Word(*fields))
+    assert repr(made) == repr(Word(*fields))

@@ -169,10 +169,13 @@ def _text_lines(text: str) -> list[Line]:
 
 
 def _normalise(lines: list[Line]) -> list[Line]:
+    """Each line's text normalised, a line per piece between newlines, empty ones dropped.
+    A line that normalising leaves as it was is kept as it is (Line is frozen), not copied:
+    most lines are, and dataclasses.replace costs more than the normalising."""
     out = []
     for line in lines:
         for piece in line.text.split("\n"):
             text = normalize_line(piece)
             if text:
-                out.append(replace(line, text=text))
+                out.append(line if text == line.text else replace(line, text=text))
     return out

@@ -7,8 +7,10 @@ and does not depend on the order text was written into the PDF content stream.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
-from itertools import accumulate, pairwise
+from itertools import accumulate, compress, pairwise
+from operator import attrgetter
 from statistics import median
 
 from ..records import Line, Word
@@ -58,9 +60,11 @@ def _order_rows(chunked: list[list[list[Word]]], depth: int) -> list[Line]:
     a sidebar: the two split at different places)."""
     if not chunked:
         return []
-    gutter = _find_gutter(chunked) if depth > 0 else None
+    # A single row has no gutter and is a region of its own: most calls on a one-column page
+    # (each wide row is its own region) end here.
+    gutter = _find_gutter(chunked) if depth > 0 and len(chunked) > 1 else None
     if gutter is None:
-        if depth > 0:
+        if depth > 0 and len(chunked) > 1:
             regions = _split_at_wide_rows(chunked)
             if len(regions) > 1:
                 return [line for region in regions for line in _order_rows(region, depth - 1)]
@@ -212,34 +216,35 @@ def _label_column(band: list[tuple[list[Word], list[Word]]], blocks: list[int | 
 
 def _rows(words: Sequence[Word]) -> list[list[Word]]:
     """Group words whose vertical centres fall inside one another's box into rows."""
-    ordered = sorted(words, key=lambda w: ((w.top + w.bottom) / 2, w.x0))
+    # By centre, then x0; the word's index keeps equal keys in their input order, as a
+    # stable sort by key would, and means two words are never compared.
+    ordered = sorted(((w.top + w.bottom) / 2, w.x0, i, w) for i, w in enumerate(words))
     rows: list[list[Word]] = []
-    band_top = band_bottom = None
-    for word in ordered:
-        centre = (word.top + word.bottom) / 2
-        if (
-            rows
-            and band_top is not None
-            and band_bottom is not None
-            and band_top <= centre <= band_bottom
-        ):
-            rows[-1].append(word)
+    row: list[Word] | None = None
+    band_top = band_bottom = 0.0
+    for centre, _, _, word in ordered:
+        if row is not None and band_top <= centre <= band_bottom:
+            row.append(word)
             continue
-        rows.append([word])
+        row = [word]
+        rows.append(row)
         # At least a share of the font size: OCR boxes are tight, and a bullet's or an
         # x-height word's box would leave words with descenders out of the row.
         half = max((word.bottom - word.top) / 2, 0.4 * word.size, 0.5)
         band_top, band_bottom = centre - half * 0.8, centre + half * 0.8
     for row in rows:
-        row.sort(key=lambda w: w.x0)
+        row.sort(key=_X0)
     return [_join_spaced_letters(row) for row in rows]
+
+
+_X0 = attrgetter("x0")
 
 
 def _join_spaced_letters(row: list[Word]) -> list[Word]:
     """Undo letter-spacing ("P R O F E S S I O N A L  S U M M A R Y"): in a run of short
     capital pieces, most of them single letters, pieces closer than about one and a half
     letter gaps belong to one word."""
-    if sum(len(w.text) == 1 for w in row) < 2:
+    if [len(w.text) for w in row].count(1) < 2:
         return row  # a run needs 4 pieces, half of them single letters: none here
     out: list[Word] = []
     i = 0
@@ -290,8 +295,10 @@ def _chunks(row: list[Word]) -> list[list[Word]]:
     """Split a row where the gap between two words is much wider than a space."""
     chunks = [[row[0]]]
     for prev, word in pairwise(row):
-        size = max(prev.size, word.size, 4.0)
-        if word.x0 - prev.x1 > CHUNK_GAP_EM * size:
+        gap = word.x0 - prev.x1
+        # The first test settles most pairs (a space is narrower than the least split gap)
+        # without the max() of three; the second is the rule.
+        if gap > CHUNK_GAP_EM * 4.0 and gap > CHUNK_GAP_EM * max(prev.size, word.size, 4.0):
             chunks.append([word])
         else:
             chunks[-1].append(word)
@@ -311,6 +318,10 @@ def _find_gutter(rows: list[list[list[Word]]]) -> tuple[float, float] | None:
     # cover[x] = how many rows have text at x (difference array over merged chunk spans)
     delta = [0] * (int(x_max) - origin + 3)
     for row in rows:
+        if len(row) == 1:  # one run of text (most rows): nothing to merge
+            delta[int(row[0][0].x0) - origin] += 1
+            delta[int(row[0][-1].x1) - origin + 1] -= 1
+            continue
         spans = sorted((int(c[0].x0) - origin, int(c[-1].x1) - origin + 1) for c in row)
         cur_a, cur_b = spans[0]
         for a, b in spans[1:]:
@@ -326,12 +337,16 @@ def _find_gutter(rows: list[list[list[Word]]]) -> tuple[float, float] | None:
     limit = max(1, int(MAX_CROSSING * len(rows)))
     best: tuple[float, float] | None = None
     best_score = 0.0
+    # Where few enough rows have text: the only places a strip can start. Found in one pass
+    # (most of a page is text), then visited by bisection.
+    open_at = list(compress(range(len(cover)), map(limit.__ge__, cover)))
     i = int(0.1 * span)
     end = int(0.9 * span)
-    while i < end:
-        if cover[i] > limit:
-            i += 1
-            continue
+    while True:
+        k = bisect_left(open_at, i)
+        if k == len(open_at) or open_at[k] >= end:
+            break
+        i = open_at[k]
         j = i
         while j < len(cover) and cover[j] <= limit:
             j += 1
@@ -391,7 +406,7 @@ def _aligned_field(rows: list[list[list[Word]]], g1: float) -> bool:
 def _line(words: list[Word]) -> Line:
     sizes = [w.size for w in words]
     return Line(
-        text=" ".join(w.text for w in words),
+        text=" ".join([w.text for w in words]),
         page=words[0].page,
         size=round(median(sizes), 2),
         bold=all(w.bold for w in words),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ctypes
+import dataclasses
+import functools
 import math
 import re
 from collections import deque
@@ -75,71 +77,105 @@ def _page_words(raw, page_handle, textpage, page: int, size) -> tuple[list[Word]
     bottom = np.maximum(chars.bottom[starts], chars.bottom[last])
     # Font size and boldness are sampled once per line: a line break between two words, or
     # a word on a new baseline.
-    breaks = np.cumsum(np.isin(chars.codes, (0x0A, 0x0D)))
-    new_line = np.r_[True, breaks[starts[1:]] > breaks[last[:-1]]]
-    styles = [_style(raw, textpage, i) for i in starts[new_line].tolist()]
+    breaks = np.cumsum((chars.codes == 0x0A) | (chars.codes == 0x0D))
+    new_line = np.empty(len(starts), dtype=bool)
+    new_line[0] = True
+    np.greater(breaks[starts[1:]], breaks[last[:-1]], out=new_line[1:])
+    address = ctypes.cast(textpage, ctypes.c_void_p).value
+    styles = [_style(raw, address, i) for i in starts[new_line].tolist()]
     line_of = np.cumsum(new_line) - 1
     sizes = np.array([size for size, _ in styles])[line_of]
     bolds = np.array([bold for _, bold in styles], dtype=bool)[line_of]
     off_page = (x1 <= 0) | (x0 >= width) | (bottom <= 0) | (top >= height)
     looks = _Looks(raw, page_handle, textpage, size)
     hidden = off_page | looks.hidden_words(starts, sizes, (x0, top, x1, bottom), ~off_page)
-    blanks = np.r_[0, np.cumsum(chars.blank)]
-    inner_blank = (blanks[ends] - blanks[starts] > 0) & (ends - starts > 1)
-    columns = (starts, ends, x0, top, x1, bottom, sizes, bolds, chars.rotated[starts])
-    flags = (inner_blank, chars.line_end[last])
     kept = np.flatnonzero(~hidden)
-    words_out: list[Word] = []
-    for start, end, left, upper, right, lower, font, bold, rotated, spaced, hyphen in zip(
-        *(column[kept].tolist() for column in (*columns, *flags)), strict=True
-    ):
-        piece = text[start:end]
-        if spaced:
-            marks = chars.blank[start:end].tolist()
-            piece = "".join(c for c, b in zip(piece, marks, strict=True) if not b)
-        if hyphen:
-            piece = piece[:-1] + "-"  # keep the hyphen; the word goes on on the next line
-        words_out.append(Word(piece, left, upper, right, lower, font, page, bold, rotated))
+    first, stop = starts[kept].tolist(), ends[kept].tolist()
+    texts = [text[a:b] for a, b in zip(first, stop, strict=True)]
+    # Rare fixes, by index: blanks inside a word (a space that takes no room, inside a
+    # kerned word) are dropped; a hyphen that ends a line is kept as "-" (the word goes on
+    # on the next line).
+    blanks = np.zeros(len(chars.blank) + 1, dtype=np.int64)
+    np.cumsum(chars.blank, out=blanks[1:])
+    inner_blank = (blanks[ends] - blanks[starts] > 0) & (ends - starts > 1)
+    for k in np.flatnonzero(inner_blank[kept]).tolist():
+        marks = chars.blank[first[k] : stop[k]].tolist()
+        texts[k] = "".join(c for c, b in zip(texts[k], marks, strict=True) if not b)
+    for k in np.flatnonzero(chars.line_end[last[kept]]).tolist():
+        texts[k] = texts[k][:-1] + "-"
+    x0s, tops, x1s, bottoms, font_sizes, bold_flags, rotated = (
+        column[kept].tolist()
+        for column in (x0, top, x1, bottom, sizes, bolds, chars.rotated[starts])
+    )
+    pages = repeat(page, len(texts))
+    words_out = list(
+        map(_make_word, texts, x0s, tops, x1s, bottoms, font_sizes, pages, bold_flags, rotated)
+    )
     return words_out, len(starts) - len(kept)
 
 
-_LOOSE_BOX = None  # FPDFText_GetLooseCharBox with plain pointer arguments (a fast loop)
+def _word_maker():
+    """A function equal to Word(text, x0, top, x1, bottom, size, page, bold, rotated) but
+    about twice as fast: a frozen dataclass's __init__ sets each of its nine fields through
+    object.__setattr__ by name, which is most of the cost of a page's hundreds of words. Here
+    the slots are filled through their descriptors. Word itself is returned if it ever stops
+    being a plain slotted dataclass with exactly these fields (a new field, a __post_init__)."""
+    names = ("text", "x0", "top", "x1", "bottom", "size", "page", "bold", "rotated")
+    plain = (
+        tuple(field.name for field in dataclasses.fields(Word)) == names
+        and getattr(Word, "__slots__", None) == names
+        and not hasattr(Word, "__post_init__")
+    )
+    if not plain:
+        return Word
+    new = object.__new__
+    set_text, set_x0, set_top, set_x1, set_bottom, set_size, set_page, set_bold, set_rotated = (
+        getattr(Word, name).__set__ for name in names
+    )
+
+    def make(text, x0, top, x1, bottom, size, page, bold, rotated) -> Word:
+        word = new(Word)
+        set_text(word, text)
+        set_x0(word, x0)
+        set_top(word, top)
+        set_x1(word, x1)
+        set_bottom(word, bottom)
+        set_size(word, size)
+        set_page(word, page)
+        set_bold(word, bold)
+        set_rotated(word, rotated)
+        return word
+
+    return make
 
 
-_FAST_CALLS: tuple | None = None
+_make_word = _word_maker()
 
 
+@functools.cache
+def _plain(name: str, restype, *argtypes):
+    """A private copy of PDFium function `name` declared with plain pointer and number
+    arguments (handles and addresses as Python ints). pypdfium2's declarations take typed
+    pointers and return pointer objects, which costs more per call than the work of most of
+    these functions: fine once per page, not in loops over a page's characters or words."""
+    import pypdfium2_raw.bindings as bindings
+
+    function = bindings._libs["pdfium"][name]  # a copy: pypdfium2's own stays as it is
+    function.argtypes = argtypes
+    function.restype = restype
+    return function
+
+
+@functools.cache
 def _fast_functions() -> tuple:
     """FPDFText_GetFillColor, FPDFText_GetTextObject and FPDFTextObj_GetTextRenderMode with
     plain pointer arguments, for loops over every word of a page."""
-    global _FAST_CALLS
-    if _FAST_CALLS is None:
-        import pypdfium2_raw.bindings as bindings
-
-        pointer = ctypes.c_void_p
-        fill = bindings._libs["pdfium"]["FPDFText_GetFillColor"]  # private copies
-        fill.argtypes = (pointer, ctypes.c_int, pointer, pointer, pointer, pointer)
-        fill.restype = ctypes.c_int
-        text_object = bindings._libs["pdfium"]["FPDFText_GetTextObject"]
-        text_object.argtypes = (pointer, ctypes.c_int)
-        text_object.restype = pointer
-        mode = bindings._libs["pdfium"]["FPDFTextObj_GetTextRenderMode"]
-        mode.argtypes = (pointer,)
-        mode.restype = ctypes.c_int
-        _FAST_CALLS = (fill, text_object, mode)
-    return _FAST_CALLS
-
-
-def _loose_box_function(raw):
-    global _LOOSE_BOX
-    if _LOOSE_BOX is None:
-        import pypdfium2_raw.bindings as bindings
-
-        function = bindings._libs["pdfium"]["FPDFText_GetLooseCharBox"]  # a private copy
-        function.argtypes = (ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
-        function.restype = ctypes.c_int
-        _LOOSE_BOX = function
-    return _LOOSE_BOX
+    pointer, number = ctypes.c_void_p, ctypes.c_int
+    return (
+        _plain("FPDFText_GetFillColor", number, pointer, number, *[pointer] * 4),
+        _plain("FPDFText_GetTextObject", pointer, pointer, number),
+        _plain("FPDFTextObj_GetTextRenderMode", number, pointer),
+    )
 
 
 def _char_geometry(raw, textpage, text: str, height: float) -> words.Chars:
@@ -154,7 +190,9 @@ def _char_geometry(raw, textpage, text: str, height: float) -> words.Chars:
     ink = np.flatnonzero(~blank)
     addresses = ink * 16 + boxes.ctypes.data
     handle = ctypes.cast(textpage, ctypes.c_void_p).value
-    get = _loose_box_function(raw)
+    # Declared as returning nothing: the success flag is not read (a box PDFium cannot give
+    # stays zero), and ctypes then makes no int per call, a few per cent of this loop.
+    get = _plain("FPDFText_GetLooseCharBox", None, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
     deque(map(get, repeat(handle, len(ink)), ink.tolist(), addresses.tolist()), maxlen=0)
     left = boxes[:, 0].astype(np.float64)
     right = boxes[:, 2].astype(np.float64)
@@ -195,17 +233,24 @@ class _Looks(PageLooks):
         asked = np.flatnonzero(todo)
         chars = starts[asked].tolist()
         handles = repeat(handle, len(chars))
-        at = [(asked * 16 + rgba.ctypes.data + 4 * c).tolist() for c in range(4)]
+        red_at = asked * 16 + rgba.ctypes.data  # each word's R, G, B, A: 4 bytes apart
+        at = [(red_at + 4 * c).tolist() for c in range(4)]
         filled[asked] = np.fromiter(map(get_fill, handles, chars, *at), bool, len(chars))
         objects = list(map(get_object, repeat(handle, len(chars)), chars))
-        with_object = [i for i, obj in enumerate(objects) if obj]
-        modes[asked[with_object]] = list(map(get_mode, [objects[i] for i in with_object]))
-        indices = starts.tolist()
+        # A word without a text object is not `filled` (never judged); PDFium answers -1
+        # (unknown) for it, which like 0 is no mode that hides text.
+        modes[asked] = np.fromiter(map(get_mode, objects), np.int64, len(objects))
         light = rgba[:, :3].min(axis=1) >= 255 - MAX_INVISIBLE_DIFF  # visibility.is_light
-        special = filled & (light | np.isin(modes, (1, 3, 5, 7)))
+        # Modes 1, 3, 5 and 7 (stroked or invisible); PDFium reports -1 when it cannot tell.
+        odd_mode = ((modes & 1) == 1) & (modes > 0) & (modes < 8)
+        special = filled & (light | odd_mode)
         hidden = filled & ~special & (sizes > 0) & (sizes < MIN_VISIBLE_PT)
+        judged = np.flatnonzero(special).tolist()
+        if not judged:
+            return hidden
+        indices = starts.tolist()
         x0, top, x1, bottom = (column.tolist() for column in box)
-        for k in np.flatnonzero(special).tolist():
+        for k in judged:
             color: RGB = (int(rgba[k, 0]), int(rgba[k, 1]), int(rgba[k, 2]))
             mode = int(modes[k])
             stroked = mode in (1, 5)
@@ -278,27 +323,41 @@ _BOLD_BY_FONT: dict[int, bool] = {}  # font handle -> bold, for the open documen
 _MATRIX = None
 
 
-def _style(raw, textpage, index: int) -> tuple[float, bool]:
+@functools.cache
+def _style_functions() -> tuple:
+    """FPDFText_GetFontSize, FPDFText_GetMatrix, FPDFText_GetTextObject and
+    FPDFTextObj_GetFont with plain arguments (see _plain), for _style."""
+    pointer, number = ctypes.c_void_p, ctypes.c_int
+    return (
+        _plain("FPDFText_GetFontSize", ctypes.c_double, pointer, number),
+        _plain("FPDFText_GetMatrix", number, pointer, number, pointer),
+        _plain("FPDFText_GetTextObject", pointer, pointer, number),
+        _plain("FPDFTextObj_GetFont", pointer, pointer),
+    )
+
+
+def _style(raw, textpage: int | None, index: int) -> tuple[float, bool]:
     """Font size on the page (the font's size times the scale of its text and page matrices,
     as pdfplumber reports it) and boldness of one character (fonts' boldness cached by font
-    handle)."""
+    handle). `textpage` is the text page's address."""
     global _MATRIX
     if _MATRIX is None:
         _MATRIX = raw.FS_MATRIX()
-    size = raw.FPDFText_GetFontSize(textpage, index)
-    if raw.FPDFText_GetMatrix(textpage, index, ctypes.byref(_MATRIX)):
+    font_size, get_matrix, get_text_object, get_font = _style_functions()
+    size = font_size(textpage, index)
+    if get_matrix(textpage, index, ctypes.addressof(_MATRIX)):
         m = _MATRIX
         size *= math.sqrt(abs(m.a * m.d - m.b * m.c))
     size = round(size, 3)
-    text_object = raw.FPDFText_GetTextObject(textpage, index)
+    text_object = get_text_object(textpage, index)
     if not text_object:
         return size, False
-    font = raw.FPDFTextObj_GetFont(text_object)
-    key = ctypes.cast(font, ctypes.c_void_p).value
+    key = get_font(text_object)  # the font's address
     if not key:
         return size, False
     bold = _BOLD_BY_FONT.get(key)
     if bold is None:
+        font = ctypes.cast(key, raw.FPDF_FONT)
         weight = raw.FPDFFont_GetWeight(font)
         if weight > 0:
             bold = weight >= 600
