@@ -136,3 +136,32 @@ def test_expit_equals_scipy_at_the_extremes():
     )
     values = np.concatenate([values, [np.inf, -np.inf]]).reshape(-1, 3)
     assert np.array_equal(_expit(values), expit(values))
+
+
+def test_numpy_and_scipy_products_give_the_same_probabilities():
+    """The first documents of a process use numpy's product, later ones scipy's: equal sums."""
+    model = default_model()
+    assert model is not None and model._exact is not None
+    fast = model._exact
+    for seed in range(4):
+        texts = [neutralise(t) for t in _texts(seed + 10, 60)]
+        pieces = [part.transform(texts) for part in fast.parts]
+        assert np.array_equal(
+            fast._bincount_product(pieces, len(texts)), fast._scipy_product(pieces, len(texts))
+        )
+
+
+def test_one_document_is_classified_without_importing_scipy():
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from pipeline.skills.classify import default_model\n"
+        "p = default_model().predict_proba(['Trained PyTorch models on AWS.'])\n"
+        "print(p.shape, 'scipy.sparse' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.split() == ["(1,", "10)", "False"]

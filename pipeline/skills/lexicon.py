@@ -153,7 +153,8 @@ def load_lexicon(directory: str | os.PathLike[str]) -> Lexicon:
 def _load_yaml(path: Path, yaml):
     try:
         with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            # libyaml's loader when PyYAML has it: the same documents, several times faster.
+            return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except OSError as exc:
         raise LexiconError(f"{path}: cannot read ({type(exc).__name__})") from None
     except yaml.YAMLError as exc:
