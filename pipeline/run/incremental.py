@@ -605,8 +605,10 @@ def _ran_by() -> dict[str, str]:
 
 def _load_shortlist_modules() -> None:
     """Import what the shortlist needs after parsing (numpy, for grouping the same applicant's
-    files) while the parsing workers start: the supervisor only waits then, and a screen of a
-    few files would otherwise import them after the last one."""
+    files: a fifth of a second) while the parsing workers start: the supervisor only waits
+    then, and a screen of a few files would otherwise import them after the last one."""
+    import numpy  # noqa: F401
+
     from ..understand import applicants  # noqa: F401
 
 
