@@ -250,9 +250,9 @@ class WorkerPool:
             return  # nothing to parse: no worker is started (a rerun with nothing new)
         count = min(self.size, len(todo))
         workers = [_Worker(self.ctx, self.config, self.limits) for _ in range(count)]
-        if while_starting is not None:
-            while_starting()
         try:
+            if while_starting is not None:
+                while_starting()
             while todo or any(w.task is not None for w in workers):
                 for w in workers:
                     if w.ready and w.task is None and todo:
