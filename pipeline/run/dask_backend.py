@@ -45,13 +45,7 @@ class DaskPool:
         self.config = config
         self.limits = limits or Limits()
 
-    def map(
-        self,
-        paths: Iterable[str],
-        on_start: Callable[[int], None] | None = None,
-        while_starting: Callable[[], None] | None = None,
-    ):
-        """Like `WorkerPool.map`: (index, outcome) in completion order."""
+    def map(self, paths: Iterable[str], on_start: Callable[[int], None] | None = None):
         from distributed import Client, as_completed
 
         paths = list(map(str, paths))
@@ -70,8 +64,6 @@ class DaskPool:
                     key=f"extract-{index}-{Path(path).name}",
                 )
                 futures[future] = index
-            if while_starting is not None:
-                while_starting()  # the cluster works on the files meanwhile
             for future in as_completed(futures):
                 index = futures[future]
                 try:

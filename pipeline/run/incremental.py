@@ -281,7 +281,7 @@ class IncrementalRun:
             started.add(index)
 
         outcomes = self._in_process(todo, start) if self.pool is None else self.pool.map(
-            [str(e.path) for e in todo], on_start=start, while_starting=_load_shortlist_modules
+            [str(e.path) for e in todo], on_start=start
         )  # fmt: skip
         finished: set[int] = set()
         began = time.perf_counter()
@@ -601,15 +601,6 @@ def _ran_by() -> dict[str, str]:
         "command": " ".join([os.path.basename(sys.argv[0]), *sys.argv[1:]]),
         "package": __version__,
     }
-
-
-def _load_shortlist_modules() -> None:
-    """Import what the shortlist needs after parsing (numpy, for grouping the same applicant's
-    files: a fifth of a second) while the parsing workers start: the supervisor only waits
-    then, and a screen of a few files would otherwise import them after the last one."""
-    import numpy  # noqa: F401
-
-    from ..understand import applicants  # noqa: F401
 
 
 def _primaries(entries: list[Entry], first_seen: dict[tuple[str, str], tuple]) -> dict[str, str]:

@@ -236,23 +236,15 @@ class WorkerPool:
         self.replaced = 0
         self.peak_worker_rss_mb = 0.0  # the largest worker's peak RSS, across map() calls
 
-    def map(
-        self,
-        paths: Iterable[str],
-        on_start: Callable[[int], None] | None = None,
-        while_starting: Callable[[], None] | None = None,
-    ):
+    def map(self, paths: Iterable[str], on_start: Callable[[int], None] | None = None):
         """Process every path; yields (index, outcome) in completion order. `on_start(index)` is
-        called just before a file is handed to a worker; `while_starting()` once the workers
-        are started, while they load (a second or so the supervisor would otherwise wait)."""
+        called just before a file is handed to a worker."""
         todo = deque(enumerate(map(str, paths)))
         if not todo:
             return  # nothing to parse: no worker is started (a rerun with nothing new)
         count = min(self.size, len(todo))
         workers = [_Worker(self.ctx, self.config, self.limits) for _ in range(count)]
         try:
-            if while_starting is not None:
-                while_starting()
             while todo or any(w.task is not None for w in workers):
                 for w in workers:
                     if w.ready and w.task is None and todo:
