@@ -50,11 +50,34 @@ def test_neutralise_shortcut_changes_nothing():
     assert _neutral(units) == [neutralise(u) for u in units]
 
 
+def _blank_pipeline():
+    """The reference the matcher's tokenizer is checked against: spaCy's blank English
+    pipeline with the matcher's two changes (extra infixes, no URL rule) made the plain way."""
+    import spacy
+    from spacy.tokenizer import Tokenizer
+    from spacy.util import compile_infix_regex
+
+    from pipeline.skills.matcher import _EXTRA_INFIXES
+
+    nlp = spacy.blank("en")
+    default = nlp.tokenizer
+    nlp.tokenizer = Tokenizer(
+        nlp.vocab,
+        rules=nlp.Defaults.tokenizer_exceptions,
+        prefix_search=default.prefix_search,
+        suffix_search=default.suffix_search,
+        infix_finditer=compile_infix_regex(
+            list(nlp.Defaults.infixes) + list(_EXTRA_INFIXES)
+        ).finditer,
+        token_match=default.token_match,
+        url_match=None,
+    )
+    return nlp
+
+
 def test_matcher_tokens_equal_spacy_tokens(tiny_matcher):
     """Chunk-cached tokenization gives spaCy's tokens, special cases across spaces included."""
-    from pipeline.skills.matcher import make_nlp
-
-    nlp = make_nlp()
+    nlp = _blank_pipeline()
     bits = ["a", " ", "  ", "\xa0", "e.g.", "(", ")", "don't", "U.S.", ":)", "-", "Python,SQL",
             "'s", ".", ":-)", "(:", "a.m.", "Inc.", "8-)", ":p", "p", "Dr.", "It", "'", "<3",
             "\u3000", "Vue.js/React", "AWS(SageMaker)"]  # fmt: skip
@@ -111,12 +134,12 @@ def test_modified_linear_file_is_not_used(tmp_path):
     assert np.array_equal(model.predict_proba(texts), default_model().predict_proba(texts))
 
 
-def test_matcher_tokenizer_built_without_a_pipeline_equals_make_nlp():
+def test_matcher_tokenizer_built_without_a_pipeline_equals_the_blank_pipeline():
     """The matcher's own tokenizer (built from English's defaults) splits text and knows
-    special cases exactly as the blank pipeline of `make_nlp` does."""
-    from pipeline.skills.matcher import Tokenizing, _special_tokens, make_nlp
+    special cases exactly as spaCy's blank English pipeline does."""
+    from pipeline.skills.matcher import Tokenizing, _special_tokens
 
-    nlp, light = make_nlp(), Tokenizing()
+    nlp, light = _blank_pipeline(), Tokenizing()
     assert _special_tokens(light) == _special_tokens(nlp)
     text = TEXT + " can't won't y'all 'cause 10km 5pm $30 U.K. C++/Go; node.js https://x.org"
     for piece in [text, text.upper(), text.replace(" ", "\n")]:

@@ -41,41 +41,14 @@ class Match:
     surface: str
 
 
-def make_nlp():
-    """A blank English pipeline whose tokenizer splits the joins resumes use in skill lists."""
-    import spacy
-    from spacy.attrs import LOWER
-    from spacy.tokenizer import Tokenizer
-    from spacy.util import compile_infix_regex
-
-    nlp = spacy.blank("en")
-    # Only the lower-case form is read (PhraseMatcher attr="LOWER", token.lower_): the other
-    # lexical attributes (shape, prefix, norm ...) cost time and strings for each new word.
-    getters = nlp.vocab.lex_attr_getters
-    nlp.vocab.lex_attr_getters = {LOWER: getters[LOWER]}
-    # URLs and e-mails are blanked before matching, and the URL rule would keep
-    # "Vue.js/React" as one token (".js" looks like a domain). One new tokenizer with both
-    # changes: setting them on the old one reloads its 4,000 special cases each time.
-    infixes = list(nlp.Defaults.infixes) + list(_EXTRA_INFIXES)
-    default = nlp.tokenizer
-    nlp.tokenizer = Tokenizer(
-        nlp.vocab,
-        rules=nlp.Defaults.tokenizer_exceptions,
-        prefix_search=default.prefix_search,
-        suffix_search=default.suffix_search,
-        infix_finditer=compile_infix_regex(infixes).finditer,
-        token_match=default.token_match,
-        url_match=None,
-    )
-    return nlp
-
-
 class Tokenizing:
-    """What a SkillMatcher reads of a spaCy pipeline, its vocab and tokenizer, built
-    straight from English's defaults: `make_nlp`'s tokenizer, equal token for token
-    (tested), without the blank pipeline around it, which builds a tokenizer of its own
-    with the same 1,300 special cases and reads its config through spaCy's registry (a
-    quarter of a second of every worker's start)."""
+    """What a SkillMatcher reads of a spaCy pipeline, its vocab and tokenizer, built straight
+    from English's defaults (what `spacy.blank("en")` would give, token for token: tested)
+    without the blank pipeline around it, which builds a tokenizer of its own with the same
+    1,300 special cases and reads its config through spaCy's registry (a quarter of a second
+    of every worker's start). Two changes to English: the joins resumes use in skill lists
+    are split (`_EXTRA_INFIXES`), and there is no URL rule (URLs and e-mails are blanked
+    before matching, and the rule would keep "Vue.js/React" as one token)."""
 
     def __init__(self) -> None:
         from spacy.attrs import LOWER
@@ -87,7 +60,8 @@ class Tokenizing:
 
         defaults = English.Defaults
         prefixes, suffixes = defaults.prefixes, defaults.suffixes
-        # The lower-case form is the only lexical attribute read, as in make_nlp.
+        # Only the lower-case form is read (PhraseMatcher attr="LOWER", token.lower_): the other
+        # lexical attributes (shape, prefix, norm ...) cost time and strings for each new word.
         self.vocab = Vocab(
             lex_attr_getters={LOWER: LEX_ATTRS[LOWER]}, writing_system=defaults.writing_system
         )
