@@ -90,6 +90,16 @@ def rate(fn, files: list[Path], repeats: int) -> tuple[float, list[float]]:
     return statistics.median(rates), rates
 
 
+def interleaved(functions: list, files: list[Path], repeats: int) -> list[list[float]]:
+    """Each function's rate over the same files, `repeats` passes of each taken in turn, so
+    all of them see the same machine load; one list of pass rates per function."""
+    runs: list[list[float]] = [[] for _ in functions]
+    for _ in range(repeats):
+        for out, fn in zip(runs, functions, strict=True):
+            out.append(rate(fn, files, 1)[0])
+    return runs
+
+
 def stage_table(screener, files: list[Path], repeats: int) -> None:
     """Milliseconds per resume spent in each stage of end-to-end screening (median of
     `repeats` passes), from timers put around the stages' functions for these passes only."""
@@ -307,10 +317,7 @@ def plumber_figures(few: list[Path], repeats: int, end_to_end) -> None:
             for page in pdf.pages:
                 page.extract_text()
 
-    plumber_runs, e2e_few_runs = [], []
-    for _ in range(repeats):
-        plumber_runs += rate(plumber_text, few, 1)[1]
-        e2e_few_runs += rate(end_to_end, few, 1)[1]
+    plumber_runs, e2e_few_runs = interleaved([plumber_text, end_to_end], few, repeats)
     plumber_med, e2e_few = statistics.median(plumber_runs), statistics.median(e2e_few_runs)
     print(
         f"pdfplumber extract_text only, {len(few)} of the same files, runs interleaved: "
@@ -467,10 +474,7 @@ def main() -> None:
             page.close()
         document.close()
 
-    runs, floor_runs = [], []
-    for _ in range(args.repeats):  # interleaved, so both see the same machine load
-        runs += rate(end_to_end, pdfs, 1)[1]
-        floor_runs += rate(pdfium_floor, pdfs, 1)[1]
+    runs, floor_runs = interleaved([end_to_end, pdfium_floor], pdfs, args.repeats)
     med, floor_med = statistics.median(runs), statistics.median(floor_runs)
     print(
         f"end-to-end PDF (pdfium, parse+match+score): median {med:.1f} resumes/s "
@@ -496,10 +500,7 @@ def main() -> None:
             other.score(other.extract(path))
 
         end_to_end_other(pdfs[0])
-        ours_runs, other_runs = [], []
-        for _ in range(args.repeats):  # interleaved, so both see the same machine load
-            ours_runs += rate(end_to_end, pdfs, 1)[1]
-            other_runs += rate(end_to_end_other, pdfs, 1)[1]
+        ours_runs, other_runs = interleaved([end_to_end, end_to_end_other], pdfs, args.repeats)
         a, b = statistics.median(ours_runs), statistics.median(other_runs)
         print(
             f"same files, runs interleaved: default model {screener.model.version} "
