@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 
 import numpy as np
 
@@ -104,7 +106,7 @@ def test_matcher_rebuilt_when_vocab_grows_finds_the_same(tiny_lexicon, monkeypat
     assert len(matcher.nlp.vocab) < len(first_nlp.vocab)
 
 
-def test_vectorised_murmurhash_equals_sklearn():
+def test_murmurhash_equals_sklearn():
     from sklearn.utils import murmurhash3_32 as reference
 
     from pipeline.skills.fastpath import murmurhash3_32
@@ -117,6 +119,21 @@ def test_vectorised_murmurhash_equals_sklearn():
     ]
     expected = np.array([reference(t, seed=0) for t in texts], dtype=np.int32)
     assert np.array_equal(murmurhash3_32(texts), expected)
+
+
+def test_murmurhash_of_a_lone_surrogate_raises_like_sklearn():
+    """mmh3 crashes the process on a str holding a lone surrogate: the text is encoded first,
+    so the error is scikit-learn's UnicodeEncodeError (run in a subprocess: a crash would
+    otherwise end the test run)."""
+    code = (
+        "from pipeline.skills.fastpath import murmurhash3_32\n"
+        "try:\n"
+        "    murmurhash3_32(['ok', 'a\\ud800b'])\n"
+        "except UnicodeEncodeError:\n"
+        "    print('raised')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "raised"
 
 
 def test_modified_linear_file_is_not_used(tmp_path):
