@@ -586,3 +586,44 @@ def test_title_in_capitals_then_employer_without_separator(line, expected) -> No
     lines = ["EXPERIENCE", line, "- Built things."]
     (entry,) = job_entries(lines, ["experience"] * 3, date(2024, 1, 1))
     assert (entry.title, entry.organisation) == expected
+
+
+def test_date_matches_only_on_year_lines_equal_a_full_scan():
+    """find_date_ranges scans only lines that hold a year; the matches must be those of the
+    pattern over the whole text (positions, groups), on texts built from date-like pieces."""
+    import random
+
+    from pipeline.understand.dates import _DATE, _date_matches
+
+    pieces = [
+        "Jan", "2019", "– Present", "to", "'20", "’21", "2019-21", "03/2018", "15", "Q3",
+        "Summer", "since", "-", " ", " ", "\n", "\r\n", "\n\n", "x", "(", ")", "Sept.", "2020.01",
+        "Present", "till date", "1999", "20", "19", "'", "/", ".", "5%", "MA", "ltd",
+    ]  # fmt: skip
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        full = [(m.span(), m.groupdict()) for m in _DATE.finditer(text)]
+        assert [(m.span(), m.groupdict()) for m in _date_matches(text)] == full, text
+
+
+def test_degree_pattern_with_word_start_guard_finds_what_the_forms_find():
+    """_DEGREE puts a look-behind in front of its forms to skip positions inside words; on
+    lines built from degree-like pieces it must find exactly what the forms alone find."""
+    import random
+    import re
+
+    from pipeline.understand.education import _DEGREE, _DEGREE_FORMS
+
+    forms = re.compile(_DEGREE_FORMS, re.X)
+    pieces = [
+        "MS", "M.S", "MSc", "BS", "B.A", "BA", "PhD", "Ph.D", "Ed.D", "MBA", "LL.M", "GED", "HND",
+        "AAS", "A.A", "Bachelor", "master's", "Doctor", "of", "Science", "degree", "diploma",
+        "Graduate", "certificate", "High", "School", "A-levels", ".", ",", " ", "  ", "x", "1",
+        "_", "é", "Excel", "in", "(", ")", "-",
+    ]  # fmt: skip
+    rng = random.Random(11)
+    for _ in range(4000):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        expected = [(m.span(), m.lastgroup) for m in forms.finditer(line)]
+        assert [(m.span(), m.lastgroup) for m in _DEGREE.finditer(line)] == expected, line

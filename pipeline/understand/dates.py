@@ -18,7 +18,7 @@ clipped to `as_of`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -94,11 +94,30 @@ def find_date_ranges(text: str, as_of: date, *, singles: bool = False) -> list[D
     """Every date range in `text` (single points too when `singles`), in order."""
     now = as_of.year * 12 + as_of.month - 1
     out = []
-    for m in _DATE.finditer(text):
+    for m in _date_matches(text):
         r = _from_match(m, now, as_of.year)
         if r is not None and (singles or r.kind != "single"):
             out.append(r)
     return out
+
+
+# Every date point holds a four-digit year or a quoted two-digit one ("'20"), and _DATE
+# matches no line break (its spaces are _H): lines without one of these cannot hold a match.
+_YEARISH = re.compile(r"(?:19|20)\d\d|['’‘`]\d\d")
+
+
+def _date_matches(text: str) -> Iterator[re.Match[str]]:
+    """_DATE.finditer(text), run only over the lines that hold a year: the same matches, at a
+    fraction of the cost (the pattern tries many alternatives at every position). A line is
+    searched between its own ends (pos, endpos): lookbehinds still see the text before it,
+    and at endpos the lookaheads and $ see what they see before a line break."""
+    pos = 0
+    while (hit := _YEARISH.search(text, pos)) is not None:
+        start = text.rfind("\n", 0, hit.start()) + 1
+        stop = text.find("\n", hit.end())
+        stop = len(text) if stop < 0 else stop
+        yield from _DATE.finditer(text, start, stop)
+        pos = stop + 1
 
 
 def month_ranges(text: str, as_of: date) -> list[tuple[int, int]]:
