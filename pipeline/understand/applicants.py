@@ -80,7 +80,8 @@ _WORD = re.compile(r"\w+")
 def shingles(lines: Iterable[str], k: int = SHINGLE_WORDS) -> set[str]:
     """The set of k-word shingles of the text, lowercased (punctuation and layout ignored)."""
     words = _WORD.findall(" ".join(lines).lower())
-    return {" ".join(words[i : i + k]) for i in range(max(0, len(words) - k + 1))}
+    # k words from each word on: zip stops at the shortest list, the one from word k - 1 on.
+    return set(map(" ".join, zip(*(words[i:] for i in range(k)), strict=False)))
 
 
 def text_signature(lines: Iterable[str]) -> tuple[int, ...]:
@@ -91,26 +92,31 @@ def text_signature(lines: Iterable[str]) -> tuple[int, ...]:
     if len(found) < MIN_SHINGLES:
         return ()
     digest = hashlib.blake2b
-    hashes = np.array(
-        [int.from_bytes(digest(s.encode(), digest_size=8).digest(), "little") for s in found],
-        dtype=np.uint64,
-    ) % np.uint64(_PRIME)  # the minimum below does not depend on the shingles' order
+    # Each shingle's 8-byte blake2b digest read as a little-endian integer; the minimum below
+    # does not depend on the shingles' order.
+    digests = b"".join([digest(s.encode(), digest_size=8).digest() for s in found])
+    hashes = np.frombuffer(digests, dtype="<u8").astype(np.uint64) % np.uint64(_PRIME)
     a, b = _perm_arrays()
-    values = a[:, None] * hashes[None, :]
+    values = np.multiply(a[:, None], hashes[None, :])
     values += b[:, None]
     return tuple(_mod_prime(values).min(axis=1).tolist())
 
 
 def _mod_prime(values):
     """values % _PRIME for uint64 values below 2^63, by folding the bits above the 31st
-    (2^31 = 1 mod 2^31 - 1): twice as fast as numpy's remainder on the signature's
-    128 x shingles matrix. Changes `values`."""
+    (2^31 = 1 mod 2^31 - 1), in place: about twice as fast as numpy's remainder on the
+    signature's 128 x shingles matrix. Changes `values`; returns it."""
     import numpy as np
 
     prime, shift = np.uint64(_PRIME), np.uint64(31)
-    values = (values & prime) + (values >> shift)  # below 2^33
-    values = (values & prime) + (values >> shift)  # at most _PRIME + 2
-    np.subtract(values, prime, out=values, where=values >= prime)
+    low = values & prime
+    values >>= shift
+    values += low  # below 2^33
+    np.bitwise_and(values, prime, out=low)
+    values >>= shift
+    values += low  # at most _PRIME + 2
+    if values.size and values.max() >= prime:  # rare: a value of _PRIME .. _PRIME + 2
+        np.subtract(values, prime, out=values, where=values >= prime)
     return values
 
 
