@@ -270,7 +270,8 @@ def pool_figures(files: list[Path], repeats: int, rate, end_to_end) -> None:
     Worker start-up (imports, lexicon, model: once per batch) is timed separately."""
     from pipeline.run.workers import WorkerConfig, WorkerPool
 
-    config = WorkerConfig(None, "default", "pdfium", "lxml", None)
+    # OCR off, as in the in-process runs: the comparison is of isolation, not of Tesseract.
+    config = WorkerConfig(None, "default", "pdfium", "lxml", None, ocr=False)
     cores = os.cpu_count() or 1
 
     def run(workers: int) -> tuple[float, float]:
@@ -282,15 +283,23 @@ def pool_figures(files: list[Path], repeats: int, rate, end_to_end) -> None:
         list(pool.map([str(p) for p in files]))
         return startup, len(files) / (time.perf_counter() - began - startup)
 
-    local = statistics.median(rate(end_to_end, files, repeats)[1])
-    figures = {}
-    for workers in (1, cores):
-        runs = [run(workers) for _ in range(repeats)]
-        figures[workers] = (
+    # In-process, one worker and all cores alternate, so a change in the machine's speed
+    # during the run falls on all three.
+    local_runs: list[float] = []
+    by_count: dict[int, list[tuple[float, float]]] = {1: [], cores: []}
+    for _ in range(repeats):
+        local_runs.extend(rate(end_to_end, files, 1)[1])
+        for workers in by_count:
+            by_count[workers].append(run(workers))
+    local = statistics.median(local_runs)
+    figures = {
+        workers: (
             statistics.median(r[1] for r in runs),
             statistics.median(r[0] for r in runs),
             [r[1] for r in runs],
         )
+        for workers, runs in by_count.items()
+    }
     one, all_ = figures[1][0], figures[cores][0]
     print(f"in-process (no isolation), {len(files)} PDFs: median {local:.1f} resumes/s")
     for workers, (med, startup, runs) in figures.items():

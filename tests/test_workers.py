@@ -57,12 +57,44 @@ def test_faulty_file_fails_and_others_are_scored(
         screener_factory="faults:faulty_screener",
     )
     pool = WorkerPool(config, workers=2, limits=LIMITS)
-    paths = sorted(folder.iterdir())
-    results = dict(pool.map([str(p) for p in paths]))
-    by_name = {paths[i].name: o for i, o in results.items()}
-    assert len(by_name) == 6
+    _check_one_bad_file(pool, sorted(folder.iterdir()), reasons)
+
+
+def _check_one_bad_file(pool: WorkerPool, paths, reasons) -> None:
+    """Every file comes back exactly once: bad.txt failed with one of `reasons`, the others
+    scored (with IN_FLIGHT files per worker, some wait behind bad.txt when its worker dies)."""
+    results = list(pool.map([str(p) for p in paths]))
+    assert sorted(i for i, _ in results) == list(range(len(paths)))
+    by_name = {paths[i].name: o for i, o in results}
     assert by_name["bad.txt"].status == "failed" and by_name["bad.txt"].reason in reasons
-    assert all(by_name[f"good-{i}.txt"].status == "scored" for i in range(5))
+    assert all(o.status == "scored" for name, o in by_name.items() if name != "bad.txt")
+
+
+@pytest.mark.parametrize(
+    ("fault", "reasons"), [("hang", {"timeout"}), ("crash", {"worker_crashed"})]
+)
+@pytest.mark.slow
+def test_files_waiting_behind_a_bad_file_in_one_worker_are_scored(
+    tmp_path, tiny_lexicon, fault, reasons, monkeypatch
+):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text_file(folder / "a-good.txt", GOOD)
+    text_file(folder / "bad.txt", GOOD)
+    for i in range(3):
+        text_file(folder / f"good-{i}.txt", GOOD)
+    monkeypatch.setenv("FAULTS", f"bad.txt:{fault}")
+    config = WorkerConfig(
+        tiny_lexicon.path,
+        None,
+        "pdfium",
+        "lxml",
+        "2026-01-01",
+        screener_factory="faults:faulty_screener",
+    )
+    pool = WorkerPool(config, workers=1, limits=LIMITS)
+    _check_one_bad_file(pool, sorted(folder.iterdir()), reasons)
+    assert pool.replaced == 1
 
 
 def test_pool_results_match_in_process(tmp_path, pool, tiny_lexicon):

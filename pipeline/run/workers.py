@@ -31,6 +31,7 @@ log = logging.getLogger("pipeline")
 DEFAULT_MEMORY_MB = 1024
 DEFAULT_CPU_SECONDS = 30
 DEFAULT_TIMEOUT = 60.0
+IN_FLIGHT = 2  # files handed to a worker at a time (see WorkerPool.map)
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,9 @@ class _Worker:
         self.process = ctx.Process(target=_worker_main, args=(child, config, limits), daemon=True)
         self.process.start()
         child.close()
-        self.task: tuple[int, str] | None = None
+        # Files sent and not yet done, in the order the worker takes them: the first is being
+        # parsed (since `started`), the others wait in the pipe.
+        self.tasks: deque[tuple[int, str]] = deque()
         self.started = 0.0
         self.ready = False
 
@@ -238,22 +241,31 @@ class WorkerPool:
 
     def map(self, paths: Iterable[str], on_start: Callable[[int], None] | None = None):
         """Process every path; yields (index, outcome) in completion order. `on_start(index)` is
-        called just before a file is handed to a worker."""
+        called just before a file is handed to a worker.
+
+        Each worker holds up to IN_FLIGHT files: the next one waits in its pipe, so it starts
+        at once when the current one is done, instead of after the outcome has reached this
+        process and the caller has handled it (saved it, say). When a worker dies or runs out
+        of time, the file it was parsing fails with the reason; the files waiting behind it
+        go back to the front of the queue."""
         todo = deque(enumerate(map(str, paths)))
         if not todo:
             return  # nothing to parse: no worker is started (a rerun with nothing new)
         count = min(self.size, len(todo))
         workers = [_Worker(self.ctx, self.config, self.limits) for _ in range(count)]
         try:
-            while todo or any(w.task is not None for w in workers):
-                for w in workers:
-                    if w.ready and w.task is None and todo:
-                        w.task = todo.popleft()
-                        if on_start is not None:
-                            on_start(w.task[0])
-                        w.started = time.monotonic()
-                        with suppress(BrokenPipeError, OSError):  # a dead worker: noticed below
-                            w.conn.send(w.task)
+            while todo or any(w.tasks for w in workers):
+                for depth in range(1, IN_FLIGHT + 1):  # an idle worker first, then the queues
+                    for w in workers:
+                        if w.ready and todo and len(w.tasks) < depth:
+                            task = todo.popleft()
+                            if not w.tasks:
+                                w.started = time.monotonic()
+                            w.tasks.append(task)
+                            if on_start is not None:
+                                on_start(task[0])
+                            with suppress(BrokenPipeError, OSError):  # a dead worker: see below
+                                w.conn.send(task)
                 timeout = self._next_deadline(workers)
                 ready = wait(
                     [w.conn for w in workers] + [w.process.sentinel for w in workers],
@@ -271,36 +283,36 @@ class WorkerPool:
                             continue
                         if kind == "done":
                             task_id, outcome = payload
-                            w.task = None
+                            w.tasks.popleft()
+                            w.started = time.monotonic()  # the next one, if any, has begun
                             yield task_id, outcome
                             continue
-                    expired = (
-                        w.task is not None and time.monotonic() - w.started > self.limits.timeout
-                    )
+                    expired = w.tasks and time.monotonic() - w.started > self.limits.timeout
                     dead = not w.process.is_alive() or (w.conn in ready and kind == "dead")
                     if expired or dead:
                         reason = "timeout" if expired else _death_reason(w.process.exitcode)
-                        task = w.task
+                        tasks = list(w.tasks)
                         self.peak_worker_rss_mb = max(self.peak_worker_rss_mb, w.peak_rss_mb())
                         w.kill()
                         workers[i] = _Worker(self.ctx, self.config, self.limits)
                         self.replaced += 1
-                        if task is not None:
-                            log.warning("worker for task %d stopped: %s", task[0], reason)
-                            yield task[0], _failed(task[1], reason)
+                        if tasks:
+                            todo.extendleft(reversed(tasks[1:]))  # not begun: parsed later
+                            log.warning("worker for task %d stopped: %s", tasks[0][0], reason)
+                            yield tasks[0][0], _failed(tasks[0][1], reason)
                         elif not w.ready:
                             raise RuntimeError("a parsing worker could not start")
         finally:
-            # Every worker is idle or its file is given up: nothing of theirs is left to save,
-            # so they are killed rather than waited for (a worker's interpreter takes a tenth of
-            # a second or more to tear down spaCy and its model).
+            # Every worker is idle or its files are given up: nothing of theirs is left to
+            # save, so they are killed rather than waited for (a worker's interpreter takes a
+            # tenth of a second or more to tear down spaCy and its model).
             for w in workers:
                 self.peak_worker_rss_mb = max(self.peak_worker_rss_mb, w.peak_rss_mb())
                 w.kill()
 
     def _next_deadline(self, workers) -> float:
         now = time.monotonic()
-        waits = [self.limits.timeout - (now - w.started) for w in workers if w.task is not None]
+        waits = [self.limits.timeout - (now - w.started) for w in workers if w.tasks]
         return max(0.05, min(waits)) if waits else 1.0
 
 
