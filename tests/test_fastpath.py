@@ -82,7 +82,7 @@ def test_matcher_tokens_equal_spacy_tokens(tiny_matcher):
     nlp = _blank_pipeline()
     bits = ["a", " ", "  ", "\xa0", "e.g.", "(", ")", "don't", "U.S.", ":)", "-", "Python,SQL",
             "'s", ".", ":-)", "(:", "a.m.", "Inc.", "8-)", ":p", "p", "Dr.", "It", "'", "<3",
-            "\u3000", "Vue.js/React", "AWS(SageMaker)"]  # fmt: skip
+            "\u3000", "Vue.js/React", "AWS(SageMaker)", "\n", "\t", " \n", "\n "]  # fmt: skip
     rng = random.Random(1)
     for _ in range(5000):
         text = "".join(rng.choice(bits) for _ in range(rng.randint(0, 14)))

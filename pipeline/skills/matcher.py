@@ -17,7 +17,8 @@ from .fastpath import evict_oldest
 from .lexicon import ANY_CASE, EXACT_CASE, IN_CONTEXT, Lexicon
 
 _HYPHEN_BREAK = re.compile(r"-\n(?=[a-z])")
-_RUNS = re.compile(r"\s+|\S+")  # spaCy's tokenizer splits text where str.isspace() changes
+# A chunk and the whitespace after it: spaCy's tokenizer splits text where str.isspace() changes.
+_CHUNKS = re.compile(r"(\S+)(\s*)")
 CHUNK_CACHE_LIMIT = 40_000  # chunks kept with their tokens (the oldest go first)
 # Every new word adds a lexeme and strings to the vocab for good; once this many have been
 # added, the tokenizer, vocab and matchers are built afresh, so a long run stays flat.
@@ -187,28 +188,35 @@ class SkillMatcher:
         evict_oldest(self._chunks, CHUNK_CACHE_LIMIT)
         specials = self._specials
         assert specials is not None
+        cached, tokens_of = self._chunks.get, self._tokens
         words: list[str] = []
         spaces: list[bool] = []
         region: str | None = None  # the chunks before a single space, if any
         region_tokens = 0
-        for k, run in enumerate(_RUNS.findall(text)):
-            if not run[0].isspace():
-                texts, trailing = self._tokens(run)
-                if region is not None and words[-1] in specials and texts[0] in specials:
-                    del words[-region_tokens:], spaces[-region_tokens:]
-                    run = f"{region} {run}"
-                    texts, trailing = self._tokens(run)
-                region, region_tokens = run, len(texts)
-            else:
-                if k and run[0] == " ":  # a space after a token is that token's trailing space
-                    spaces[-1] = True
-                    run = run[1:]
-                    if not run:
-                        continue  # a single space: the next chunk may join the region
-                region = None
-                texts, trailing = self._tokens(run)
+        body = text.lstrip()
+        if len(body) < len(text):  # whitespace before the first chunk: tokens of its own
+            lead_texts, lead_trailing = tokens_of(text[: len(text) - len(body)])
+            words.extend(lead_texts)
+            spaces.extend(lead_trailing)
+        for chunk, blank in _CHUNKS.findall(body):
+            texts, trailing = cached(chunk) or tokens_of(chunk)
+            if region is not None and words[-1] in specials and texts[0] in specials:
+                del words[-region_tokens:], spaces[-region_tokens:]
+                chunk = f"{region} {chunk}"
+                texts, trailing = tokens_of(chunk)
+            region, region_tokens = chunk, len(texts)
             words.extend(texts)
             spaces.extend(trailing)
+            if blank == " ":  # the chunk's trailing space; the next chunk may join the region
+                spaces[-1] = True
+            elif blank:
+                if blank[0] == " ":  # a space after a token is that token's trailing space
+                    spaces[-1] = True
+                    blank = blank[1:]
+                region = None
+                texts, trailing = tokens_of(blank)
+                words.extend(texts)
+                spaces.extend(trailing)
         return Doc(self.nlp.vocab, words=words, spaces=spaces)
 
     def _tokens(self, chunk: str) -> _Tokens:
