@@ -1,12 +1,13 @@
 """Isolated parsing workers: one process per core, each with memory, CPU and time limits.
 
 The supervisor (the main process) hands files to each worker over a pipe (one
-being parsed, one waiting behind it) and waits on all of them. A worker that runs past its wall-clock
-timeout, dies (a crash, a CPU or memory limit, the kernel's OOM killer) or
-hangs is killed and replaced; its file fails with a reason and the batch goes
-on. Unlike `concurrent.futures.ProcessPoolExecutor`, one dead worker does not
-fail the other files. Workers load the lexicon, matcher and model once, die
-with the supervisor (PR_SET_PDEATHSIG), and may not open sockets.
+being parsed, one waiting behind it) and waits on all of them. A worker that
+runs past its wall-clock timeout, dies (a crash, a CPU or memory limit, the
+kernel's OOM killer) or hangs is killed and replaced; its file fails with a
+reason, the file waiting behind it is parsed later, and the batch goes on.
+Unlike `concurrent.futures.ProcessPoolExecutor`, one dead worker does not fail
+the other files. Workers load the lexicon, matcher and model once, die with the
+supervisor (PR_SET_PDEATHSIG), and may not open sockets.
 """
 
 from __future__ import annotations
