@@ -157,3 +157,46 @@ def test_scores_grade_depth_instead_of_saturating(shipped):
     assert "partial" in {r.status for r in low.requirements}
     # Deterministic: the same profile scores the same.
     assert score_profile(used, job, lexicon) == high
+
+
+def test_texts_without_a_cue_word_hold_no_hedge_cue():
+    """`hedge` skips the cue patterns when the text before a mention has none of their first
+    words (`_CUE_WORD`); on texts built from cue-like pieces, every text it skips has no cue
+    (`_cue_in` finds none), and the pieces do make cues often."""
+    import random
+
+    from pipeline.skills.context import _CUE_WORD, _cue_in
+
+    pieces = [
+        "would", "like", "to", "want", "wanted", "wishes", "hoping", "keen", "aspiring", "planning",
+        "interested", "in", "learning", "willing", "learn", "looking", "forward", "yet", "going",
+        "more", "about", "develop", "developed", "my", "skills", "with", "goal", "is", "no", "not",
+        "never", "lacking", "prior", "experience", "exposure", "knowledge", "don't", "don’t",
+        "dont", "doesn't", "haven’t", "did", "have", "used", "familiar", "basics", "of", "basic",
+        "some", "brief", "beginner's", "level", "introductory", "elementary", "but", ".", ",",
+        "DO", "Not", "NO", "docker", "node", "ſome", "\u212aeen", " ", " ", " ",
+    ]  # fmt: skip
+    rng = random.Random(9)
+    cues = 0
+    for _ in range(30000):
+        words = [rng.choice(pieces) for _ in range(rng.randint(0, 5))]
+        text = "".join(w + rng.choice((" ", " ", "", "  ")) for w in words)
+        found = _cue_in(text)
+        cues += found is not None
+        if _CUE_WORD.search(text) is None:
+            assert found is None, text
+    assert cues > 200
+    # One phrase for each form of each cue: found by the patterns, and let through.
+    phrases = [
+        "would like to", "wants to", "wanted to", "wishes to", "hoping to", "eager to",
+        "keen to", "aspiring to", "planning to", "interested in learning", "willing to learn",
+        "looking forward to learn", "yet to learn", "going to learn", "learning more about",
+        "develop my skills with", "goal is to learn", "no experience", "never any experience",
+        "without exposure", "lacking knowledge", "limited familiarity", "little experience",
+        "zero experience", "do not have", "don't know", "does not use", "doesn’t have",
+        "have not used", "haven't worked", "did not know", "didn't use", "not familiar",
+        "not yet proficient", "basics of", "basic knowledge of", "some exposure to",
+        "brief exposure to", "exposure to", "beginner level", "introductory", "elementary",
+    ]  # fmt: skip
+    for phrase in phrases:
+        assert _cue_in(phrase) is not None and _CUE_WORD.search(phrase), phrase

@@ -59,11 +59,30 @@ _AUDIENCE_BEFORE = re.compile(
 _AUDIENCE_AFTER = re.compile(r"^\s+(?:team|teams|group|groups|meetings?|review|reviews)\b", re.I)
 
 
+# The first word of every cue above, whole: a text without any of them holds no cue (most
+# mentions have none before them, and this one search is cheaper than the three).
+_CUE_WORD = re.compile(
+    r"\b(?:would|wants?|wanted|wish(?:es)?|hop(?:e|ing)|eager|keen|aspir(?:e|es|ing)"
+    r"|plan(?:s|ning)?|interested|willing|looking|yet|going|learn(?:ing)?|develop|goal"
+    r"|no|not|never|without|lack(?:s|ing)?|limited|little|zero|do|don['’]?t|does|doesn['’]?t"
+    r"|have|haven['’]?t|did|didn['’]?t|basics?|some|brief|exposure|beginner|introductory"
+    r"|elementary)\b",
+    re.I,
+)
+
+
 def hedge(text: str, unit_start: int, start: int) -> str | None:
     """ "aspirational", "negated" or "weak" when a cue before the mention (in its sentence or
     bullet, in the same clause) says so, else None."""
     window_start = max(unit_start, start - _SCOPE)
     before = text[window_start:start]
+    if _CUE_WORD.search(before) is None:
+        return None
+    return _cue_in(before)
+
+
+def _cue_in(before: str) -> str | None:
+    """The hedge of the text before a mention (see `hedge`)."""
     found = None
     for kind, pattern in (("aspirational", _ASPIRATIONAL), ("negated", _NEGATED)):
         for m in pattern.finditer(before):
