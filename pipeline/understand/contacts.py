@@ -303,6 +303,8 @@ def _name_line(lines: Sequence[str], sections: Sequence[str], emails: Sequence[s
     if _is_name_line(lines, sections, first):
         return first
     locals_ = [e.split("@", 1)[0].lower() for e in emails]
+    if not locals_:
+        return None  # nothing for a name further down to match
     for i in range(first, min(len(lines), first + NAME_SEARCH_LINES)):
         words = _name_words(_SEGMENT_SPLIT.split(lines[i].strip(), maxsplit=1)[0])
         if not words:
