@@ -48,6 +48,12 @@ def test_faulty_file_fails_and_others_are_scored(
         text_file(folder / f"good-{i}.txt", GOOD)
     text_file(folder / "bad.txt", GOOD)
     monkeypatch.setenv("FAULTS", f"bad.txt:{fault}")  # read by tests/faults.py in the workers
+    pool = _faulty_pool(tiny_lexicon, workers=2)
+    _check_one_bad_file(pool, sorted(folder.iterdir()), reasons)
+
+
+def _faulty_pool(tiny_lexicon, workers: int) -> WorkerPool:
+    """Workers whose Screener misbehaves on the files named in $FAULTS (tests/faults.py)."""
     config = WorkerConfig(
         tiny_lexicon.path,
         None,
@@ -56,8 +62,7 @@ def test_faulty_file_fails_and_others_are_scored(
         "2026-01-01",
         screener_factory="faults:faulty_screener",
     )
-    pool = WorkerPool(config, workers=2, limits=LIMITS)
-    _check_one_bad_file(pool, sorted(folder.iterdir()), reasons)
+    return WorkerPool(config, workers=workers, limits=LIMITS)
 
 
 def _check_one_bad_file(pool: WorkerPool, paths, reasons) -> None:
@@ -84,15 +89,7 @@ def test_files_waiting_behind_a_bad_file_in_one_worker_are_scored(
     for i in range(3):
         text_file(folder / f"good-{i}.txt", GOOD)
     monkeypatch.setenv("FAULTS", f"bad.txt:{fault}")
-    config = WorkerConfig(
-        tiny_lexicon.path,
-        None,
-        "pdfium",
-        "lxml",
-        "2026-01-01",
-        screener_factory="faults:faulty_screener",
-    )
-    pool = WorkerPool(config, workers=1, limits=LIMITS)
+    pool = _faulty_pool(tiny_lexicon, workers=1)
     _check_one_bad_file(pool, sorted(folder.iterdir()), reasons)
     assert pool.replaced == 1
 
