@@ -15,6 +15,16 @@ URL = re.compile(
     re.I,
 )
 PHONE = re.compile(r"(?<!\w)(?:\+?\d[\d\s().-]{7,}\d)(?!\w)")
+# Every URL match holds one of these once lower-cased (none of their letters has a special
+# case fold under re.I), so a text without any of them holds no URL.
+URL_MARKS = ("://", "www.", ".com/")
+
+
+def may_hold_url(text: str) -> bool:
+    """False when URL cannot match `text` (see URL_MARKS): checked before searching for it."""
+    lower = text.lower()
+    return any(mark in lower for mark in URL_MARKS)
+
 
 YEAR = re.compile(r"(?<![\d])(?:19|20)\d\d(?!\d)")
 # "2019 - 2021", "01/2019 – 03.2021": a year range that a phone number pattern would also match.

@@ -15,7 +15,17 @@ import re
 from collections.abc import Sequence
 
 from ..records import Contacts
-from ..text.patterns import ALL_YEARS, DATE_LIKE, EMAIL, PHONE, URL, YEAR_RANGE, blank, word_set
+from ..text.patterns import (
+    ALL_YEARS,
+    DATE_LIKE,
+    EMAIL,
+    PHONE,
+    URL,
+    YEAR_RANGE,
+    blank,
+    may_hold_url,
+    word_set,
+)
 from .segment import heading_section
 
 __all__ = [
@@ -203,15 +213,6 @@ _BARE_DOMAIN = re.compile(
 )
 
 
-def _may_hold_url(line: str) -> bool:
-    """False when URL cannot match the line: each of its forms holds "://", "www." or
-    ".com/" (letters without special case folds), and most lines hold none of them."""
-    if "://" in line:
-        return True
-    lower = line.lower()
-    return "www." in lower or ".com/" in lower
-
-
 def extract_contacts(lines: Sequence[str], sections: Sequence[str]) -> Contacts:
     """E-mails, phones and links anywhere (deduplicated, in order); location from the header."""
     contactish = _contact_lines(lines, sections)
@@ -228,7 +229,7 @@ def extract_contacts(lines: Sequence[str], sections: Sequence[str]) -> Contacts:
             rest = EMAIL.sub(blank, line)
         if "." in rest:
             found = (
-                [_clean_link(m.group()) for m in URL.finditer(rest)] if _may_hold_url(rest) else []
+                [_clean_link(m.group()) for m in URL.finditer(rest)] if may_hold_url(rest) else []
             )
             if found:
                 links.update((link, None) for link in found if link and link not in links)

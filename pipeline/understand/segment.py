@@ -8,7 +8,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..records import Document, Line
-from ..text.patterns import BULLET, EMAIL, PHONE, URL, YEAR_RANGE, blank
+from ..text.patterns import (
+    BULLET,
+    EMAIL,
+    PHONE,
+    URL,
+    URL_MARKS,
+    YEAR_RANGE,
+    blank,
+    may_hold_url,
+)
 
 SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
     "summary": (
@@ -307,9 +316,8 @@ def mask_contacts(text: str) -> str:
     return PHONE.sub(blank_phone, _blank_links(text))
 
 
-_LINK_MARKS = ("://", "www.", ".com/")  # a URL match holds one of these (lower-cased)
 # A whitespace-delimited word holding "@" or a link mark (tried only where a word starts).
-_LINK_WORD = re.compile(r"(?<!\S)(?=\S*?(?:@|://|www\.|\.com/))\S+", re.I)
+_LINK_WORD = re.compile(rf"(?<!\S)(?=\S*?(?:@|{'|'.join(map(re.escape, URL_MARKS))}))\S+", re.I)
 
 
 def _blank_links(text: str) -> str:
@@ -318,15 +326,14 @@ def _blank_links(text: str) -> str:
     one whitespace-delimited word and is found there as in the whole text; scanning the
     whole text costs a millisecond a resume (the e-mail pattern tries every word
     character as the start of an address)."""
-    if "@" not in text and not any(mark in text.lower() for mark in _LINK_MARKS):
+    if "@" not in text and not may_hold_url(text):
         return text
     pieces = []
     last = 0
     for m in _LINK_WORD.finditer(text):
         word = m.group()
         changed = EMAIL.sub(blank, word) if "@" in word else word
-        lowered = word.lower()
-        if any(mark in lowered for mark in _LINK_MARKS):
+        if may_hold_url(word):
             changed = URL.sub(blank, changed)
         if changed != word:
             pieces.append(text[last : m.start()])
