@@ -6,7 +6,7 @@ OUT ?= out/demo
 
 .PHONY: demo test lint bench examples golden model clean
 
-$(VENV)/.base: pyproject.toml
+$(VENV)/.base: pyproject.toml hatch_build.py pipeline/read/_pdfium_loops.c
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e .
@@ -25,8 +25,8 @@ test: $(VENV)/.dev
 	echo "make test: $$(( $$(date +%s) - start )) s"; exit $$rc
 
 lint: $(VENV)/.dev
-	$(VENV)/bin/ruff check pipeline tests benchmarks
-	$(VENV)/bin/ruff format --check pipeline tests benchmarks
+	$(VENV)/bin/ruff check pipeline tests benchmarks hatch_build.py
+	$(VENV)/bin/ruff format --check pipeline tests benchmarks hatch_build.py
 	$(VENV)/bin/mypy
 
 bench: $(VENV)/.dev

@@ -6,9 +6,11 @@ import ctypes
 import dataclasses
 import functools
 import math
+import os
 import re
 from collections import deque
 from itertools import repeat
+from pathlib import Path
 
 import numpy as np
 
@@ -178,6 +180,43 @@ def _fast_functions() -> tuple:
     )
 
 
+_LOOPS_VERSION = 1  # LOOPS_VERSION in _pdfium_loops.c
+_LOOPS_FILE = "_pdfium_loops.so"
+
+
+@functools.cache
+def _c_loops():
+    """The compiled loops of _pdfium_loops.c (built at install time by hatch_build.py when a
+    C compiler is there), or None: then the same PDFium calls are made from Python. A
+    library of another version (a stale build) is not used."""
+    path = Path(__file__).with_name(_LOOPS_FILE)
+    if os.environ.get("PIPELINE_NO_C") == "1" or not path.is_file():
+        return None
+    try:
+        library = ctypes.CDLL(str(path))
+        library.loops_version.restype = ctypes.c_int
+        if library.loops_version() != _LOOPS_VERSION:
+            return None
+    except (OSError, AttributeError):
+        return None
+    pointer, size = ctypes.c_void_p, ctypes.c_int64
+    library.char_boxes.argtypes = (pointer, pointer, pointer, size, pointer)
+    library.char_boxes.restype = None
+    library.text_looks.argtypes = (pointer, pointer, pointer, pointer, pointer, size) + (
+        pointer,
+    ) * 3
+    library.text_looks.restype = None
+    return library
+
+
+def _address(function) -> int:
+    """The address of a ctypes function (to hand to the C loops)."""
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    if not address:
+        raise RuntimeError("a PDFium function has no address")
+    return address
+
+
 def _char_geometry(raw, textpage, text: str, height: float) -> words.Chars:
     """Every character's loose box (font ascent to descent, advance width), flipped to a
     top-left origin; characters whose box runs vertically are checked for rotation."""
@@ -185,15 +224,19 @@ def _char_geometry(raw, textpage, text: str, height: float) -> words.Chars:
     codes = words.codes_of(text)
     blank, line_end = words.blank_mask(codes)
     # Boxes of the characters that make words (the word model never reads a blank's box),
-    # written by PDFium straight into the array: the calls are made from C by map().
+    # written by PDFium straight into the array. The success flag is not read: a box PDFium
+    # cannot give stays zero.
     boxes = np.zeros((count, 4), dtype=np.float32)  # FS_RECTF: left, top, right, bottom
     ink = np.flatnonzero(~blank)
-    addresses = ink * 16 + boxes.ctypes.data
     handle = ctypes.cast(textpage, ctypes.c_void_p).value
-    # Declared as returning nothing: the success flag is not read (a box PDFium cannot give
-    # stays zero), and ctypes then makes no int per call, a few per cent of this loop.
     get = _plain("FPDFText_GetLooseCharBox", None, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
-    deque(map(get, repeat(handle, len(ink)), ink.tolist(), addresses.tolist()), maxlen=0)
+    loops = _c_loops()
+    if loops is not None:  # one call for the page; the loop runs in C
+        ink = np.ascontiguousarray(ink, dtype=np.int64)
+        loops.char_boxes(_address(get), handle, ink.ctypes.data, len(ink), boxes.ctypes.data)
+    else:  # one ctypes call per character, made from C by map()
+        addresses = ink * 16 + boxes.ctypes.data
+        deque(map(get, repeat(handle, len(ink)), ink.tolist(), addresses.tolist()), maxlen=0)
     left = boxes[:, 0].astype(np.float64)
     right = boxes[:, 2].astype(np.float64)
     top = height - boxes[:, 1].astype(np.float64)
@@ -231,15 +274,30 @@ class _Looks(PageLooks):
         get_fill, get_object, get_mode = _fast_functions()
         handle = ctypes.cast(self.textpage, ctypes.c_void_p).value
         asked = np.flatnonzero(todo)
-        chars = starts[asked].tolist()
-        handles = repeat(handle, len(chars))
-        red_at = asked * 16 + rgba.ctypes.data  # each word's R, G, B, A: 4 bytes apart
-        at = [(red_at + 4 * c).tolist() for c in range(4)]
-        filled[asked] = np.fromiter(map(get_fill, handles, chars, *at), bool, len(chars))
-        objects = list(map(get_object, repeat(handle, len(chars)), chars))
         # A word without a text object is not `filled` (never judged); PDFium answers -1
-        # (unknown) for it, which like 0 is no mode that hides text.
-        modes[asked] = np.fromiter(map(get_mode, objects), np.int64, len(objects))
+        # (unknown) for its mode, which like 0 is no mode that hides text.
+        loops = _c_loops()
+        if loops is not None:  # one call for the page; the loops run in C
+            n = len(asked)
+            chars = np.ascontiguousarray(starts[asked], dtype=np.int64)
+            asked_rgba = np.zeros((n, 4), dtype=np.uint32)
+            asked_filled = np.zeros(n, dtype=np.uint8)
+            asked_modes = np.zeros(n, dtype=np.int64)
+            functions = (_address(get_fill), _address(get_object), _address(get_mode))
+            outputs = (asked_rgba.ctypes.data, asked_filled.ctypes.data, asked_modes.ctypes.data)
+            loops.text_looks(*functions, handle, chars.ctypes.data, n, *outputs)
+            rgba[asked] = asked_rgba
+            filled[asked] = asked_filled.astype(bool)
+            modes[asked] = asked_modes
+        else:  # one ctypes call per word and function, made from C by map()
+            starts_asked = starts[asked].tolist()
+            handles = repeat(handle, len(starts_asked))
+            red_at = asked * 16 + rgba.ctypes.data  # each word's R, G, B, A: 4 bytes apart
+            at = [(red_at + 4 * c).tolist() for c in range(4)]
+            fills = map(get_fill, handles, starts_asked, *at)
+            filled[asked] = np.fromiter(fills, bool, len(starts_asked))
+            objects = list(map(get_object, repeat(handle, len(starts_asked)), starts_asked))
+            modes[asked] = np.fromiter(map(get_mode, objects), np.int64, len(objects))
         light = rgba[:, :3].min(axis=1) >= 255 - MAX_INVISIBLE_DIFF  # visibility.is_light
         # Modes 1, 3, 5 and 7 (stroked or invisible); PDFium reports -1 when it cannot tell.
         odd_mode = ((modes & 1) == 1) & (modes > 0) & (modes < 8)
