@@ -1,4 +1,4 @@
-"""Build step: compile pipeline/read/_pdfium_loops.c into a shared library beside it.
+"""Build step: compile pipeline/read/_native.c into a shared library beside it.
 
 The library is optional. Without a C compiler (or when compiling fails) the package is
 built without it and pdf_pdfium.py makes the same PDFium calls from Python, slower; the
@@ -16,8 +16,8 @@ from pathlib import Path
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-SOURCE = "pipeline/read/_pdfium_loops.c"
-LIBRARY = "pipeline/read/_pdfium_loops.so"  # loaded by ctypes, not imported: no Python API
+SOURCE = "pipeline/read/_native.c"
+LIBRARY = "pipeline/read/_native.so"  # loaded by ctypes, not imported: no Python API
 
 
 def _compiler() -> list[str] | None:
@@ -38,7 +38,17 @@ def compile_loops(root: Path) -> Path | None:
             f"note: no C compiler found; {SOURCE} not built (slower PDF reading)", file=sys.stderr
         )
         return None
-    command = [*compiler, "-O2", "-shared", "-fPIC", "-o", str(library), str(source)]
+    command = [
+        *compiler,
+        "-O2",
+        "-ffp-contract=off",
+        "-shared",
+        "-fPIC",
+        "-o",
+        str(library),
+        str(source),
+        "-lm",
+    ]
     try:
         subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
     except (OSError, subprocess.SubprocessError) as exc:

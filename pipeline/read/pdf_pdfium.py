@@ -6,17 +6,15 @@ import ctypes
 import dataclasses
 import functools
 import math
-import os
 import re
 from collections import deque
 from itertools import repeat
-from pathlib import Path
 
 import numpy as np
 
 from ..errors import ParseError
 from ..records import Word
-from . import words
+from . import native, words
 from .visibility import MAX_INVISIBLE_DIFF, MIN_VISIBLE_PT, RGB, Backdrop, PageLooks
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -180,43 +178,6 @@ def _fast_functions() -> tuple:
     )
 
 
-_LOOPS_VERSION = 1  # LOOPS_VERSION in _pdfium_loops.c
-_LOOPS_FILE = "_pdfium_loops.so"
-
-
-@functools.cache
-def _c_loops():
-    """The compiled loops of _pdfium_loops.c (built at install time by hatch_build.py when a
-    C compiler is there), or None: then the same PDFium calls are made from Python. A
-    library of another version (a stale build) is not used."""
-    path = Path(__file__).with_name(_LOOPS_FILE)
-    if os.environ.get("PIPELINE_NO_C") == "1" or not path.is_file():
-        return None
-    try:
-        library = ctypes.CDLL(str(path))
-        library.loops_version.restype = ctypes.c_int
-        if library.loops_version() != _LOOPS_VERSION:
-            return None
-    except (OSError, AttributeError):
-        return None
-    pointer, size = ctypes.c_void_p, ctypes.c_int64
-    library.char_boxes.argtypes = (pointer, pointer, pointer, size, pointer)
-    library.char_boxes.restype = None
-    library.text_looks.argtypes = (pointer, pointer, pointer, pointer, pointer, size) + (
-        pointer,
-    ) * 3
-    library.text_looks.restype = None
-    return library
-
-
-def _address(function) -> int:
-    """The address of a ctypes function (to hand to the C loops)."""
-    address = ctypes.cast(function, ctypes.c_void_p).value
-    if not address:
-        raise RuntimeError("a PDFium function has no address")
-    return address
-
-
 def _char_geometry(raw, textpage, text: str, height: float) -> words.Chars:
     """Every character's loose box (font ascent to descent, advance width), flipped to a
     top-left origin; characters whose box runs vertically are checked for rotation."""
@@ -230,10 +191,10 @@ def _char_geometry(raw, textpage, text: str, height: float) -> words.Chars:
     ink = np.flatnonzero(~blank)
     handle = ctypes.cast(textpage, ctypes.c_void_p).value
     get = _plain("FPDFText_GetLooseCharBox", None, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
-    loops = _c_loops()
+    loops = native.library()
     if loops is not None:  # one call for the page; the loop runs in C
         ink = np.ascontiguousarray(ink, dtype=np.int64)
-        loops.char_boxes(_address(get), handle, ink.ctypes.data, len(ink), boxes.ctypes.data)
+        loops.char_boxes(native.address(get), handle, ink.ctypes.data, len(ink), boxes.ctypes.data)
     else:  # one ctypes call per character, made from C by map()
         addresses = ink * 16 + boxes.ctypes.data
         deque(map(get, repeat(handle, len(ink)), ink.tolist(), addresses.tolist()), maxlen=0)
@@ -276,14 +237,18 @@ class _Looks(PageLooks):
         asked = np.flatnonzero(todo)
         # A word without a text object is not `filled` (never judged); PDFium answers -1
         # (unknown) for its mode, which like 0 is no mode that hides text.
-        loops = _c_loops()
+        loops = native.library()
         if loops is not None:  # one call for the page; the loops run in C
             n = len(asked)
             chars = np.ascontiguousarray(starts[asked], dtype=np.int64)
             asked_rgba = np.zeros((n, 4), dtype=np.uint32)
             asked_filled = np.zeros(n, dtype=np.uint8)
             asked_modes = np.zeros(n, dtype=np.int64)
-            functions = (_address(get_fill), _address(get_object), _address(get_mode))
+            functions = (
+                native.address(get_fill),
+                native.address(get_object),
+                native.address(get_mode),
+            )
             outputs = (asked_rgba.ctypes.data, asked_filled.ctypes.data, asked_modes.ctypes.data)
             loops.text_looks(*functions, handle, chars.ctypes.data, n, *outputs)
             rgba[asked] = asked_rgba

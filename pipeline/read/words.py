@@ -32,6 +32,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import native
+
 SPLIT_EM = 0.13  # a gap this much wider than the pair's usual gap ends a word
 JOIN_EM = 0.03  # a space whose gap is at most this much wider than usual is no boundary
 BASE_QUANTILE = 0.9  # the usual gap after a glyph: this quantile of its gaps on the page
@@ -93,7 +95,40 @@ def blank_mask(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def spans(chars: Chars) -> np.ndarray:
     """[start, end) char index spans of the page's words, in stream order, as an (n, 2) array.
-    A word never mixes rotated and upright characters."""
+    A word never mixes rotated and upright characters. The compiled twin (`word_spans` in
+    _native.c) runs when it is built; `_spans` is the model in numpy."""
+    library = native.library()
+    if library is not None and len(chars.codes):
+        found = _native_spans(library, chars)
+        if found is not None:
+            return found
+    return _spans(chars)
+
+
+def _native_spans(library, chars: Chars) -> np.ndarray | None:
+    """spans() by the compiled model, or None when it ran out of memory."""
+    n = len(chars.codes)
+    arrays = [np.ascontiguousarray(chars.codes, dtype=np.uint32)]
+    arrays += [
+        np.ascontiguousarray(column, dtype=np.float64)
+        for column in (chars.x0, chars.x1, chars.top, chars.bottom)
+    ]
+    arrays += [
+        np.ascontiguousarray(flags, dtype=np.bool_)
+        for flags in (chars.blank, chars.line_end, chars.rotated)
+    ]
+    params = np.array(
+        [SPLIT_EM, JOIN_EM, BASE_QUANTILE, MIN_SAMPLES, BASE_CAP_EM, SAME_LINE_EM], dtype=np.float64
+    )
+    out = np.empty((n, 2), dtype=np.int64)
+    count = library.word_spans(
+        n, *(a.ctypes.data for a in arrays), params.ctypes.data, out.ctypes.data
+    )
+    return out[:count].copy() if count >= 0 else None
+
+
+def _spans(chars: Chars) -> np.ndarray:
+    """The word model in numpy (see spans)."""
     n = len(chars.codes)
     if n == 0:
         return np.zeros((0, 2), dtype=np.int64)

@@ -1,0 +1,388 @@
+/*
+ * Loops of the PDF reader in C: PDFium calls once per character or word, and the word model
+ * of words.py. Loaded with ctypes by pipeline/read/native.py; plain C, no Python API.
+ *
+ * PDFium loops (char_boxes, text_looks). From Python each PDFium call through ctypes costs
+ * about 0.3-0.5 us, more than the work PDFium does for a character's box. These loops make
+ * the calls the Python fallback in pdf_pdfium.py makes, with the same arguments (read-only
+ * getters: their order does not matter), and store what it stores. No PDFium header and no
+ * link to PDFium: the caller passes the addresses of the functions pypdfium2 has loaded, so
+ * only the copy of PDFium the rest of the process uses is ever called.
+ *
+ * Word model (word_spans): words.spans() step by step, in doubles, with numpy's rules where
+ * they matter for a comparison (NaN sorts last and propagates through minimum/maximum, the
+ * median of an even count is the mean of the middle two, rounding is half to even,
+ * float-to-integer casts of infinities as numpy's on this machine). Only comparisons reach
+ * the output (word boundaries), and the sums compared are formed in the same order.
+ *
+ * The results are the same bit for bit: tests/test_native.py compares both paths on generated
+ * PDFs and on random pages with NaN and infinite boxes. Bump NATIVE_VERSION when a signature
+ * or a result changes; a library of another version is not used.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#define NATIVE_VERSION 2
+
+/* FPDFText_GetLooseCharBox(text_page, index, FS_RECTF *rect) */
+typedef int (*loose_char_box_fn)(void *, int, float *);
+/* FPDFText_GetFillColor(text_page, index, unsigned *r, *g, *b, *a) */
+typedef int (*fill_color_fn)(void *, int, unsigned int *, unsigned int *, unsigned int *,
+                             unsigned int *);
+/* FPDFText_GetTextObject(text_page, index) */
+typedef void *(*text_object_fn)(void *, int);
+/* FPDFTextObj_GetTextRenderMode(text_object) */
+typedef int (*render_mode_fn)(void *);
+
+int native_version(void) { return NATIVE_VERSION; }
+
+/*
+ * The loose box (left, top, right, bottom) of each character indices[k], written to
+ * boxes[4 * indices[k]] and the three floats after it. The caller sizes `boxes` for every
+ * character of the page and passes indices below the page's character count.
+ */
+void char_boxes(loose_char_box_fn get_box, void *text_page, const int64_t *indices,
+                int64_t n, float *boxes) {
+    for (int64_t k = 0; k < n; k++) {
+        int64_t i = indices[k];
+        get_box(text_page, (int)i, boxes + 4 * i);
+    }
+}
+
+/*
+ * For each character chars[k]: its fill colour into rgba[4k .. 4k+3] and whether PDFium
+ * had one (filled[k]); then the render mode of its text object (modes[k], -1 when PDFium
+ * cannot tell, as for a character without a text object).
+ */
+void text_looks(fill_color_fn get_fill, text_object_fn get_object, render_mode_fn get_mode,
+                void *text_page, const int64_t *chars, int64_t n, uint32_t *rgba,
+                uint8_t *filled, int64_t *modes) {
+    for (int64_t k = 0; k < n; k++) {
+        uint32_t *c = rgba + 4 * k;
+        filled[k] = get_fill(text_page, (int)chars[k], c, c + 1, c + 2, c + 3) != 0;
+    }
+    for (int64_t k = 0; k < n; k++) {
+        modes[k] = get_mode(get_object(text_page, (int)chars[k]));
+    }
+}
+
+/* ---- word model (words.py) ---------------------------------------------------------- */
+
+static int is_nan(double v) { return v != v; }
+
+/* numpy's np.minimum / np.maximum: a NaN on either side gives NaN. */
+static double np_minimum(double a, double b) { return (a < b || is_nan(a)) ? a : b; }
+static double np_maximum(double a, double b) { return (a > b || is_nan(a)) ? a : b; }
+
+/* numpy's sort order of doubles: NaN after every number. */
+static int before(double a, double b) { return !is_nan(a) && (is_nan(b) || a < b); }
+
+/* np.round of a value that is not negative (or NaN): half to even, as the default rounding
+ * mode rounds a sum (libm's nearbyint does the same, ten times slower: it saves and restores
+ * the floating-point environment). At 2^52 and above every double is an integer already. */
+static double round_even(double v) { return v < 0x1p52 ? (v + 0x1p52) - 0x1p52 : v; }
+
+/* numpy's float64 -> int64 cast (astype) of a rounded value. */
+static int64_t to_int64(double v) {
+#if defined(__x86_64__) || defined(_M_X64)
+    /* cvttsd2si: NaN and out-of-range values give INT64_MIN. */
+    if (!(v >= -9223372036854775808.0 && v < 9223372036854775808.0)) return INT64_MIN;
+#endif
+    return (int64_t)v;
+}
+
+/* Sorting: an introsort (quicksort, heapsort past a depth limit, insertion sort for short
+ * runs), so that no page, however built, sorts in quadratic time. BEFORE(a, b) orders. */
+#define DEFINE_SORT(NAME, T, BEFORE)                                                      \
+    static void NAME##_sift(T *v, int64_t start, int64_t end) {                           \
+        int64_t root = start;                                                             \
+        while (2 * root + 1 < end) {                                                      \
+            int64_t child = 2 * root + 1;                                                 \
+            if (child + 1 < end && BEFORE(v[child], v[child + 1])) child++;               \
+            if (!BEFORE(v[root], v[child])) return;                                       \
+            T t = v[root]; v[root] = v[child]; v[child] = t;                              \
+            root = child;                                                                 \
+        }                                                                                 \
+    }                                                                                     \
+    static void NAME##_heap(T *v, int64_t n) {                                            \
+        for (int64_t s = n / 2 - 1; s >= 0; s--) NAME##_sift(v, s, n);                    \
+        for (int64_t e = n - 1; e > 0; e--) {                                             \
+            T t = v[0]; v[0] = v[e]; v[e] = t;                                            \
+            NAME##_sift(v, 0, e);                                                         \
+        }                                                                                 \
+    }                                                                                     \
+    static void NAME##_intro(T *v, int64_t n, int depth) {                                \
+        while (n > 16) {                                                                  \
+            if (depth-- == 0) { NAME##_heap(v, n); return; }                              \
+            int64_t mid = n / 2;                                                          \
+            if (BEFORE(v[mid], v[0])) { T t = v[0]; v[0] = v[mid]; v[mid] = t; }          \
+            if (BEFORE(v[n - 1], v[0])) { T t = v[0]; v[0] = v[n - 1]; v[n - 1] = t; }    \
+            if (BEFORE(v[n - 1], v[mid])) { T t = v[mid]; v[mid] = v[n - 1]; v[n - 1] = t; } \
+            T pivot = v[mid];                                                             \
+            int64_t i = 0, j = n - 1;                                                     \
+            for (;;) {                                                                    \
+                while (BEFORE(v[i], pivot)) i++;                                          \
+                while (BEFORE(pivot, v[j])) j--;                                          \
+                if (i >= j) break;                                                        \
+                T t = v[i]; v[i] = v[j]; v[j] = t;                                        \
+                i++; j--;                                                                 \
+            }                                                                             \
+            NAME##_intro(v + j + 1, n - j - 1, depth);                                    \
+            n = j + 1;                                                                    \
+        }                                                                                 \
+        for (int64_t i = 1; i < n; i++) {                                                 \
+            T t = v[i];                                                                   \
+            int64_t k = i;                                                                \
+            while (k > 0 && BEFORE(t, v[k - 1])) { v[k] = v[k - 1]; k--; }                \
+            v[k] = t;                                                                     \
+        }                                                                                 \
+    }                                                                                     \
+    static void NAME(T *v, int64_t n) {                                                   \
+        int depth = 2;                                                                    \
+        for (int64_t m = n; m > 1; m >>= 1) depth += 2;                                   \
+        NAME##_intro(v, n, depth);                                                        \
+    }
+
+DEFINE_SORT(sort_doubles, double, before)
+
+/* The k-th smallest of n values without NaN (v is reordered): quickselect, or a sort when it
+ * partitions badly (no page, however built, takes quadratic time). */
+static double select_kth(double *v, int64_t n, int64_t k) {
+    int64_t lo = 0, hi = n - 1, rounds = 0, limit = 64;
+    while (hi > lo) {
+        if (++rounds > limit) {
+            sort_doubles(v + lo, hi - lo + 1);
+            return v[k];
+        }
+        int64_t mid = lo + (hi - lo) / 2;
+        double a = v[lo], b = v[mid], c = v[hi];
+        double pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        int64_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot) i++;
+            while (pivot < v[j]) j--;
+            if (i <= j) {
+                double t = v[i]; v[i] = v[j]; v[j] = t;
+                i++; j--;
+            }
+        }
+        if (k <= j) hi = j;
+        else if (k >= i) lo = i;
+        else return v[k];
+    }
+    return v[k];
+}
+
+/* Moves the numbers of v to its front; returns how many there are (the rest are NaN). */
+static int64_t numbers_first(double *v, int64_t n) {
+    int64_t c = 0;
+    for (int64_t i = 0; i < n; i++)
+        if (!is_nan(v[i])) v[c++] = v[i];
+    return c;
+}
+
+/* np.median of n > 0 values (v is reordered): NaN when any is NaN. */
+static double median(double *v, int64_t n) {
+    if (numbers_first(v, n) < n) return NAN;
+    int64_t k = n / 2;
+    double upper = select_kth(v, n, k);
+    if (n % 2) return upper;
+    double lower = v[0];
+    for (int64_t i = 1; i < k; i++)
+        if (v[i] > lower) lower = v[i];
+    return (lower + upper) / 2.0;
+}
+
+/* The k-th smallest of n values in numpy's order (NaN last); v is reordered. */
+static double kth_nan_last(double *v, int64_t n, int64_t k) {
+    int64_t c = numbers_first(v, n);
+    return k < c ? select_kth(v, c, k) : NAN;
+}
+
+/* Dense ids 0, 1, ... for the distinct keys (in order of first appearance), by open
+ * addressing in a table of `capacity` (a power of two above the count) slots; returns the
+ * number of distinct keys. */
+static int64_t dense_ids(const int64_t *keys, int64_t m, int64_t *table_keys,
+                         int64_t *table_ids, int64_t capacity, int64_t *ids) {
+    int64_t distinct = 0;
+    for (int64_t s = 0; s < capacity; s++) table_ids[s] = -1;
+    for (int64_t i = 0; i < m; i++) {
+        uint64_t h = ((uint64_t)keys[i] * 0x9E3779B97F4A7C15ull) >> 17;
+        int64_t s = (int64_t)(h & (uint64_t)(capacity - 1));
+        while (table_ids[s] >= 0 && table_keys[s] != keys[i]) s = (s + 1) & (capacity - 1);
+        if (table_ids[s] < 0) {
+            table_keys[s] = keys[i];
+            table_ids[s] = distinct++;
+        }
+        ids[i] = table_ids[s];
+    }
+    return distinct;
+}
+
+enum { SPLIT_EM, JOIN_EM, BASE_QUANTILE, MIN_SAMPLES, BASE_CAP_EM, SAME_LINE_EM, PARAMS };
+
+/*
+ * words.spans(): the [start, end) character spans of a page's words, written to out[2k],
+ * out[2k + 1]; returns the number of words, or -1 when memory runs out (the caller then
+ * runs the Python model). `params` holds words.py's thresholds in the enum's order.
+ */
+int64_t word_spans(int64_t n, const uint32_t *codes, const double *x0, const double *x1,
+                   const double *top, const double *bottom, const uint8_t *blank,
+                   const uint8_t *line_end, const uint8_t *rotated, const double *params,
+                   int64_t *out) {
+    if (n <= 0) return 0;
+    int64_t m = n - 1; /* pairs (i, i + 1) */
+    int64_t slots = 2;
+    while (slots < 2 * m) slots <<= 1;
+    int64_t pairs = m > 0 ? m : 1;
+    double *em = malloc(sizeof(double) * n);
+    double *base = malloc(sizeof(double) * pairs);
+    double *gap = malloc(sizeof(double) * pairs);
+    double *work = malloc(sizeof(double) * pairs);
+    uint8_t *flags = malloc(pairs); /* bit 0: both ink, bit 1: same line, bit 2: split */
+    int64_t *keys = malloc(sizeof(int64_t) * pairs);
+    int64_t *ids = malloc(sizeof(int64_t) * pairs);
+    int64_t *table_keys = malloc(sizeof(int64_t) * slots);
+    int64_t *table_ids = malloc(sizeof(int64_t) * slots);
+    int64_t *starts = malloc(sizeof(int64_t) * (pairs + 1));
+    double *usual = malloc(sizeof(double) * pairs);
+    int64_t count = -1;
+    if (!em || !base || !gap || !work || !flags || !keys || !ids || !table_keys || !table_ids ||
+        !starts || !usual)
+        goto done;
+
+    for (int64_t i = 0; i < n; i++) {
+        double e = bottom[i] - top[i];
+        em[i] = e > 0.5 ? e : 0.5;
+    }
+    int64_t inside_count = 0;
+    for (int64_t i = 0; i < m; i++) {
+        double prev_em = em[i];
+        int both = !blank[i] && !blank[i + 1] && rotated[i] == rotated[i + 1];
+        double dy = fabs(bottom[i + 1] - bottom[i]);
+        int forward = x0[i + 1] >= x0[i] - 0.3 * prev_em;
+        int same_line = !rotated[i] && dy < params[SAME_LINE_EM] * prev_em && forward;
+        gap[i] = (x0[i + 1] - x1[i]) / prev_em;
+        flags[i] = (uint8_t)(both | (same_line << 1));
+        inside_count += both && same_line;
+    }
+
+    /* Usual gap after each glyph (words._usual_gaps): per glyph key, the BASE_QUANTILE
+     * quantile of its kept gaps, or the page's typical gap. */
+    if (inside_count == 0) {
+        for (int64_t i = 0; i < m; i++) base[i] = 0.0;
+    } else {
+        int64_t k = 0;
+        for (int64_t i = 0; i < m; i++)
+            if (flags[i] == 3) work[k++] = gap[i];
+        double typical = median(work, k);
+        double cap = typical + params[BASE_CAP_EM];
+        for (int64_t i = 0; i < m; i++) {
+            int64_t size = to_int64(round_even(em[i] * 4));
+            if (size > 4095) size = 4095;
+            keys[i] = (int64_t)codes[i] * 4096 + size;
+        }
+        int64_t glyphs = dense_ids(keys, m, table_keys, table_ids, slots, ids);
+        /* The kept gaps, grouped by glyph: starts[g] .. starts[g + 1] in work. */
+        for (int64_t g = 0; g <= glyphs; g++) starts[g] = 0;
+        for (int64_t i = 0; i < m; i++)
+            if (flags[i] == 3 && gap[i] <= cap) starts[ids[i] + 1]++;
+        for (int64_t g = 0; g < glyphs; g++) starts[g + 1] += starts[g];
+        for (int64_t g = 0; g < glyphs; g++) keys[g] = starts[g]; /* fill positions */
+        for (int64_t i = 0; i < m; i++)
+            if (flags[i] == 3 && gap[i] <= cap) work[keys[ids[i]]++] = gap[i];
+        for (int64_t g = 0; g < glyphs; g++) {
+            int64_t kept = starts[g + 1] - starts[g];
+            usual[g] = typical;
+            if (kept >= (int64_t)params[MIN_SAMPLES]) {
+                int64_t pick = to_int64(round_even(params[BASE_QUANTILE] * (double)(kept - 1)));
+                usual[g] = select_kth(work + starts[g], kept, pick);
+            }
+        }
+        for (int64_t i = 0; i < m; i++) base[i] = usual[ids[i]];
+    }
+
+    /* Letter-spacing of each line (words._tracking), then the split decision. */
+    for (int64_t s = 0; s < m;) {
+        /* A line runs until a pair whose second character is a line break, or a pair of
+         * two ink characters that is not inside a word's line. */
+        int64_t e = s + 1;
+        while (e < m) {
+            uint32_t next = codes[e + 1];
+            int both_ink = !blank[e] && !blank[e + 1];
+            if (next == 0x0A || next == 0x0D || (both_ink && flags[e] != 3)) break;
+            e++;
+        }
+        int64_t k = 0;
+        for (int64_t i = s; i < e; i++)
+            if (flags[i] == 3) work[k++] = gap[i] - base[i];
+        double tracking = k >= 3 ? np_maximum(kth_nan_last(work, k, (k - 1) / 2), 0.0) : 0.0;
+        for (int64_t i = s; i < e; i++) {
+            int both = flags[i] & 1, same_line = (flags[i] >> 1) & 1;
+            double excess = gap[i] - base[i];
+            int split = !both || line_end[i];
+            if (both && !rotated[i] && (!same_line || excess > tracking + params[SPLIT_EM]))
+                split = 1;
+            if (both && rotated[i]) { /* words._same_strip */
+                double across = np_minimum(x1[i + 1], x1[i]) - np_maximum(x0[i + 1], x0[i]);
+                double along = np_maximum(top[i + 1] - bottom[i], top[i] - bottom[i + 1]);
+                double width = x1[i] - x0[i];
+                if (!(across > 0.5 * width && along < 0.5 * width)) split = 1;
+            }
+            if (split) flags[i] |= 4;
+        }
+        s = e;
+    }
+
+    /* Words: runs of ink between boundaries. */
+    count = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (blank[i]) continue;
+        int boundary_before = i == 0 || (flags[i - 1] & 4);
+        int boundary_after = i == n - 1 || (flags[i] & 4);
+        if (boundary_before) out[2 * count] = i;
+        if (boundary_after) out[2 * count++ + 1] = i + 1;
+    }
+
+    /* Two words around one space that takes no room are one (words._join_tight_spaces). */
+    if (count >= 2) {
+        int64_t kept = 0;
+        for (int64_t w = 0; w < count; w++) {
+            int join = 0;
+            if (w > 0) {
+                int64_t a = out[2 * (w - 1) + 1] - 1, b = out[2 * w];
+                int64_t after = a + 1 < n - 1 ? a + 1 : n - 1;
+                if (b - a == 2 && codes[after] == 0x20) {
+                    double e = em[a];
+                    double g = (x0[b] - x1[a]) / e;
+                    int level = fabs(bottom[b] - bottom[a]) < params[SAME_LINE_EM] * e;
+                    int upright = !rotated[a] && !rotated[b] && !line_end[a];
+                    join = level && upright && g <= base[a] + params[JOIN_EM] && g > -0.3;
+                }
+            }
+            if (join) {
+                out[2 * (kept - 1) + 1] = out[2 * w + 1];
+            } else {
+                out[2 * kept] = out[2 * w];
+                out[2 * kept + 1] = out[2 * w + 1];
+                kept++;
+            }
+        }
+        count = kept;
+    }
+
+done:
+    free(em);
+    free(base);
+    free(gap);
+    free(work);
+    free(flags);
+    free(keys);
+    free(ids);
+    free(table_keys);
+    free(table_ids);
+    free(starts);
+    free(usual);
+    return count;
+}

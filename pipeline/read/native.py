@@ -1,0 +1,49 @@
+"""The compiled loops of the PDF reader (`_native.c`), when the install could build them.
+
+hatch_build.py compiles `_native.c` into `_native.so` beside this file when a C compiler is
+there. It holds no Python API: it is loaded with ctypes, and each loop has a Python twin that
+runs when the library is missing (no compiler at install time, or PIPELINE_NO_C=1 in the
+environment) and gives the same results. A library of another version than this module
+expects (a stale build) is not used.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import os
+from pathlib import Path
+
+VERSION = 2  # NATIVE_VERSION in _native.c
+FILE = "_native.so"
+
+
+@functools.cache
+def library() -> ctypes.CDLL | None:
+    """The loaded library with its functions declared, or None."""
+    path = Path(__file__).with_name(FILE)
+    if os.environ.get("PIPELINE_NO_C") == "1" or not path.is_file():
+        return None
+    try:
+        lib = ctypes.CDLL(str(path))
+        lib.native_version.restype = ctypes.c_int
+        if lib.native_version() != VERSION:
+            return None
+    except (OSError, AttributeError):
+        return None
+    pointer, size = ctypes.c_void_p, ctypes.c_int64
+    lib.char_boxes.argtypes = (pointer, pointer, pointer, size, pointer)
+    lib.char_boxes.restype = None
+    lib.text_looks.argtypes = (pointer, pointer, pointer, pointer, pointer, size) + (pointer,) * 3
+    lib.text_looks.restype = None
+    lib.word_spans.argtypes = (size,) + (pointer,) * 10
+    lib.word_spans.restype = size
+    return lib
+
+
+def address(function) -> int:
+    """The address of a ctypes function (to hand to the library's PDFium loops)."""
+    value = ctypes.cast(function, ctypes.c_void_p).value
+    if not value:
+        raise RuntimeError("a PDFium function has no address")
+    return value

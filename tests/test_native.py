@@ -1,0 +1,196 @@
+"""The compiled loops (pipeline/read/_native.c) give exactly what their Python twins give.
+
+- PDFium loops: the same words, boxes, sizes and hidden-word counts, page by page, on the
+  generated golden corpus (tests/golden/corpus.py: one and two columns, several pages, white,
+  light, invisible, stroked and tiny text, a rotated label), and the same arrays call by call.
+- Word model: the same spans as words.py's numpy model on thousands of random pages (lines
+  of glyphs with kerning, missing spaces, letter-spaced headings, rotated runs, line-end
+  hyphens, ties, and NaN or infinite boxes), also with other thresholds.
+
+Without the compiled library (no C compiler at install time) these are skipped, or fail when
+PIPELINE_REQUIRE_TOOLS=1 (CI, where the build compiles it).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.read import native, pdf_pdfium, words
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "golden"))
+
+import corpus
+
+
+@pytest.fixture(scope="module")
+def loops():
+    library = native.library()
+    if library is None:
+        if os.environ.get("PIPELINE_REQUIRE_TOOLS") == "1":
+            pytest.fail("the C loops are not built, and PIPELINE_REQUIRE_TOOLS=1 requires them")
+        pytest.skip("pipeline/read/_native.so is not built (no C compiler at install)")
+    return library
+
+
+@pytest.fixture(scope="module")
+def corpus_pdfs(tmp_path_factory) -> list[bytes]:
+    directory = tmp_path_factory.mktemp("corpus")
+    return [p.read_bytes() for p in corpus.write_corpus(directory) if p.suffix == ".pdf"]
+
+
+def _read_all(monkeypatch, library, pdfs: list[bytes]):
+    monkeypatch.setattr(native, "library", lambda: library)
+    return [pdf_pdfium.read_words(data) for data in pdfs]
+
+
+def test_compiled_loops_read_the_same_words_as_python(monkeypatch, loops, corpus_pdfs):
+    compiled = _read_all(monkeypatch, loops, corpus_pdfs)
+    plain = _read_all(monkeypatch, None, corpus_pdfs)
+    assert compiled == plain
+    # The corpus exercises what the loops feed: hidden words are found and dropped, and
+    # words carry real boxes (a loop that wrote nothing would leave zeros).
+    assert sum(hidden for _, hidden in plain) > 0
+    words = [word for pages, _ in plain for page in pages for word in page]
+    assert len(words) > 1000
+    assert all(word.x1 > word.x0 and word.bottom > word.top for word in words)
+
+
+def test_compiled_loops_fill_the_arrays_the_python_loops_fill(loops, corpus_pdfs):
+    """The loops themselves, on one page: every character's box, every word's colour and mode."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(corpus_pdfs[0])
+    page = document[0]
+    textpage = page.get_textpage()
+    try:
+        handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+        count = pdfium.raw.FPDFText_CountChars(textpage.raw)
+        indices = np.arange(count, dtype=np.int64)
+        boxes = np.zeros((count, 4), dtype=np.float32)
+        get_box = pdf_pdfium._plain(
+            "FPDFText_GetLooseCharBox", None, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p
+        )
+        loops.char_boxes(
+            native.address(get_box), handle, indices.ctypes.data, count, boxes.ctypes.data
+        )
+        rect = pdfium.raw.FS_RECTF()
+        for i in range(count):
+            pdfium.raw.FPDFText_GetLooseCharBox(textpage.raw, i, rect)
+            assert boxes[i].tolist() == [
+                np.float32(v) for v in (rect.left, rect.top, rect.right, rect.bottom)
+            ]
+        rgba = np.zeros((count, 4), dtype=np.uint32)
+        filled = np.zeros(count, dtype=np.uint8)
+        modes = np.zeros(count, dtype=np.int64)
+        functions = [native.address(f) for f in pdf_pdfium._fast_functions()]
+        outputs = (rgba.ctypes.data, filled.ctypes.data, modes.ctypes.data)
+        loops.text_looks(*functions, handle, indices.ctypes.data, count, *outputs)
+        channels = [ctypes.c_uint() for _ in range(4)]
+        for i in range(count):
+            ok = pdfium.raw.FPDFText_GetFillColor(textpage.raw, i, *map(ctypes.byref, channels))
+            assert bool(filled[i]) == bool(ok)
+            if ok:
+                assert rgba[i].tolist() == [c.value for c in channels]
+            text_object = pdfium.raw.FPDFText_GetTextObject(textpage.raw, i)
+            assert modes[i] == pdfium.raw.FPDFTextObj_GetTextRenderMode(text_object)
+    finally:
+        textpage.close()
+        page.close()
+        document.close()
+
+
+def test_a_library_of_another_version_or_none_falls_back_to_python(monkeypatch):
+    native.library.cache_clear()
+    try:
+        monkeypatch.setenv("PIPELINE_NO_C", "1")
+        assert native.library() is None
+        native.library.cache_clear()
+        monkeypatch.delenv("PIPELINE_NO_C")
+        monkeypatch.setattr(native, "VERSION", -1)
+        assert native.library() is None
+    finally:
+        native.library.cache_clear()
+
+
+def _random_page(rng: np.random.Generator) -> words.Chars:
+    """Lines of glyphs as PDF producers place them, with the oddities the model meets."""
+    codes, x0, x1, top, bottom, rotated = [], [], [], [], [], []
+    alphabet = [ord(c) for c in "aeinorstlTPX-.,()"] + [0x20, 0x20, 0x20]
+    y = 0.0
+    for _ in range(int(rng.integers(1, 8))):
+        size = float(rng.choice([8.0, 9.5, 10.0, 10.125, 12.0, 14.0]))
+        y += size * float(rng.uniform(1.0, 1.6))
+        x = float(rng.uniform(0, 50))
+        tracking = float(rng.choice([0.0, 0.0, 0.3])) * size  # letter-spaced headings
+        turn = rng.random() < 0.1  # a vertical run down the margin
+        for _ in range(int(rng.integers(0, 60))):
+            code = int(rng.choice(alphabet))
+            width = size * float(rng.choice([0.25, 0.5, 0.55, 0.6]))
+            gap = size * float(rng.choice([0.0, 0.0, 0.01, -0.02, 0.02, 0.05, 0.2, 0.4]))
+            if turn:
+                codes.append(code)
+                x0.append(x)
+                x1.append(x + size)
+                top.append(y)
+                bottom.append(y + width)
+                rotated.append(True)
+                y += width + gap
+                continue
+            codes.append(code)
+            x0.append(x)
+            x1.append(x + width)
+            top.append(y - size + float(rng.choice([0.0, 0.0, 0.01])))
+            bottom.append(y)
+            rotated.append(False)
+            x += width + gap + tracking
+        codes.append(int(rng.choice([0x0A, 0x0D, 0x02, 0xFFFE, 0x20])))
+        x0.append(x)
+        x1.append(x)
+        top.append(y - size)
+        bottom.append(y)
+        rotated.append(False)
+    columns = [np.array(c, dtype=np.float64) for c in (x0, x1, top, bottom)]
+    broken = float(rng.choice([0.0, 0.01, 0.3]))  # boxes PDFium computed from broken matrices
+    for column in columns:
+        odd = rng.random(len(column)) < broken
+        column[odd] = rng.choice([np.nan, np.inf, -np.inf, 1e308, 0.0], size=int(odd.sum()))
+    code_array = np.array(codes, dtype=np.uint32)
+    blank, line_end = words.blank_mask(code_array)
+    return words.Chars(code_array, *columns, blank, line_end, np.array(rotated, dtype=bool))
+
+
+@pytest.mark.parametrize(
+    "thresholds",
+    [
+        {},
+        {"SPLIT_EM": 0.05, "BASE_QUANTILE": 0.5, "MIN_SAMPLES": 2},
+        {"JOIN_EM": 0.1, "BASE_CAP_EM": 0.0, "SAME_LINE_EM": 0.2, "BASE_QUANTILE": 1.0},
+    ],
+)
+def test_compiled_word_model_gives_the_numpy_spans(monkeypatch, loops, thresholds):
+    for name, value in thresholds.items():
+        monkeypatch.setattr(words, name, value)
+    rng = np.random.default_rng(20261206)
+    for _ in range(500):
+        chars = _random_page(rng)
+        with np.errstate(invalid="ignore", over="ignore"):  # NaN and infinite boxes
+            expected = words._spans(chars)
+        got = words._native_spans(loops, chars)
+        assert got is not None
+        assert got.dtype == expected.dtype and got.tolist() == expected.tolist()
+
+
+def test_compiled_word_model_on_pages_without_words(loops):
+    for text in ["", " ", "  \n ", "\x02"]:
+        codes = words.codes_of(text)
+        blank, line_end = words.blank_mask(codes)
+        zeros = np.zeros(len(codes))
+        chars = words.Chars(codes, zeros, zeros, zeros, zeros, blank, line_end, blank & False)
+        assert words.spans(chars).tolist() == words._spans(chars).tolist()
+        assert words.spans(chars).shape[1] == 2
