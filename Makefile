@@ -6,7 +6,7 @@ OUT ?= out/demo
 
 .PHONY: demo test lint bench examples golden model clean
 
-$(VENV)/.base: pyproject.toml hatch_build.py pipeline/read/_native.c
+$(VENV)/.base: pyproject.toml hatch_build.py pipeline/_native.c
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e .

@@ -1,4 +1,4 @@
-"""Build step: compile pipeline/read/_native.c into a shared library beside it.
+"""Build step: compile pipeline/_native.c into a shared library beside it.
 
 The library is optional. Without a C compiler (or when compiling fails) the package is
 built without it and pdf_pdfium.py makes the same PDFium calls from Python, slower; the
@@ -16,8 +16,8 @@ from pathlib import Path
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-SOURCE = "pipeline/read/_native.c"
-LIBRARY = "pipeline/read/_native.so"  # loaded by ctypes, not imported: no Python API
+SOURCE = "pipeline/_native.c"
+LIBRARY = "pipeline/_native.so"  # loaded by ctypes, not imported: no Python API
 
 
 def _compiler() -> list[str] | None:

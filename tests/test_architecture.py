@@ -13,6 +13,7 @@ PACKAGE = ROOT / "pipeline"
 STAGES = {
     "errors": 0,
     "version": 0,
+    "native": 0,  # the compiled loops (reading, word model, classifier arithmetic)
     "records": 0,
     "text": 0,
     "read": 1,

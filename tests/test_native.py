@@ -1,4 +1,4 @@
-"""The compiled loops (pipeline/read/_native.c) give exactly what their Python twins give.
+"""The compiled loops (pipeline/_native.c) give exactly what their Python twins give.
 
 - PDFium loops: the same words, boxes, sizes and hidden-word counts, page by page, on the
   generated golden corpus (tests/golden/corpus.py: one and two columns, several pages, white,
@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.read import native, pdf_pdfium, words
+from pipeline import native
+from pipeline.read import pdf_pdfium, words
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "golden"))
 
@@ -34,7 +35,7 @@ def loops():
     if library is None:
         if os.environ.get("PIPELINE_REQUIRE_TOOLS") == "1":
             pytest.fail("the C loops are not built, and PIPELINE_REQUIRE_TOOLS=1 requires them")
-        pytest.skip("pipeline/read/_native.so is not built (no C compiler at install)")
+        pytest.skip("pipeline/_native.so is not built (no C compiler at install)")
     return library
 
 
@@ -194,3 +195,41 @@ def test_compiled_word_model_on_pages_without_words(loops):
         chars = words.Chars(codes, zeros, zeros, zeros, zeros, blank, line_end, blank & False)
         assert words.spans(chars).tolist() == words._spans(chars).tolist()
         assert words.spans(chars).shape[1] == 2
+
+
+def test_compiled_tfidf_product_equals_scipys(loops):
+    """The classifier's decision values, part by part, equal scipy's product bit for bit: units
+    of every length (empty, one word, a word repeated 700 times), seen and unseen words."""
+    import random
+
+    from pipeline.skills.classify import default_model
+    from pipeline.text.redact import neutralise
+
+    model = default_model()
+    assert model is not None and model._exact is not None
+    fast = model._exact
+    rng = random.Random(7)
+    vocabulary = [
+        "data",
+        "model",
+        "python",
+        "deployed",
+        "the",
+        "of",
+        "and",
+        "pipelines",
+        "trained",
+        "served",
+    ]
+    for round_ in range(6):
+        texts = [
+            " ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, 40))) for _ in range(50)
+        ]
+        texts += ["", "x", " ".join(["data"] * 700), f"unseenword{round_} Kubernetes SageMaker"]
+        texts = [neutralise(t) for t in texts]
+        pieces = [part.transform(texts) for part in fast.parts]
+        expected = fast._scipy_product(pieces, len(texts))
+        got = fast._native_product(loops, texts)
+        assert got is not None
+        assert np.array_equal(got, expected)
+        assert np.abs(expected).sum() > 0  # the comparison is not between zeros

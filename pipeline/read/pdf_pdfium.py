@@ -12,9 +12,10 @@ from itertools import repeat
 
 import numpy as np
 
+from .. import native
 from ..errors import ParseError
 from ..records import Word
-from . import native, words
+from . import words
 from .visibility import MAX_INVISIBLE_DIFF, MIN_VISIBLE_PT, RGB, Backdrop, PageLooks
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import native
+from .. import native
 
 SPLIT_EM = 0.13  # a gap this much wider than the pair's usual gap ends a word
 JOIN_EM = 0.03  # a space whose gap is at most this much wider than usual is no boundary

@@ -39,6 +39,8 @@ from typing import Any
 import mmh3
 import numpy as np
 
+from .. import native
+
 CACHE_LIMIT = 40_000  # entries per cache (memory stays bounded over a long run)
 # Documents a process classifies with numpy's product before it imports scipy.sparse for the
 # rest (numpy's costs about 1.5 ms more per document; the import, 0.12 s: about 80 documents).
@@ -79,17 +81,32 @@ class _Part:
         self.min_n, self.max_n = params["ngram_range"]
         self.idf = np.asarray(idf, dtype=np.float64)
         self.cache: dict[str, Any] = {}
+        self._logs = np.zeros(0)
 
     def preprocess(self, text: str) -> str:
         return text.lower() if self.lowercase else text
 
-    def counts(self, texts: list[str]):
-        """(data, indices, indptr) of the count matrix, indices sorted within each row."""
+    def columns(self, texts: list[str]):
+        """(columns, lengths): every unit's n-gram columns one unit after another, and how
+        many each unit has."""
         evict_oldest(self.cache, CACHE_LIMIT)
         if self.tokenize is None:
-            flat, lengths = self._char_buckets(texts)
-        else:
-            flat, lengths = self._word_buckets(texts)
+            return self._char_buckets(texts)
+        return self._word_buckets(texts)
+
+    def log_table(self, most: int) -> np.ndarray:
+        """numpy's log of 0, 1, ..., most (at least) as float64, for the compiled product: the
+        same function as transform's np.log of the counts. log(0) is never read."""
+        table = self._logs
+        if len(table) <= most:
+            size = max(most + 1, 2 * len(table))
+            with np.errstate(divide="ignore"):
+                table = self._logs = np.log(np.arange(size, dtype=np.float64))
+        return table
+
+    def counts(self, texts: list[str]):
+        """(data, indices, indptr) of the count matrix, indices sorted within each row."""
+        flat, lengths = self.columns(texts)
         # (row, column) keys, 32-bit when they fit: sorting them is then half the work.
         small = len(texts) * self.n_features < 2**31
         key_type = np.int32 if small else np.int64
@@ -212,6 +229,11 @@ class FastLinear:
         documents of a process use numpy's (`_bincount_product`, the same sums bit for bit,
         slower per document) unless scipy.sparse is loaded already, so that screening one
         file does not wait for scipy.sparse's import (an eighth of a second)."""
+        library = native.library()
+        if library is not None:
+            sums = self._native_product(library, texts)
+            if sums is not None:
+                return _expit(sums + self.bias)
         pieces = [part.transform(texts) for part in self.parts]
         self.documents += 1
         if self.documents <= NUMPY_PRODUCT_DOCUMENTS and "scipy.sparse" not in sys.modules:
@@ -219,6 +241,27 @@ class FastLinear:
         else:
             sums = self._scipy_product(pieces, len(texts))
         return _expit(sums + self.bias)
+
+    def _native_product(self, library, texts: list[str]) -> np.ndarray | None:
+        """The decision values by the compiled `tfidf_product` (pipeline/_native.c): each
+        part's counts, TF-IDF rows and product with its block of weights in one call, in the
+        order of transform and _scipy_product. None when the library ran out of memory."""
+        rows, width = len(texts), self.weights.shape[1]
+        sums = np.zeros((rows, width))
+        offset = 0
+        for part in self.parts:
+            flat, lengths = part.columns(texts)
+            columns = np.ascontiguousarray(flat, dtype=np.int64)
+            starts = np.zeros(rows + 1, dtype=np.int64)
+            np.cumsum(lengths, out=starts[1:])
+            logs = part.log_table(max(lengths, default=0))
+            block = self.weights[offset : offset + part.n_features]  # rows: a contiguous view
+            pointers = (a.ctypes.data for a in (starts, columns, logs, part.idf, block, sums))
+            *inputs, weights, out = pointers
+            if library.tfidf_product(rows, *inputs, weights, width, out) != 0:
+                return None
+            offset += part.n_features
+        return sums
 
     def _scipy_product(self, pieces: list, rows: int) -> np.ndarray:
         """The parts' products added into one result by scipy's own kernel (csr_matvecs,

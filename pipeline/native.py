@@ -1,4 +1,6 @@
-"""The compiled loops of the PDF reader (`_native.c`), when the install could build them.
+"""The compiled loops (`_native.c`), when the install could build them: PDFium's per-character
+and per-word calls and the word model (read/pdf_pdfium.py, read/words.py), and the competency
+classifier's TF-IDF product (skills/fastpath.py).
 
 hatch_build.py compiles `_native.c` into `_native.so` beside this file when a C compiler is
 there. It holds no Python API: it is loaded with ctypes, and each loop has a Python twin that
@@ -14,7 +16,7 @@ import functools
 import os
 from pathlib import Path
 
-VERSION = 2  # NATIVE_VERSION in _native.c
+VERSION = 3  # NATIVE_VERSION in _native.c
 FILE = "_native.so"
 
 
@@ -38,6 +40,8 @@ def library() -> ctypes.CDLL | None:
     lib.text_looks.restype = None
     lib.word_spans.argtypes = (size,) + (pointer,) * 10
     lib.word_spans.restype = size
+    lib.tfidf_product.argtypes = (size,) + (pointer,) * 5 + (size, pointer)
+    lib.tfidf_product.restype = size
     return lib
 
 

@@ -1,6 +1,7 @@
 /*
- * Loops of the PDF reader in C: PDFium calls once per character or word, and the word model
- * of words.py. Loaded with ctypes by pipeline/read/native.py; plain C, no Python API.
+ * Loops in C: the PDF reader's PDFium calls once per character or word, the word model of
+ * read/words.py, and the competency classifier's TF-IDF product (skills/fastpath.py).
+ * Loaded with ctypes by pipeline/native.py; plain C, no Python API.
  *
  * PDFium loops (char_boxes, text_looks). From Python each PDFium call through ctypes costs
  * about 0.3-0.5 us, more than the work PDFium does for a character's box. These loops make
@@ -23,7 +24,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define NATIVE_VERSION 2
+#define NATIVE_VERSION 3
 
 /* FPDFText_GetLooseCharBox(text_page, index, FS_RECTF *rect) */
 typedef int (*loose_char_box_fn)(void *, int, float *);
@@ -385,4 +386,88 @@ done:
     free(starts);
     free(usual);
     return count;
+}
+
+/* ---- competency classifier (skills/fastpath.py) --------------------------------------- */
+
+/* Sorts n columns (not negative) by bytes, least significant first: no comparisons, so no
+ * mispredicted branches, which cost a comparison sort most of its time on a unit's ~300
+ * hashed columns. `spare` holds n values. */
+static void sort_columns(int64_t *v, int64_t *spare, int64_t n) {
+    int64_t largest = 0;
+    for (int64_t i = 0; i < n; i++)
+        if (v[i] > largest) largest = v[i];
+    int64_t *from = v, *to = spare;
+    for (int shift = 0; shift < 64 && (largest >> shift) > 0; shift += 8) {
+        int64_t place[257] = {0};
+        for (int64_t i = 0; i < n; i++) place[((from[i] >> shift) & 255) + 1]++;
+        for (int b = 0; b < 256; b++) place[b + 1] += place[b];
+        for (int64_t i = 0; i < n; i++) to[place[(from[i] >> shift) & 255]++] = from[i];
+        int64_t *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != v)
+        for (int64_t i = 0; i < n; i++) v[i] = from[i];
+}
+
+/*
+ * One hashed TF-IDF part's share of each unit's decision values, added into sums (rows x
+ * width, row-major), as fastpath._Part.transform and FastLinear._scipy_product compute it:
+ * per row, the n-gram columns columns[starts[r] .. starts[r + 1]] counted (columns in
+ * ascending order), each value (log(count) + 1) * idf[column] with log(count) read from
+ * `logs` (numpy's log of 0, 1, ... so the same function computes it), the row divided by
+ * its l2 norm (squares summed one after another in column order; a zero norm is 1), then
+ * each value times its column's weights added to the row's sums in column order (scipy's
+ * csr_matvecs). Returns 0, or -1 when memory runs out (nothing is added then).
+ */
+int64_t tfidf_product(int64_t rows, const int64_t *starts, const int64_t *columns,
+                      const double *logs, const double *idf, const double *weights,
+                      int64_t width, double *sums) {
+    int64_t longest = 1;
+    for (int64_t r = 0; r < rows; r++)
+        if (starts[r + 1] - starts[r] > longest) longest = starts[r + 1] - starts[r];
+    int64_t *sorted = malloc(sizeof(int64_t) * longest);
+    int64_t *distinct = malloc(sizeof(int64_t) * longest); /* also the sort's spare */
+    double *values = malloc(sizeof(double) * longest);
+    if (!sorted || !distinct || !values) {
+        free(sorted);
+        free(distinct);
+        free(values);
+        return -1;
+    }
+    for (int64_t r = 0; r < rows; r++) {
+        int64_t n = starts[r + 1] - starts[r];
+        for (int64_t i = 0; i < n; i++) sorted[i] = columns[starts[r] + i];
+        sort_columns(sorted, distinct, n);
+        /* The columns' idf and weights lie anywhere in megabytes of memory: ask for them
+         * ahead of use, so the loads overlap instead of waiting one after another. */
+        for (int64_t i = 0; i < n; i++) {
+            __builtin_prefetch(idf + sorted[i]);
+            __builtin_prefetch(weights + sorted[i] * width);
+        }
+        int64_t k = 0;
+        double squares = 0.0;
+        for (int64_t i = 0; i < n;) {
+            int64_t j = i;
+            while (j < n && sorted[j] == sorted[i]) j++;
+            double v = (logs[j - i] + 1.0) * idf[sorted[i]];
+            squares += v * v;
+            distinct[k] = sorted[i];
+            values[k++] = v;
+            i = j;
+        }
+        double norm = sqrt(squares);
+        if (norm == 0.0) norm = 1.0;
+        double *y = sums + r * width;
+        for (int64_t i = 0; i < k; i++) {
+            double a = values[i] / norm;
+            const double *x = weights + distinct[i] * width;
+            for (int64_t c = 0; c < width; c++) y[c] += a * x[c];
+        }
+    }
+    free(sorted);
+    free(distinct);
+    free(values);
+    return 0;
 }
