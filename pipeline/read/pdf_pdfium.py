@@ -35,25 +35,26 @@ def read_words(data: bytes) -> tuple[list[list[Word]], int]:
     pages: list[list[Word]] = []
     hidden = 0
     _BOLD_BY_FONT.clear()  # font handles are only unique while their document is open
+    # Pages and text pages by PDFium's own calls, as pypdfium2's get_page and get_textpage
+    # make them, without their Python objects (a few per cent of reading a resume).
     try:
         for index in range(len(document)):
+            page = raw.FPDF_LoadPage(document.raw, index)
+            if not page:
+                raise ParseError("corrupt_pdf", f"page {index + 1} could not be loaded")
             try:
-                page = document[index]
-            except pdfium.PdfiumError:
-                raise ParseError("corrupt_pdf", f"page {index + 1} could not be loaded") from None
-            try:
-                width, height = page.get_size()
-                textpage = page.get_textpage()
+                width, height = raw.FPDF_GetPageWidthF(page), raw.FPDF_GetPageHeightF(page)
+                textpage = raw.FPDFText_LoadPage(page)
+                if not textpage:
+                    raise pdfium.PdfiumError("Failed to load text page.")
                 try:
-                    words, dropped = _page_words(
-                        raw, page.raw, textpage.raw, index, (width, height)
-                    )
+                    words, dropped = _page_words(raw, page, textpage, index, (width, height))
                     pages.append(words)
                     hidden += dropped
                 finally:
-                    textpage.close()
+                    raw.FPDFText_ClosePage(textpage)
             finally:
-                page.close()
+                raw.FPDF_ClosePage(page)
     finally:
         document.close()
     return pages, hidden
