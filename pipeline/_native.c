@@ -24,7 +24,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define NATIVE_VERSION 3
+#define NATIVE_VERSION 4
 
 /* FPDFText_GetLooseCharBox(text_page, index, FS_RECTF *rect) */
 typedef int (*loose_char_box_fn)(void *, int, float *);
@@ -65,6 +65,32 @@ void text_looks(fill_color_fn get_fill, text_object_fn get_object, render_mode_f
     }
     for (int64_t k = 0; k < n; k++) {
         modes[k] = get_mode(get_object(text_page, (int)chars[k]));
+    }
+}
+
+/* FPDFText_GetFontSize(text_page, index) */
+typedef double (*font_size_fn)(void *, int);
+/* FPDFText_GetMatrix(text_page, index, FS_MATRIX *matrix): a, b, c, d, e, f as floats */
+typedef int (*matrix_fn)(void *, int, float *);
+/* FPDFTextObj_GetFont(text_object) */
+typedef void *(*font_fn)(void *);
+
+/*
+ * What pdf_pdfium._style reads of each character chars[k]: its font size (sizes[k]), whether
+ * PDFium gave its matrix (has_matrix[k]) and the matrix's a, b, c, d (matrices[4k ..]), and
+ * the font of its text object (fonts[k], 0 without a text object or font).
+ */
+void char_styles(font_size_fn get_size, matrix_fn get_matrix, text_object_fn get_object,
+                 font_fn get_font, void *text_page, const int64_t *chars, int64_t n,
+                 double *sizes, uint8_t *has_matrix, float *matrices, uint64_t *fonts) {
+    for (int64_t k = 0; k < n; k++) {
+        int i = (int)chars[k];
+        float m[6] = {0, 0, 0, 0, 0, 0};
+        sizes[k] = get_size(text_page, i);
+        has_matrix[k] = get_matrix(text_page, i, m) != 0;
+        for (int j = 0; j < 4; j++) matrices[4 * k + j] = m[j];
+        void *object = get_object(text_page, i);
+        fonts[k] = object ? (uint64_t)(uintptr_t)get_font(object) : 0;
     }
 }
 

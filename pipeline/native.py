@@ -16,7 +16,7 @@ import functools
 import os
 from pathlib import Path
 
-VERSION = 3  # NATIVE_VERSION in _native.c
+VERSION = 4  # NATIVE_VERSION in _native.c
 FILE = "_native.so"
 
 
@@ -38,6 +38,8 @@ def library() -> ctypes.CDLL | None:
     lib.char_boxes.restype = None
     lib.text_looks.argtypes = (pointer, pointer, pointer, pointer, pointer, size) + (pointer,) * 3
     lib.text_looks.restype = None
+    lib.char_styles.argtypes = (pointer,) * 6 + (size,) + (pointer,) * 4
+    lib.char_styles.restype = None
     lib.word_spans.argtypes = (size,) + (pointer,) * 10
     lib.word_spans.restype = size
     lib.tfidf_product.argtypes = (size,) + (pointer,) * 5 + (size, pointer)

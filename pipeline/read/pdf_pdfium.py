@@ -84,7 +84,12 @@ def _page_words(raw, page_handle, textpage, page: int, size) -> tuple[list[Word]
     new_line[0] = True
     np.greater(breaks[starts[1:]], breaks[last[:-1]], out=new_line[1:])
     address = ctypes.cast(textpage, ctypes.c_void_p).value
-    styles = [_style(raw, address, i) for i in starts[new_line].tolist()]
+    line_starts = starts[new_line]
+    loops = native.library()
+    if loops is not None:
+        styles = _styles_native(loops, raw, address, line_starts)
+    else:
+        styles = [_style(raw, address, i) for i in line_starts.tolist()]
     line_of = np.cumsum(new_line) - 1
     sizes = np.array([size for size, _ in styles])[line_of]
     bolds = np.array([bold for _, bold in styles], dtype=bool)[line_of]
@@ -361,6 +366,27 @@ def _style_functions() -> tuple:
     )
 
 
+def _styles_native(loops, raw, textpage: int | None, chars: np.ndarray) -> list:
+    """_style of each character in `chars`, the PDFium calls made by the compiled loop."""
+    n = len(chars)
+    chars = np.ascontiguousarray(chars, dtype=np.int64)
+    sizes = np.zeros(n)
+    has_matrix = np.zeros(n, dtype=np.uint8)
+    matrices = np.zeros((n, 4), dtype=np.float32)
+    fonts = np.zeros(n, dtype=np.uint64)
+    functions = [native.address(f) for f in _style_functions()]
+    outputs = (a.ctypes.data for a in (sizes, has_matrix, matrices, fonts))
+    loops.char_styles(*functions, textpage, chars.ctypes.data, n, *outputs)
+    out = []
+    for size, matrix, (a, b, c, d), key in zip(
+        sizes.tolist(), has_matrix.tolist(), matrices.tolist(), fonts.tolist(), strict=True
+    ):
+        if matrix:
+            size *= math.sqrt(abs(a * d - b * c))
+        out.append((round(size, 3), _font_bold(raw, key) if key else False))
+    return out
+
+
 def _style(raw, textpage: int | None, index: int) -> tuple[float, bool]:
     """Font size on the page (the font's size times the scale of its text and page matrices,
     as pdfplumber reports it) and boldness of one character (fonts' boldness cached by font
@@ -380,6 +406,11 @@ def _style(raw, textpage: int | None, index: int) -> tuple[float, bool]:
     key = get_font(text_object)  # the font's address
     if not key:
         return size, False
+    return size, _font_bold(raw, key)
+
+
+def _font_bold(raw, key: int) -> bool:
+    """Whether the font at address `key` is bold (cached for the open document)."""
     bold = _BOLD_BY_FONT.get(key)
     if bold is None:
         font = ctypes.cast(key, raw.FPDF_FONT)
@@ -392,4 +423,4 @@ def _style(raw, textpage: int | None, index: int) -> tuple[float, bool]:
             name = buffer.raw[: max(n - 1, 0)].decode("latin-1").lower()
             bold = any(k in name for k in ("bold", "black", "heavy", "semibold"))
         _BOLD_BY_FONT[key] = bold
-    return size, bold
+    return bold
