@@ -116,7 +116,7 @@ def interleaved(
 def stage_table(screener, files: list[Path], repeats: int) -> None:
     """Milliseconds per resume spent in each stage of end-to-end screening (median of
     `repeats` passes), from timers put around the stages' functions for these passes only."""
-    import pypdfium2
+    import pypdfium2.raw
 
     import pipeline.read as read_package
     from pipeline.read import layout, pdf_pdfium
@@ -130,8 +130,8 @@ def stage_table(screener, files: list[Path], repeats: int) -> None:
         "read_words": (pdf_pdfium, "read_words"),
         "page_words": (pdf_pdfium, "_page_words"),
         "hidden": (pdf_pdfium._Looks, "hidden_words"),
-        "pdfium_load": (pypdfium2.PdfDocument, "get_page"),
-        "pdfium_text": (pypdfium2.PdfPage, "get_textpage"),
+        "pdfium_load": (pypdfium2.raw, "FPDF_LoadPage"),
+        "pdfium_text": (pypdfium2.raw, "FPDFText_LoadPage"),
         "layout": (layout, "order_page"),
         "profile": (screener_module.Screener, "profile_of"),
         "sections": (profile, "analyse"),
@@ -486,14 +486,16 @@ def main() -> None:
     failures.clear()
 
     def pdfium_floor(path: Path) -> None:
-        """What PDFium itself costs: open, load each page and its text page, nothing else."""
+        """What PDFium itself costs: open, load each page and its text page, nothing else,
+        by PDFium's own calls (as the reader makes them: no pypdfium2 page objects)."""
         import pypdfium2 as pdfium
+        import pypdfium2.raw as raw
 
         document = pdfium.PdfDocument(str(path))
         for i in range(len(document)):
-            page = document[i]
-            page.get_textpage().close()
-            page.close()
+            page = raw.FPDF_LoadPage(document.raw, i)
+            raw.FPDFText_ClosePage(raw.FPDFText_LoadPage(page))
+            raw.FPDF_ClosePage(page)
         document.close()
 
     runs, floor_runs = interleaved([end_to_end, pdfium_floor], pdfs, args.repeats)

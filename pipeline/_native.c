@@ -24,7 +24,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define NATIVE_VERSION 4
+#define NATIVE_VERSION 5
 
 /* FPDFText_GetLooseCharBox(text_page, index, FS_RECTF *rect) */
 typedef int (*loose_char_box_fn)(void *, int, float *);
@@ -496,4 +496,165 @@ int64_t tfidf_product(int64_t rows, const int64_t *starts, const int64_t *column
     free(distinct);
     free(values);
     return 0;
+}
+
+/* MurmurHash3, x86 32-bit variant, seed 0: the hash scikit-learn's HashingVectorizer (and the
+ * mmh3 package) gives the UTF-8 bytes of an n-gram. */
+static uint32_t rotl32(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
+
+static int32_t murmur3_32(const uint8_t *data, int64_t len) {
+    const uint32_t c1 = 0xcc9e2d51u, c2 = 0x1b873593u;
+    uint32_t h = 0;
+    int64_t blocks = len / 4;
+    for (int64_t i = 0; i < blocks; i++) {
+        const uint8_t *p = data + 4 * i;
+        uint32_t k = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                     (uint32_t)p[3] << 24;
+        k *= c1;
+        k = rotl32(k, 15);
+        k *= c2;
+        h ^= k;
+        h = rotl32(h, 13);
+        h = h * 5 + 0xe6546b64u;
+    }
+    const uint8_t *tail = data + 4 * blocks;
+    uint32_t k = 0;
+    switch (len & 3) {
+    case 3: k ^= (uint32_t)tail[2] << 16; /* fall through */
+    case 2: k ^= (uint32_t)tail[1] << 8;  /* fall through */
+    case 1:
+        k ^= tail[0];
+        k *= c1;
+        k = rotl32(k, 15);
+        k *= c2;
+        h ^= k;
+    }
+    h ^= (uint32_t)len;
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return (int32_t)h;
+}
+
+/* UTF-8 of code points [from, to) (none a surrogate: the caller checked) into out; returns
+ * the number of bytes. */
+static int64_t utf8(const uint32_t *codes, int64_t from, int64_t to, uint8_t *out) {
+    int64_t n = 0;
+    for (int64_t i = from; i < to; i++) {
+        uint32_t c = codes[i];
+        if (c < 0x80) {
+            out[n++] = (uint8_t)c;
+        } else if (c < 0x800) {
+            out[n++] = (uint8_t)(0xC0 | (c >> 6));
+            out[n++] = (uint8_t)(0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            out[n++] = (uint8_t)(0xE0 | (c >> 12));
+            out[n++] = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
+            out[n++] = (uint8_t)(0x80 | (c & 0x3F));
+        } else {
+            out[n++] = (uint8_t)(0xF0 | (c >> 18));
+            out[n++] = (uint8_t)(0x80 | ((c >> 12) & 0x3F));
+            out[n++] = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
+            out[n++] = (uint8_t)(0x80 | (c & 0x3F));
+        }
+    }
+    return n;
+}
+
+/* HashingVectorizer's column of an n-gram: |signed hash| mod n_features. */
+static int64_t column_of(const uint32_t *codes, int64_t from, int64_t to, uint8_t *bytes,
+                         int64_t n_features) {
+    int64_t h = murmur3_32(bytes, utf8(codes, from, to, bytes));
+    return (h < 0 ? -h : h) % n_features;
+}
+
+/*
+ * The hashed n-gram columns of each unit, as fastpath._Part.columns gives them (in another
+ * order within a unit, which the counts do not see). `codes` holds the units' code points
+ * (already lowercased by the caller) one after another, unit r at [starts[r], starts[r + 1]).
+ * `kinds` classifies code points below `table`: bit 0 whitespace (str.split), bit 1 a word
+ * character (the regex \w). analyzer 0: char_wb n-grams of each whitespace-separated word
+ * padded with a space on each side; analyzer 1: word n-grams of the tokens of
+ * (?u)\b\w\w+\b (maximal runs of two or more word characters) joined by one space.
+ * Writes up to `capacity` columns to out and each unit's count to lengths. Returns the
+ * number of columns; -2 when a code point lies at or above `table` or is a surrogate (the
+ * caller then uses the Python path), -3 when `capacity` is too small, -1 without memory.
+ */
+int64_t hashed_columns(const uint32_t *codes, const int64_t *starts, int64_t rows, int64_t analyzer,
+                       int64_t min_n, int64_t max_n, int64_t n_features, const uint8_t *kinds,
+                       int64_t table, int64_t *out, int64_t capacity, int64_t *lengths) {
+    int64_t total = starts[rows] - starts[0];
+    for (int64_t i = starts[0]; i < starts[rows]; i++)
+        if (codes[i] >= (uint32_t)table || (codes[i] >= 0xD800 && codes[i] <= 0xDFFF)) return -2;
+    /* Scratch: a padded word or a run of tokens, as code points and as UTF-8. */
+    int64_t longest = total + 2 * max_n + 2;
+    uint32_t *padded = malloc(sizeof(uint32_t) * longest);
+    uint8_t *bytes = malloc(4 * longest + 8);
+    int64_t *token_from = malloc(sizeof(int64_t) * (total + 1));
+    int64_t *token_to = malloc(sizeof(int64_t) * (total + 1));
+    int64_t count = 0;
+    if (!padded || !bytes || !token_from || !token_to) {
+        count = -1;
+        goto done;
+    }
+    for (int64_t r = 0; r < rows; r++) {
+        int64_t before = count;
+        int64_t a = starts[r], b = starts[r + 1];
+        if (analyzer == 0) {
+            for (int64_t i = a; i < b;) {
+                while (i < b && (kinds[codes[i]] & 1)) i++;
+                if (i >= b) break;
+                int64_t j = i;
+                while (j < b && !(kinds[codes[j]] & 1)) j++;
+                int64_t len = j - i + 2; /* " word " */
+                padded[0] = ' ';
+                for (int64_t t = i; t < j; t++) padded[t - i + 1] = codes[t];
+                padded[len - 1] = ' ';
+                for (int64_t n = min_n; n <= max_n; n++) {
+                    if (len <= n) { /* a short word is one n-gram, counted once */
+                        if (count >= capacity) { count = -3; goto done; }
+                        out[count++] = column_of(padded, 0, len, bytes, n_features);
+                        break;
+                    }
+                    for (int64_t s = 0; s + n <= len; s++) {
+                        if (count >= capacity) { count = -3; goto done; }
+                        out[count++] = column_of(padded, s, s + n, bytes, n_features);
+                    }
+                }
+                i = j;
+            }
+        } else {
+            int64_t tokens = 0;
+            for (int64_t i = a; i < b;) {
+                while (i < b && !(kinds[codes[i]] & 2)) i++;
+                int64_t j = i;
+                while (j < b && (kinds[codes[j]] & 2)) j++;
+                if (j - i >= 2) {
+                    token_from[tokens] = i;
+                    token_to[tokens++] = j;
+                }
+                i = j;
+            }
+            for (int64_t n = min_n; n <= max_n; n++) {
+                for (int64_t s = 0; s + n <= tokens; s++) {
+                    int64_t m = 0; /* the tokens joined by single spaces */
+                    for (int64_t t = s; t < s + n; t++) {
+                        if (t > s) padded[m++] = ' ';
+                        for (int64_t q = token_from[t]; q < token_to[t]; q++) padded[m++] = codes[q];
+                    }
+                    if (count >= capacity) { count = -3; goto done; }
+                    out[count++] = column_of(padded, 0, m, bytes, n_features);
+                }
+            }
+        }
+        lengths[r] = count - before;
+    }
+done:
+    free(padded);
+    free(bytes);
+    free(token_from);
+    free(token_to);
+    return count;
 }

@@ -16,7 +16,7 @@ import functools
 import os
 from pathlib import Path
 
-VERSION = 4  # NATIVE_VERSION in _native.c
+VERSION = 5  # NATIVE_VERSION in _native.c
 FILE = "_native.so"
 
 
@@ -42,6 +42,9 @@ def library() -> ctypes.CDLL | None:
     lib.char_styles.restype = None
     lib.word_spans.argtypes = (size,) + (pointer,) * 10
     lib.word_spans.restype = size
+    lib.hashed_columns.argtypes = (pointer, pointer) + (size,) * 5 + (pointer, size, pointer)
+    lib.hashed_columns.argtypes += (size, pointer)
+    lib.hashed_columns.restype = size
     lib.tfidf_product.argtypes = (size,) + (pointer,) * 5 + (size, pointer)
     lib.tfidf_product.restype = size
     return lib

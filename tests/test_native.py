@@ -233,3 +233,55 @@ def test_compiled_tfidf_product_equals_scipys(loops):
         assert got is not None
         assert np.array_equal(got, expected)
         assert np.abs(expected).sum() > 0  # the comparison is not between zeros
+
+
+def _per_unit(flat, lengths) -> list[list[int]]:
+    ends = np.cumsum(lengths).tolist()
+    flat = np.asarray(flat).tolist()
+    return [sorted(flat[a:b]) for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+
+
+def test_compiled_ngram_columns_equal_the_python_ones(loops):
+    """Word and character n-grams cut and hashed in C: per unit, the same columns as the
+    cached Python path, over letters of many scripts, digits, underscores, every kind of
+    whitespace str.split() knows, combining marks and "İ" (two code points once lowercased)."""
+    import random
+
+    from pipeline.skills.classify import default_model
+
+    fast = default_model()._exact
+    pieces = list("abcxyz019_-.,;:/()é ßñøŁİıΣσςжЖ\u0301") + [
+        " ", "\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x1f", "\x85", "\xa0", "\u1680",
+        "\u2000", "\u2028", "\u202f", "\u205f", "\u3000", "\u200b", "\u180e",
+    ]  # fmt: skip
+    rng = random.Random(11)
+    for _ in range(40):
+        texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 80))) for _ in range(30)]
+        texts += ["", "a", "ab", "Data pipelines in PyTorch_2 and scikit-learn."]
+        for part in fast.parts:
+            native_flat, native_lengths = part.native_columns(loops, texts)
+            flat, lengths = part.columns(texts)
+            assert list(native_lengths) == list(lengths)
+            assert _per_unit(native_flat, native_lengths) == _per_unit(flat, lengths)
+
+
+def test_compiled_ngram_columns_leave_other_scripts_to_python(loops):
+    from pipeline.skills.classify import default_model
+
+    fast = default_model()._exact
+    for text in ["機械学習 engineer", "model 🚀 deployed", "bad \ud800 surrogate"]:
+        for part in fast.parts:
+            assert part.native_columns(loops, ["fine text", text]) is None
+
+
+def test_murmurhash_of_the_compiled_columns_is_mmh3s(loops):
+    """Single n-grams of 1 to 9 UTF-8 bytes (every tail length of the hash) hash as mmh3 does."""
+    from pipeline.skills.fastpath import buckets
+
+    fast_part = (
+        __import__("pipeline.skills.classify", fromlist=["x"]).default_model()._exact.parts[0]
+    )
+    for token in ["ab", "abc", "abcd", "abcde", "héllo", "naïveté", "жжжжж", "a_b_c_d_e"]:
+        flat, lengths = fast_part.native_columns(loops, [token])
+        assert list(lengths) == [1]
+        assert flat.tolist() == buckets([token], fast_part.n_features).tolist()

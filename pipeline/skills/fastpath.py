@@ -27,6 +27,7 @@ scikit-learn at run time (two seconds of imports), only numpy and scipy.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -45,6 +46,20 @@ CACHE_LIMIT = 40_000  # entries per cache (memory stays bounded over a long run)
 # Documents a process classifies with numpy's product before it imports scipy.sparse for the
 # rest (numpy's costs about 1.5 ms more per document; the import, 0.12 s: about 80 documents).
 NUMPY_PRODUCT_DOCUMENTS = 64
+
+
+DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # scikit-learn's: runs of 2+ word characters
+_KIND_TABLE = 0x3100  # code points the compiled n-grams classify (whitespace ends at U+3000)
+
+
+@functools.cache
+def _code_kinds() -> np.ndarray:
+    """For each code point below _KIND_TABLE: bit 0 if str.split() splits there, bit 1 if
+    the regex \\w matches it (str.isalnum(), or "_"), as Python decides both."""
+    chars = [chr(c) for c in range(_KIND_TABLE)]
+    return np.array(
+        [c.isspace() | (c.isalnum() or c == "_") << 1 for c in chars], dtype=np.uint8
+    )
 
 
 def evict_oldest(cache: dict, limit: int) -> None:
@@ -77,7 +92,8 @@ class _Part:
         self.n_features = int(params["n_features"])
         self.lowercase = bool(params["lowercase"])
         word = params["analyzer"] == "word"
-        self.tokenize = re.compile(params["token_pattern"]).findall if word else None
+        self.token_pattern = params["token_pattern"]
+        self.tokenize = re.compile(self.token_pattern).findall if word else None
         self.min_n, self.max_n = params["ngram_range"]
         self.idf = np.asarray(idf, dtype=np.float64)
         self.cache: dict[str, Any] = {}
@@ -93,6 +109,34 @@ class _Part:
         if self.tokenize is None:
             return self._char_buckets(texts)
         return self._word_buckets(texts)
+
+    def native_columns(self, library, texts: list[str]):
+        """columns() by the compiled `hashed_columns` (pipeline/_native.c), the n-grams cut
+        and hashed in C: the same columns per unit, in another order. None when it cannot
+        say: a code point at or above _KIND_TABLE (CJK, emoji) or a lone surrogate (the
+        Python path then hashes, or raises as scikit-learn does), or a token pattern other
+        than scikit-learn's default."""
+        word = self.tokenize is not None
+        if word and self.token_pattern != DEFAULT_TOKEN_PATTERN:
+            return None
+        units = [self.preprocess(text) for text in texts]
+        joined = "".join(units)
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        starts = np.zeros(len(units) + 1, dtype=np.int64)
+        np.cumsum([len(unit) for unit in units], out=starts[1:])
+        # At most (max_n - min_n + 1) n-grams per code point and padding space of a unit.
+        capacity = (self.max_n - self.min_n + 1) * (3 * len(codes) + 2)
+        out = np.empty(capacity, dtype=np.int64)
+        lengths = np.zeros(len(units), dtype=np.int64)
+        kinds = _code_kinds()
+        count = library.hashed_columns(
+            codes.ctypes.data, starts.ctypes.data, len(units), int(word), self.min_n,
+            self.max_n, self.n_features, kinds.ctypes.data, len(kinds), out.ctypes.data,
+            capacity, lengths.ctypes.data,
+        )  # fmt: skip
+        if count < 0:
+            return None
+        return out[:count], lengths
 
     def log_table(self, most: int) -> np.ndarray:
         """numpy's log of 0, 1, ..., most (at least) as float64, for the compiled product: the
@@ -250,7 +294,8 @@ class FastLinear:
         sums = np.zeros((rows, width))
         offset = 0
         for part in self.parts:
-            flat, lengths = part.columns(texts)
+            found = part.native_columns(library, texts)
+            flat, lengths = found if found is not None else part.columns(texts)
             columns = np.ascontiguousarray(flat, dtype=np.int64)
             starts = np.zeros(rows + 1, dtype=np.int64)
             np.cumsum(lengths, out=starts[1:])
