@@ -57,9 +57,7 @@ def _code_kinds() -> np.ndarray:
     """For each code point below _KIND_TABLE: bit 0 if str.split() splits there, bit 1 if
     the regex \\w matches it (str.isalnum(), or "_"), as Python decides both."""
     chars = [chr(c) for c in range(_KIND_TABLE)]
-    return np.array(
-        [c.isspace() | (c.isalnum() or c == "_") << 1 for c in chars], dtype=np.uint8
-    )
+    return np.array([c.isspace() | (c.isalnum() or c == "_") << 1 for c in chars], dtype=np.uint8)
 
 
 def evict_oldest(cache: dict, limit: int) -> None:
