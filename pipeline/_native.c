@@ -24,7 +24,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define NATIVE_VERSION 5
+#define NATIVE_VERSION 6
 
 /* FPDFText_GetLooseCharBox(text_page, index, FS_RECTF *rect) */
 typedef int (*loose_char_box_fn)(void *, int, float *);
@@ -657,4 +657,123 @@ done:
     free(token_from);
     free(token_to);
     return count;
+}
+
+/* ---- near-duplicate signature (understand/applicants.py) ------------------------------ */
+
+/* BLAKE2b (RFC 7693) with an 8-byte digest, no key: hashlib.blake2b(data, digest_size=8),
+ * whose digest read as a little-endian integer is the first word of the final state. */
+static const uint64_t BLAKE2B_IV[8] = {
+    0x6a09e667f3bcc908ull, 0xbb67ae8584caa73bull, 0x3c6ef372fe94f82bull, 0xa54ff53a5f1d36f1ull,
+    0x510e527fade682d1ull, 0x9b05688c2b3e6c1full, 0x1f83d9abfb41bd6bull, 0x5be0cd19137e2179ull,
+};
+
+static const uint8_t BLAKE2B_SIGMA[10][16] = {
+    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
+    {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
+    {11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4},
+    {7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8},
+    {9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13},
+    {2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9},
+    {12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11},
+    {13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10},
+    {6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5},
+    {10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0},
+};
+
+static uint64_t rotr64(uint64_t x, int r) { return (x >> r) | (x << (64 - r)); }
+
+#define BLAKE2B_G(a, b, c, d, x, y)          \
+    do {                                     \
+        v[a] = v[a] + v[b] + (x);            \
+        v[d] = rotr64(v[d] ^ v[a], 32);      \
+        v[c] = v[c] + v[d];                  \
+        v[b] = rotr64(v[b] ^ v[c], 24);      \
+        v[a] = v[a] + v[b] + (y);            \
+        v[d] = rotr64(v[d] ^ v[a], 16);      \
+        v[c] = v[c] + v[d];                  \
+        v[b] = rotr64(v[b] ^ v[c], 63);      \
+    } while (0)
+
+static void blake2b_compress(uint64_t h[8], const uint8_t block[128], uint64_t counter,
+                             int last) {
+    uint64_t m[16], v[16];
+    for (int i = 0; i < 16; i++) {
+        uint64_t word = 0;
+        for (int j = 7; j >= 0; j--) word = (word << 8) | block[8 * i + j];
+        m[i] = word;
+    }
+    for (int i = 0; i < 8; i++) {
+        v[i] = h[i];
+        v[i + 8] = BLAKE2B_IV[i];
+    }
+    v[12] ^= counter; /* the counter's high word stays 0: no shingle is 2^64 bytes long */
+    if (last) v[14] = ~v[14];
+    for (int round = 0; round < 12; round++) {
+        const uint8_t *s = BLAKE2B_SIGMA[round % 10];
+        BLAKE2B_G(0, 4, 8, 12, m[s[0]], m[s[1]]);
+        BLAKE2B_G(1, 5, 9, 13, m[s[2]], m[s[3]]);
+        BLAKE2B_G(2, 6, 10, 14, m[s[4]], m[s[5]]);
+        BLAKE2B_G(3, 7, 11, 15, m[s[6]], m[s[7]]);
+        BLAKE2B_G(0, 5, 10, 15, m[s[8]], m[s[9]]);
+        BLAKE2B_G(1, 6, 11, 12, m[s[10]], m[s[11]]);
+        BLAKE2B_G(2, 7, 8, 13, m[s[12]], m[s[13]]);
+        BLAKE2B_G(3, 4, 9, 14, m[s[14]], m[s[15]]);
+    }
+    for (int i = 0; i < 8; i++) h[i] ^= v[i] ^ v[i + 8];
+}
+
+static uint64_t blake2b_8(const uint8_t *data, int64_t len) {
+    uint64_t h[8];
+    for (int i = 0; i < 8; i++) h[i] = BLAKE2B_IV[i];
+    h[0] ^= 0x01010000ull ^ 8; /* digest length 8, no key, fanout 1, depth 1 */
+    int64_t done = 0;
+    while (len - done > 128) {
+        blake2b_compress(h, data + done, (uint64_t)(done + 128), 0);
+        done += 128;
+    }
+    uint8_t block[128] = {0};
+    for (int64_t i = done; i < len; i++) block[i - done] = data[i];
+    blake2b_compress(h, block, (uint64_t)len, 1);
+    return h[0];
+}
+
+/* x mod 2^31 - 1 for x below 2^63, as applicants._mod_prime folds it. */
+static uint64_t mod_mersenne31(uint64_t x) {
+    const uint64_t p = 0x7FFFFFFFull;
+    x = (x & p) + (x >> 31);
+    x = (x & p) + (x >> 31);
+    return x >= p ? x - p : x;
+}
+
+/*
+ * applicants.text_signature's arithmetic: the shingles are the '\n'-separated pieces of
+ * text[0 .. length) (UTF-8; a shingle holds no newline), each hashed to blake2b-8 mod
+ * 2^31 - 1; out[k] is the least (a[k] * hash + b[k]) mod 2^31 - 1 over the shingles.
+ * Returns 0, or -1 without memory (out is not written).
+ */
+int64_t minhash(const uint8_t *text, int64_t length, const uint64_t *a, const uint64_t *b,
+                int64_t permutations, uint64_t *out) {
+    int64_t shingles = 1;
+    for (int64_t i = 0; i < length; i++) shingles += text[i] == '\n';
+    uint32_t *hashes = malloc(sizeof(uint32_t) * shingles);
+    if (!hashes) return -1;
+    int64_t n = 0, start = 0;
+    for (int64_t i = 0; i <= length; i++) {
+        if (i < length && text[i] != '\n') continue;
+        hashes[n++] = (uint32_t)(blake2b_8(text + start, i - start) % 0x7FFFFFFFull);
+        start = i + 1;
+    }
+    /* Permutation by permutation, a plain loop over the hashes (a[k] and the hashes are
+     * below 2^31: their products are 32 x 32 -> 64-bit multiplications). */
+    for (int64_t k = 0; k < permutations; k++) {
+        uint64_t least = UINT64_MAX, ak = (uint32_t)a[k], bk = b[k];
+        for (int64_t i = 0; i < n; i++) {
+            uint64_t value = mod_mersenne31(ak * (uint64_t)hashes[i] + bk);
+            least = value < least ? value : least;
+        }
+        out[k] = least;
+    }
+    free(hashes);
+    return 0;
 }

@@ -1,6 +1,7 @@
-"""The compiled loops (`_native.c`), when the install could build them: PDFium's per-character
-and per-word calls and the word model (read/pdf_pdfium.py, read/words.py), and the competency
-classifier's TF-IDF product (skills/fastpath.py).
+"""The compiled loops (`_native.c`), when the install could build them: PDFium's calls per
+character and per word and the word model (read/pdf_pdfium.py, read/words.py), the competency
+classifier's n-gram hashing and TF-IDF product (skills/fastpath.py), and the near-duplicate
+signature (understand/applicants.py).
 
 hatch_build.py compiles `_native.c` into `_native.so` beside this file when a C compiler is
 there. It holds no Python API: it is loaded with ctypes, and each loop has a Python twin that
@@ -16,7 +17,7 @@ import functools
 import os
 from pathlib import Path
 
-VERSION = 5  # NATIVE_VERSION in _native.c
+VERSION = 6  # NATIVE_VERSION in _native.c
 FILE = "_native.so"
 
 
@@ -45,6 +46,8 @@ def library() -> ctypes.CDLL | None:
     lib.hashed_columns.argtypes = (pointer, pointer) + (size,) * 5 + (pointer, size, pointer)
     lib.hashed_columns.argtypes += (size, pointer)
     lib.hashed_columns.restype = size
+    lib.minhash.argtypes = (ctypes.c_char_p, size, pointer, pointer, size, pointer)
+    lib.minhash.restype = size
     lib.tfidf_product.argtypes = (size,) + (pointer,) * 5 + (size, pointer)
     lib.tfidf_product.restype = size
     return lib

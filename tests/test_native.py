@@ -285,3 +285,26 @@ def test_murmurhash_of_the_compiled_columns_is_mmh3s(loops):
         flat, lengths = fast_part.native_columns(loops, [token])
         assert list(lengths) == [1]
         assert flat.tolist() == buckets([token], fast_part.n_features).tolist()
+
+
+def test_compiled_minhash_signature_equals_python(monkeypatch, loops):
+    """text_signature's blake2b-8 hashes and MinHash minima in C equal the Python ones, for
+    shingles of every length around BLAKE2b's 128-byte blocks and in several scripts."""
+    import random
+
+    from pipeline.understand import applicants
+
+    rng = random.Random(5)
+    alphabet = list("abcdefghijklmnopqrstuvwxyzéßжΣ0123456789_")
+    documents = []
+    for _ in range(30):
+        words = [
+            "".join(rng.choice(alphabet) for _ in range(rng.choice([1, 3, 8, 30, 60, 140])))
+            for _ in range(rng.randint(5, 200))
+        ]
+        documents.append([" ".join(words[i : i + 12]) for i in range(0, len(words), 12)])
+    compiled = [applicants.text_signature(lines) for lines in documents]
+    monkeypatch.setattr(native, "library", lambda: None)
+    plain = [applicants.text_signature(lines) for lines in documents]
+    assert compiled == plain
+    assert sum(1 for signature in plain if signature) >= 20  # most are long enough to sign

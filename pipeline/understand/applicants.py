@@ -21,6 +21,8 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from .. import native
+
 __all__ = [
     "Applicant",
     "ApplicantGroup",
@@ -91,12 +93,19 @@ def text_signature(lines: Iterable[str]) -> tuple[int, ...]:
     found = shingles(lines)
     if len(found) < MIN_SHINGLES:
         return ()
+    a, b = _perm_arrays()
+    library = native.library()
+    if library is not None:  # the same arithmetic, compiled (pipeline/_native.c, minhash)
+        text = "\n".join(found).encode()
+        out = np.empty(len(a), dtype=np.uint64)
+        args = (a.ctypes.data, b.ctypes.data, len(a), out.ctypes.data)
+        if library.minhash(text, len(text), *args) == 0:
+            return tuple(out.tolist())
     digest = hashlib.blake2b
     # Each shingle's 8-byte blake2b digest read as a little-endian integer; the minimum below
     # does not depend on the shingles' order.
     digests = b"".join([digest(s.encode(), digest_size=8).digest() for s in found])
     hashes = np.frombuffer(digests, dtype="<u8").astype(np.uint64) % np.uint64(_PRIME)
-    a, b = _perm_arrays()
     values = np.multiply(a[:, None], hashes[None, :])
     values += b[:, None]
     return tuple(_mod_prime(values).min(axis=1).tolist())
