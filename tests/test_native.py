@@ -35,7 +35,9 @@ def loops():
     if library is None:
         if os.environ.get("PIPELINE_REQUIRE_TOOLS") == "1":
             pytest.fail("the C loops are not built, and PIPELINE_REQUIRE_TOOLS=1 requires them")
-        pytest.skip("pipeline/_native.so is not built (no C compiler at install)")
+        pytest.skip(
+            "the compiled loops are not loaded (pipeline/_native.so not built, or PIPELINE_NO_C=1)"
+        )
     return library
 
 
