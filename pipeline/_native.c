@@ -251,8 +251,9 @@ enum { SPLIT_EM, JOIN_EM, BASE_QUANTILE, MIN_SAMPLES, BASE_CAP_EM, SAME_LINE_EM,
 
 /*
  * words.spans(): the [start, end) character spans of a page's words, written to out[2k],
- * out[2k + 1]; returns the number of words, or -1 when memory runs out (the caller then
- * runs the Python model). `params` holds words.py's thresholds in the enum's order.
+ * out[2k + 1]; returns the number of words, or -1 when memory runs out or a threshold is
+ * out of range (the caller then runs the Python model, which raises for the latter).
+ * `params` holds words.py's thresholds in the enum's order.
  */
 int64_t word_spans(int64_t n, const uint32_t *codes, const double *x0, const double *x1,
                    const double *top, const double *bottom, const uint8_t *blank,
@@ -324,6 +325,10 @@ int64_t word_spans(int64_t n, const uint32_t *codes, const double *x0, const dou
             usual[g] = typical;
             if (kept >= (int64_t)params[MIN_SAMPLES]) {
                 int64_t pick = to_int64(round_even(params[BASE_QUANTILE] * (double)(kept - 1)));
+                if (pick < 0 || pick >= kept) { /* thresholds out of range: numpy raises */
+                    count = -1;
+                    goto done;
+                }
                 usual[g] = select_kth(work + starts[g], kept, pick);
             }
         }

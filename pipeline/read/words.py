@@ -106,8 +106,12 @@ def spans(chars: Chars) -> np.ndarray:
 
 
 def _native_spans(library, chars: Chars) -> np.ndarray | None:
-    """spans() by the compiled model, or None when it ran out of memory."""
+    """spans() by the compiled model, or None when it could not say (out of memory, a
+    threshold out of range, columns of unequal length: the numpy model then decides)."""
     n = len(chars.codes)
+    columns = (chars.x0, chars.x1, chars.top, chars.bottom, chars.blank, chars.line_end)
+    if any(len(column) != n for column in (*columns, chars.rotated)):
+        return None
     arrays = [np.ascontiguousarray(chars.codes, dtype=np.uint32)]
     arrays += [
         np.ascontiguousarray(column, dtype=np.float64)
