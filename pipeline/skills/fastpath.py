@@ -17,7 +17,8 @@ Each step does what scikit-learn does in the same floating-point order (counts, 
 product, expit), so
 the probabilities are equal bit for bit; tests/test_fastpath.py checks it against
 scikit-learn, the golden tests on whole documents. A model of any other structure keeps
-scikit-learn's path.
+scikit-learn's path. With the compiled library (pipeline/_native.c) the n-grams are cut and
+hashed, counted, weighted and multiplied in C, in the same order (tests/test_native.py).
 
 The arrays (hashing parameters, idf, stacked weights) can be saved next to a model as
 `linear.npz`, with its sha256 in meta.json: a model loaded from them needs neither skops nor
