@@ -24,7 +24,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define NATIVE_VERSION 6
+#define NATIVE_VERSION 7
 
 /* FPDFText_GetLooseCharBox(text_page, index, FS_RECTF *rect) */
 typedef int (*loose_char_box_fn)(void *, int, float *);
@@ -781,4 +781,14 @@ int64_t minhash(const uint8_t *text, int64_t length, const uint64_t *a, const ui
     }
     free(hashes);
     return 0;
+}
+
+/* fastpath._expit(sums + bias): 1 / (1 + exp(-x)) with the C library's exp, which is what
+ * Python's math.exp calls (an overflow gives 1 / (1 + inf) = 0, as _logistic returns). */
+void expit(const double *sums, const double *bias, int64_t rows, int64_t width, double *out) {
+    for (int64_t r = 0; r < rows; r++)
+        for (int64_t c = 0; c < width; c++) {
+            double x = sums[r * width + c] + bias[c];
+            out[r * width + c] = 1.0 / (1.0 + exp(-x));
+        }
 }

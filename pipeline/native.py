@@ -17,7 +17,7 @@ import functools
 import os
 from pathlib import Path
 
-VERSION = 6  # NATIVE_VERSION in _native.c
+VERSION = 7  # NATIVE_VERSION in _native.c
 FILE = "_native.so"
 
 
@@ -46,6 +46,8 @@ def library() -> ctypes.CDLL | None:
     lib.hashed_columns.argtypes = (pointer, pointer) + (size,) * 5 + (pointer, size, pointer)
     lib.hashed_columns.argtypes += (size, pointer)
     lib.hashed_columns.restype = size
+    lib.expit.argtypes = (pointer, pointer, size, size, pointer)
+    lib.expit.restype = None
     lib.minhash.argtypes = (ctypes.c_char_p, size, pointer, pointer, size, pointer)
     lib.minhash.restype = size
     lib.tfidf_product.argtypes = (size,) + (pointer,) * 5 + (size, pointer)

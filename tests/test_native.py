@@ -310,3 +310,20 @@ def test_compiled_minhash_signature_equals_python(monkeypatch, loops):
     plain = [applicants.text_signature(lines) for lines in documents]
     assert compiled == plain
     assert sum(1 for signature in plain if signature) >= 20  # most are long enough to sign
+
+
+def test_compiled_expit_equals_python(loops):
+    """The classifier's last step, 1 / (1 + exp(-(sums + bias))), as fastpath._expit gives it,
+    at the extremes (exp overflowing, infinities, NaN) and over a million ordinary values."""
+    from pipeline.skills.fastpath import _expit
+
+    rng = np.random.default_rng(3)
+    edges = [0.0, -0.0, 1e-300, -709.78, -709.79, -745.2, 709.8, 800.0, -800.0, np.inf, -np.inf]
+    sums = np.concatenate([np.array(edges + [np.nan]), rng.normal(0, 8, 1_000_000 - 12)])
+    sums = sums.reshape(-1, 10)
+    bias = rng.normal(0, 2, 10)
+    out = np.empty_like(sums)
+    loops.expit(sums.ctypes.data, bias.ctypes.data, sums.shape[0], 10, out.ctypes.data)
+    expected = _expit(sums + bias)
+    assert np.array_equal(out, expected, equal_nan=True)
+    assert np.isnan(out).sum() == 1 and (out == 0.0).any() and (out == 1.0).any()

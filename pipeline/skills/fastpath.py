@@ -109,7 +109,7 @@ class _Part:
             return self._char_buckets(texts)
         return self._word_buckets(texts)
 
-    def native_columns(self, library, texts: list[str]):
+    def native_columns(self, library, texts: list[str], shared: dict | None = None):
         """columns() by the compiled `hashed_columns` (pipeline/_native.c), the n-grams cut
         and hashed in C: the same columns per unit, in another order. None when it cannot
         say: a code point at or above _KIND_TABLE (CJK, emoji) or a lone surrogate (the
@@ -118,11 +118,17 @@ class _Part:
         word = self.tokenize is not None
         if word and self.token_pattern != DEFAULT_TOKEN_PATTERN:
             return None
-        units = [self.preprocess(text) for text in texts]
-        joined = "".join(units)
-        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-        starts = np.zeros(len(units) + 1, dtype=np.int64)
-        np.cumsum([len(unit) for unit in units], out=starts[1:])
+        key = (id(texts), self.lowercase)
+        if shared is not None and key in shared:
+            codes, starts, units = shared[key]
+        else:
+            units = [self.preprocess(text) for text in texts]
+            joined = "".join(units)
+            codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+            starts = np.zeros(len(units) + 1, dtype=np.int64)
+            np.cumsum([len(unit) for unit in units], out=starts[1:])
+            if shared is not None:  # the other part, preprocessed the same way, reuses them
+                shared[key] = codes, starts, units
         # At most (max_n - min_n + 1) n-grams per code point and padding space of a unit.
         capacity = (self.max_n - self.min_n + 1) * (3 * len(codes) + 2)
         out = np.empty(capacity, dtype=np.int64)
@@ -276,7 +282,11 @@ class FastLinear:
         if library is not None:
             sums = self._native_product(library, texts)
             if sums is not None:
-                return _expit(sums + self.bias)
+                out = np.empty_like(sums)
+                rows, width = sums.shape
+                bias = np.ascontiguousarray(self.bias, dtype=np.float64)
+                library.expit(sums.ctypes.data, bias.ctypes.data, rows, width, out.ctypes.data)
+                return out
         pieces = [part.transform(texts) for part in self.parts]
         self.documents += 1
         if self.documents <= NUMPY_PRODUCT_DOCUMENTS and "scipy.sparse" not in sys.modules:
@@ -292,8 +302,9 @@ class FastLinear:
         rows, width = len(texts), self.weights.shape[1]
         sums = np.zeros((rows, width))
         offset = 0
+        shared: dict = {}
         for part in self.parts:
-            found = part.native_columns(library, texts)
+            found = part.native_columns(library, texts, shared)
             flat, lengths = found if found is not None else part.columns(texts)
             columns = np.ascontiguousarray(flat, dtype=np.int64)
             starts = np.zeros(rows + 1, dtype=np.int64)
