@@ -1,9 +1,16 @@
 /*
- * Loops in C: the PDF reader's PDFium calls once per character or word, the word model of
- * read/words.py, and the competency classifier's TF-IDF product (skills/fastpath.py).
- * Loaded with ctypes by pipeline/native.py; plain C, no Python API.
+ * Loops in C, loaded with ctypes by pipeline/native.py (plain C, no Python API):
  *
- * PDFium loops (char_boxes, text_looks). From Python each PDFium call through ctypes costs
+ * - the PDF reader's PDFium calls once per character, word or line (char_boxes, text_looks,
+ *   char_styles) and the word model of read/words.py (word_spans);
+ * - the competency classifier's n-gram hashing, TF-IDF product and logistic step
+ *   (hashed_columns, tfidf_product, expit; skills/fastpath.py);
+ * - the near-duplicate signature's blake2b hashes and MinHash minima (minhash;
+ *   understand/applicants.py).
+ *
+ * Each has a Python twin that runs without this library and gives the same results.
+ *
+ * PDFium loops. From Python each PDFium call through ctypes costs
  * about 0.3-0.5 us, more than the work PDFium does for a character's box. These loops make
  * the calls the Python fallback in pdf_pdfium.py makes, with the same arguments (read-only
  * getters: their order does not matter), and store what it stores. No PDFium header and no
@@ -16,9 +23,11 @@
  * float-to-integer casts of infinities as numpy's on this machine). Only comparisons reach
  * the output (word boundaries), and the sums compared are formed in the same order.
  *
- * The results are the same bit for bit: tests/test_native.py compares both paths on generated
- * PDFs and on random pages with NaN and infinite boxes. Bump NATIVE_VERSION when a signature
- * or a result changes; a library of another version is not used.
+ * The results are the same bit for bit: tests/test_native.py compares every function with
+ * its twin (generated PDFs, random pages with NaN and infinite boxes, random text in many
+ * scripts). Bump NATIVE_VERSION when a signature or a result changes; a library of another
+ * version is not used. Compile with -ffp-contract=off: numpy rounds every operation, so a
+ * fused multiply-add would change results.
  */
 #include <math.h>
 #include <stdint.h>

@@ -112,6 +112,8 @@ def _native_spans(library, chars: Chars) -> np.ndarray | None:
     columns = (chars.x0, chars.x1, chars.top, chars.bottom, chars.blank, chars.line_end)
     if any(len(column) != n for column in (*columns, chars.rotated)):
         return None
+    if not (0.0 <= BASE_QUANTILE <= 1.0 and MIN_SAMPLES >= 1):  # numpy's indexing decides
+        return None
     arrays = [np.ascontiguousarray(chars.codes, dtype=np.uint32)]
     arrays += [
         np.ascontiguousarray(column, dtype=np.float64)
