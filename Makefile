@@ -42,4 +42,4 @@ examples: $(VENV)/.dev
 	$(PY) examples/make_examples.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache pipeline/_native.so
