@@ -84,12 +84,7 @@ def _page_words(raw, page_handle, textpage, page: int, size) -> tuple[list[Word]
     new_line[0] = True
     np.greater(breaks[starts[1:]], breaks[last[:-1]], out=new_line[1:])
     address = ctypes.cast(textpage, ctypes.c_void_p).value
-    line_starts = starts[new_line]
-    loops = native.library()
-    if loops is not None:
-        styles = _styles_native(loops, raw, address, line_starts)
-    else:
-        styles = [_style(raw, address, i) for i in line_starts.tolist()]
+    styles = _styles(raw, address, starts[new_line])
     line_of = np.cumsum(new_line) - 1
     sizes = np.array([size for size, _ in styles])[line_of]
     bolds = np.array([bold for _, bold in styles], dtype=bool)[line_of]
@@ -350,13 +345,10 @@ def _chr(code: int) -> str:
 _BOLD_BY_FONT: dict[int, bool] = {}  # font handle -> bold, for the open document
 
 
-_MATRIX = None
-
-
 @functools.cache
 def _style_functions() -> tuple:
     """FPDFText_GetFontSize, FPDFText_GetMatrix, FPDFText_GetTextObject and
-    FPDFTextObj_GetFont with plain arguments (see _plain), for _style."""
+    FPDFTextObj_GetFont with plain arguments (see _plain), for _styles."""
     pointer, number = ctypes.c_void_p, ctypes.c_int
     return (
         _plain("FPDFText_GetFontSize", ctypes.c_double, pointer, number),
@@ -366,47 +358,41 @@ def _style_functions() -> tuple:
     )
 
 
-def _styles_native(loops, raw, textpage: int | None, chars: np.ndarray) -> list:
-    """_style of each character in `chars`, the PDFium calls made by the compiled loop."""
+def _styles(raw, textpage: int | None, chars: np.ndarray) -> list[tuple[float, bool]]:
+    """Font size on the page (the font's size times the scale of its text and page matrices,
+    as pdfplumber reports it) and boldness (fonts' boldness cached by font handle) of each
+    character in `chars`. `textpage` is the text page's address. PDFium's four calls per
+    character are made by the compiled loop (char_styles), or from Python without it."""
     n = len(chars)
     chars = np.ascontiguousarray(chars, dtype=np.int64)
     sizes = np.zeros(n)
     has_matrix = np.zeros(n, dtype=np.uint8)
-    matrices = np.zeros((n, 4), dtype=np.float32)
-    fonts = np.zeros(n, dtype=np.uint64)
-    functions = [native.address(f) for f in _style_functions()]
-    outputs = (a.ctypes.data for a in (sizes, has_matrix, matrices, fonts))
-    loops.char_styles(*functions, textpage, chars.ctypes.data, n, *outputs)
+    matrices = np.zeros((n, 4), dtype=np.float32)  # a, b, c, d
+    fonts = np.zeros(n, dtype=np.uint64)  # the font's address, 0 without one
+    functions = _style_functions()
+    loops = native.library()
+    if loops is not None:
+        outputs = (a.ctypes.data for a in (sizes, has_matrix, matrices, fonts))
+        addresses = [native.address(f) for f in functions]
+        loops.char_styles(*addresses, textpage, chars.ctypes.data, n, *outputs)
+    else:
+        font_size, get_matrix, get_text_object, get_font = functions
+        matrix = (ctypes.c_float * 6)()  # FS_MATRIX: a, b, c, d, e, f
+        for k, i in enumerate(chars.tolist()):
+            sizes[k] = font_size(textpage, i)
+            if get_matrix(textpage, i, ctypes.addressof(matrix)):
+                has_matrix[k] = 1
+                matrices[k] = matrix[:4]
+            text_object = get_text_object(textpage, i)
+            fonts[k] = (get_font(text_object) or 0) if text_object else 0
     out = []
-    for size, matrix, (a, b, c, d), key in zip(
+    for size, matrix_given, (a, b, c, d), key in zip(
         sizes.tolist(), has_matrix.tolist(), matrices.tolist(), fonts.tolist(), strict=True
     ):
-        if matrix:
+        if matrix_given:
             size *= math.sqrt(abs(a * d - b * c))
         out.append((round(size, 3), _font_bold(raw, key) if key else False))
     return out
-
-
-def _style(raw, textpage: int | None, index: int) -> tuple[float, bool]:
-    """Font size on the page (the font's size times the scale of its text and page matrices,
-    as pdfplumber reports it) and boldness of one character (fonts' boldness cached by font
-    handle). `textpage` is the text page's address."""
-    global _MATRIX
-    if _MATRIX is None:
-        _MATRIX = raw.FS_MATRIX()
-    font_size, get_matrix, get_text_object, get_font = _style_functions()
-    size = font_size(textpage, index)
-    if get_matrix(textpage, index, ctypes.addressof(_MATRIX)):
-        m = _MATRIX
-        size *= math.sqrt(abs(m.a * m.d - m.b * m.c))
-    size = round(size, 3)
-    text_object = get_text_object(textpage, index)
-    if not text_object:
-        return size, False
-    key = get_font(text_object)  # the font's address
-    if not key:
-        return size, False
-    return size, _font_bold(raw, key)
 
 
 def _font_bold(raw, key: int) -> bool:
