@@ -111,24 +111,24 @@ class _Part:
 
     def native_columns(self, library, texts: list[str], shared: dict | None = None):
         """columns() by the compiled `hashed_columns` (pipeline/_native.c), the n-grams cut
-        and hashed in C: the same columns per unit, in another order. None when it cannot
+        and hashed in C: the same columns per unit, in another order. `shared` (one dict per
+        call over the same texts) keeps the encoded units by `lowercase`. None when it cannot
         say: a code point at or above _KIND_TABLE (CJK, emoji) or a lone surrogate (the
         Python path then hashes, or raises as scikit-learn does), or a token pattern other
         than scikit-learn's default."""
         word = self.tokenize is not None
         if word and self.token_pattern != DEFAULT_TOKEN_PATTERN:
             return None
-        key = (id(texts), self.lowercase)
-        if shared is not None and key in shared:
-            codes, starts, units = shared[key]
+        if shared is not None and self.lowercase in shared:
+            codes, starts, units = shared[self.lowercase]
         else:
             units = [self.preprocess(text) for text in texts]
             joined = "".join(units)
             codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
             starts = np.zeros(len(units) + 1, dtype=np.int64)
             np.cumsum([len(unit) for unit in units], out=starts[1:])
-            if shared is not None:  # the other part, preprocessed the same way, reuses them
-                shared[key] = codes, starts, units
+            if shared is not None:  # another part of the same call, preprocessed alike
+                shared[self.lowercase] = codes, starts, units
         # At most (max_n - min_n + 1) n-grams per code point and padding space of a unit.
         capacity = (self.max_n - self.min_n + 1) * (3 * len(codes) + 2)
         out = np.empty(capacity, dtype=np.int64)
