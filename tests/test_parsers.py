@@ -294,6 +294,63 @@ def test_reason_unsafe_archive(tmp_path):
     assert _reason(_rewrite_docx(good, tmp_path / "ratio.docx", ratio)) == "unsafe_archive"
 
 
+def _headed_docx(path):
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Experience", level=1)
+    document.add_paragraph("Built a Python service for a team of analysts and engineers.")
+    document.save(str(path))
+    return path
+
+
+def _with_styles_crc(src, dst, crc: int):
+    """A copy of a DOCX whose styles.xml declares another CRC-32 (local and central headers),
+    its stored bytes untouched."""
+    data = bytearray(src.read_bytes())
+    with zipfile.ZipFile(src) as archive:
+        info = archive.getinfo("word/styles.xml")
+    data[info.header_offset + 14 : info.header_offset + 18] = crc.to_bytes(4, "little")
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        size = int.from_bytes(data[at + 28 : at + 30], "little")
+        if data[at + 46 : at + 46 + size] == b"word/styles.xml":
+            data[at + 16 : at + 20] = crc.to_bytes(4, "little")
+        at = data.find(b"PK\x01\x02", at + 4)
+    dst.write_bytes(bytes(data))
+    return dst
+
+
+def test_docx_styles_remembered_only_for_the_same_stored_part(tmp_path):
+    """Paragraph styles are remembered by the stored (compressed) bytes of styles.xml and its
+    header: the same part read again gives the same lines; the same XML stored another way is
+    read on its own and gives them too; a changed style is not served from memory; and a part
+    whose declared CRC-32 no longer matches is still a corrupt file after the good one."""
+    first = _headed_docx(tmp_path / "a.docx")
+    lines = parse(first).lines
+    assert [(line.text, line.heading) for line in lines[:2]] == [
+        ("Experience", True),
+        ("Built a Python service for a team of analysts and engineers.", False),
+    ]
+    assert parse(first).lines == lines  # from memory
+    stored = _rewrite_docx(first, tmp_path / "stored.docx", lambda name, data: data)
+    assert parse(stored).lines == lines
+
+    def renamed(name, data):
+        if name != "word/styles.xml":
+            return data
+        return data.replace(b'w:val="heading 1"', b'w:val="fancy 1"').replace(
+            b'<w:outlineLvl w:val="0"/>', b""
+        )
+
+    plain = parse(_rewrite_docx(first, tmp_path / "renamed.docx", renamed)).lines
+    assert (plain[0].text, plain[0].heading) == ("Experience", False)
+    with zipfile.ZipFile(first) as archive:
+        crc = archive.getinfo("word/styles.xml").CRC
+    bad = _with_styles_crc(first, tmp_path / "crc.docx", crc ^ 1)
+    assert _reason(bad) == "corrupt_docx"
+
+
 # ------------------------------------------------------------- reading order: more layouts
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import ParseError
 from ..records import Line
-from .sniff import archive_errors, parse_xml, read_part, read_xml_part
+from .sniff import MAX_ENTRY_BYTES, archive_errors, parse_xml, read_xml_part
 from .visibility import MAX_INVISIBLE_DIFF
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -129,19 +129,39 @@ def _paragraph_styles(root) -> dict[str, _Style]:
     return out
 
 
-_STYLES_SEEN: dict[bytes, dict[str, _Style]] = {}  # sha256 of styles.xml -> its styles
+_STYLES_SEEN: dict[bytes, dict[str, _Style]] = {}  # see _styles_of
 
 
-def _styles_of(xml: bytes) -> dict[str, _Style]:
+def _styles_of(data: bytes, archive, name: str) -> dict[str, _Style]:
     """`_paragraph_styles` of a styles.xml, remembered for the last few distinct ones: files
-    made from one template share it, and Word's is 350 KB of XML to parse."""
-    key = hashlib.sha256(xml).digest()
-    styles = _STYLES_SEEN.get(key)
-    if styles is None:
-        styles = _paragraph_styles(parse_xml(xml))
-        if len(_STYLES_SEEN) >= 16:
-            del _STYLES_SEEN[next(iter(_STYLES_SEEN))]
-        _STYLES_SEEN[key] = styles
+    made from one template share it, and Word's is 350 KB of XML to parse. Known by the bytes
+    the archive stores (compressed: several times fewer) with the member's method, sizes and
+    CRC: the same stored bytes under the same header inflate to the same XML, so a part seen
+    before is neither inflated nor hashed again. The member is opened either way, so zipfile
+    checks its local header (name, encryption) as for any read."""
+    info = archive.getinfo(name)
+    if info.file_size > MAX_ENTRY_BYTES:
+        raise ParseError("corrupt_docx", f"{name} inflates to {info.file_size} bytes")
+    with archive.open(info) as member:
+        start = getattr(member, "_orig_compress_start", None)  # zipfile's own, when seekable
+        if isinstance(start, int) and 0 <= start <= len(data) - info.compress_size:
+            head = f"{info.compress_type}:{info.compress_size}:{info.file_size}:{info.CRC}:"
+            key = hashlib.sha256(head.encode() + data[start : start + info.compress_size])
+        else:  # not where zipfile says: the XML itself is the key
+            key = None
+        styles = _STYLES_SEEN.get(key.digest()) if key is not None else None
+        if styles is not None:
+            return styles
+        xml = member.read()
+    if key is None:
+        key = hashlib.sha256(b"xml:" + xml)
+        styles = _STYLES_SEEN.get(key.digest())
+        if styles is not None:
+            return styles
+    styles = _paragraph_styles(parse_xml(xml))
+    if len(_STYLES_SEEN) >= 16:
+        del _STYLES_SEEN[next(iter(_STYLES_SEEN))]
+    _STYLES_SEEN[key.digest()] = styles
     return styles
 
 
@@ -207,7 +227,7 @@ def _parts_zip(data: bytes):
                         (headers if kind == "header" else footers).append(target)
             styles = {}
             if "word/styles.xml" in names:
-                styles = _styles_of(read_part(archive, "word/styles.xml", "corrupt_docx"))
+                styles = _styles_of(data, archive, "word/styles.xml")
             return (
                 [load(archive, n) for n in sorted(set(headers))],
                 body,
