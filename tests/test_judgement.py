@@ -159,6 +159,44 @@ def test_scores_grade_depth_instead_of_saturating(shipped):
     assert score_profile(used, job, lexicon) == high
 
 
+def test_cue_offsets_skip_only_windows_without_a_cue():
+    """`hedge` with `cue_starts(text)` gives what it gives without them, for every window of
+    random texts made of cue words, their look-alikes, letters that only match under
+    IGNORECASE ("ſ", the Kelvin sign, dotless i) and a dotted capital I (which lowercases to
+    two characters: no offsets, every window searched); most windows are skipped."""
+    import random
+
+    from pipeline.skills.context import _SCOPE, cue_starts, hedge
+
+    pieces = [
+        "would like to", "wants to", "eager to", "no experience", "not familiar", "don't know",
+        "haven’t used", "basics of", "exposure to", "introductory", "develop my skills with",
+        "Python", "docker", "node", "snot", "wouldo", "Pandas", "AWS", "cloud", "but", ".",
+        "ſome exposure to", "\u212aeen to", "wıll", "wıllıng to learn", "NO EXPERIENCE",
+        "beginner level", "planning to", "lacking knowledge", "zero experience", "baſics of",
+        "ıntroductory",
+    ]  # fmt: skip
+    rng = random.Random(11)
+    skipped = asked = 0
+    for round_ in range(1500):
+        words = [rng.choice(pieces) for _ in range(rng.randint(1, 60))]
+        if round_ % 50 == 0:
+            words.insert(rng.randint(0, len(words)), "İstanbul")
+        text = "".join(w + rng.choice((" ", ", ", "", "\n")) for w in words)
+        starts = cue_starts(text)
+        assert (starts is None) == ("İ" in text)
+        for _ in range(10):
+            start = rng.randint(0, len(text))
+            unit_start = rng.randint(max(0, start - 2 * _SCOPE), start)
+            fast = hedge(text, unit_start, start, starts)
+            assert fast == hedge(text, unit_start, start), (text, unit_start, start)
+            asked += 1
+            if starts is not None:
+                window = max(unit_start, start - _SCOPE)
+                skipped += not any(window <= at <= start - 2 for at in starts)
+    assert asked == 15000 and skipped > 1000
+
+
 def test_texts_without_a_cue_word_hold_no_hedge_cue():
     """`hedge` skips the cue patterns when the text before a mention has none of their first
     words (`_CUE_WORD`); on texts built from cue-like pieces, every text it skips has no cue

@@ -9,6 +9,7 @@ mentions count, marked weak; names and audiences are not skill mentions at all.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 # Cues whose scope runs from the cue to the end of its clause.
 _ASPIRATIONAL = re.compile(
@@ -61,20 +62,72 @@ _AUDIENCE_AFTER = re.compile(r"^\s+(?:team|teams|group|groups|meetings?|review|r
 
 # The first word of every cue above, whole: a text without any of them holds no cue (most
 # mentions have none before them, and this one search is cheaper than the three).
-_CUE_WORD = re.compile(
-    r"\b(?:would|wants?|wanted|wish(?:es)?|hop(?:e|ing)|eager|keen|aspir(?:e|es|ing)"
+_CUE_WORDS = (
+    r"would|wants?|wanted|wish(?:es)?|hop(?:e|ing)|eager|keen|aspir(?:e|es|ing)"
     r"|plan(?:s|ning)?|interested|willing|looking|yet|going|learn(?:ing)?|develop|goal"
     r"|no|not|never|without|lack(?:s|ing)?|limited|little|zero|do|don['’]?t|does|doesn['’]?t"
     r"|have|haven['’]?t|did|didn['’]?t|basics?|some|brief|exposure|beginner|introductory"
-    r"|elementary)\b",
-    re.I,
+    r"|elementary"
 )
+_CUE_WORD = re.compile(rf"\b(?:{_CUE_WORDS})\b", re.I)
 
 
-def hedge(text: str, unit_start: int, start: int) -> str | None:
+def _prefixes(alternatives: str) -> tuple[str, ...]:
+    """The letters every match of each top-level alternative of `alternatives` starts with
+    (up to its first group, optional letter or apostrophe), without those that start with
+    another: "wants?|hop(?:e|ing)|no|not" -> ("hop", "no", "want")."""
+    words, depth, current = [], 0, ""
+    for char in alternatives + "|":
+        depth += (char == "(") - (char == ")")
+        if char == "|" and depth == 0:
+            words.append(current)
+            current = ""
+        else:
+            current += char
+    heads = set()
+    for word in words:
+        head = word[: len(word) - len(word.lstrip("abcdefghijklmnopqrstuvwxyz"))]
+        if word[len(head) : len(head) + 1] == "?":
+            head = head[:-1]  # "wants?": the s is optional
+        assert head, word  # every cue starts with a letter
+        heads.add(head)
+    return tuple(sorted(h for h in heads if not any(h != o and h.startswith(o) for o in heads)))
+
+
+# Every cue word begins with one of these: where none begins inside a mention's window, the
+# window holds no cue, and most windows are turned away without a regex search.
+_CUE_PREFIXES = _prefixes(_CUE_WORDS)
+_SHORTEST_PREFIX = min(len(prefix) for prefix in _CUE_PREFIXES)
+# Letters that re.IGNORECASE matches to an ASCII letter but str.lower() does not make one.
+_FOLD = str.maketrans({"ı": "i", "ſ": "s"})
+
+
+def cue_starts(text: str) -> list[int] | None:
+    """Sorted offsets in `text` where a cue word's prefix begins (any case), for `hedge` to
+    skip windows without one; None when lowercasing changes the text's length (offsets would
+    not line up; `hedge` then searches every window)."""
+    low = text.lower().translate(_FOLD)
+    if len(low) != len(text):
+        return None
+    found = []
+    for prefix in _CUE_PREFIXES:
+        at = low.find(prefix)
+        while at >= 0:
+            found.append(at)
+            at = low.find(prefix, at + 1)
+    found.sort()
+    return found
+
+
+def hedge(text: str, unit_start: int, start: int, starts: list[int] | None = None) -> str | None:
     """ "aspirational", "negated" or "weak" when a cue before the mention (in its sentence or
-    bullet, in the same clause) says so, else None."""
+    bullet, in the same clause) says so, else None. `starts`: `cue_starts(text)`, when the
+    caller asks about many mentions of one text."""
     window_start = max(unit_start, start - _SCOPE)
+    if starts is not None:
+        k = bisect_left(starts, window_start)
+        if k == len(starts) or starts[k] + _SHORTEST_PREFIX > start:
+            return None
     before = text[window_start:start]
     if _CUE_WORD.search(before) is None:
         return None

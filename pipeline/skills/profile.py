@@ -80,6 +80,7 @@ def read_evidence(document: Document, matcher: SkillMatcher, as_of: date | None 
     organisations = _organisation_spans(jobs, layout)
     mentions: dict[str, list[SkillMention]] = {}
     hedged: list[SkillMention] = []
+    cues = context.cue_starts(text)
     for m in matcher.find(text):
         if context.in_a_name(text, m.start, m.end, organisations) or context.audience(
             text, m.start, m.end, m.skill_id
@@ -92,7 +93,7 @@ def read_evidence(document: Document, matcher: SkillMatcher, as_of: date | None 
             end=m.end,
             section=layout.section_at(m.start),
             evidence=layout.evidence_at(m.start, m.end),
-            hedge=context.hedge(text, layout.unit_start_at(m.start), m.start),
+            hedge=context.hedge(text, layout.unit_start_at(m.start), m.start, cues),
         )
         if mention.hedge in ("aspirational", "negated"):
             hedged.append(mention)
