@@ -627,3 +627,25 @@ def test_degree_pattern_with_word_start_guard_finds_what_the_forms_find():
         line = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         expected = [(m.span(), m.lastgroup) for m in forms.finditer(line)]
         assert [(m.span(), m.lastgroup) for m in _DEGREE.finditer(line)] == expected, line
+
+
+def test_strict_degrees_looked_for_only_at_part_starts(monkeypatch):
+    """In strict mode (no education section) `_degree_at` tries the pattern only where a part
+    starts (`_part_starts`) before scanning the line; on lines built from degree-like pieces,
+    separators, places and blanks it returns what it returns when every position is tried."""
+    import random
+
+    from pipeline.understand import education
+
+    pieces = [
+        "MS", "M.S", "MSc", "BS", "B.A", "BA", "PhD", "Ph.D", "MBA", "GED", "HND", "Bachelor",
+        "master's", "Doctor", "of", "Science", "degree", "in", "Statistics", "High", "School",
+        "students", "Boston, MA", "Leeds", ",", ";", "|", ":", "(", ")", "-", "–", " - ", " ",
+        "  ", "\t", "\u2003", "x", "1", "2014", "Example University", "Excel",
+    ]  # fmt: skip
+    rng = random.Random(5)
+    lines = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) for _ in range(4000)]
+    fast = [education._degree_at(line, True) for line in lines]
+    monkeypatch.setattr(education, "_part_starts", lambda line: range(len(line) + 1))
+    assert [education._degree_at(line, True) for line in lines] == fast
+    assert sum(hit is not None for hit in fast) > 400

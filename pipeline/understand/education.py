@@ -86,6 +86,8 @@ def _degree_at(line: str, strict: bool) -> tuple[str, str, int, int] | None:
     if place:  # "Boston, MA" is a place, not a degree
         _, start, end = place
         masked = line[:start] + " " * (end - start) + line[end:]
+    if strict and not any(_DEGREE.match(masked, at) for at in _part_starts(masked)):
+        return None  # no degree begins where strict mode would take one
     for m in _DEGREE.finditer(masked):
         group = m.lastgroup
         assert group is not None  # every alternative of _DEGREE is a named group
@@ -122,6 +124,16 @@ def _degree_at(line: str, strict: bool) -> tuple[str, str, int, int] | None:
                 continue
         return text, level, m.start(), m.start() + len(m.group().rstrip())
     return None
+
+
+_PART_BREAK = re.compile(r"[,|;:(–—-]\s*")
+
+
+def _part_starts(line: str) -> list[int]:
+    """Where a degree is at the start of a part, as strict mode asks: the line's first
+    non-blank character and the first one after each of ,|;:(–—- (what is between is blank,
+    so a form, which starts with a letter, can only begin there)."""
+    return [len(line) - len(line.lstrip())] + [m.end() for m in _PART_BREAK.finditer(line)]
 
 
 def _field(line: str, end: int) -> tuple[str | None, int, str | None]:
