@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 CANDIDATE_ID_LENGTH = 16  # hex digits of the sha256 shown as a candidate's id
 
@@ -13,9 +13,12 @@ def candidate_id(sha256: str) -> str:
     return sha256[:CANDIDATE_ID_LENGTH]
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
-    """One word on a page, in PDF points, top-left origin (y grows downwards)."""
+class Word(NamedTuple):
+    """One word on a page, in PDF points, top-left origin (y grows downwards).
+
+    A named tuple rather than a dataclass like the other records: a page holds hundreds of
+    words and readers make them from columns of numbers, which a tuple takes in one C call
+    (`tuple.__new__(Word, fields)`) where a frozen dataclass sets its fields one by one."""
 
     text: str
     x0: float

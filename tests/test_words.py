@@ -279,13 +279,30 @@ def test_dense_ids_match_np_unique():
     assert np.array_equal(ids, inverse)
 
 
-def test_fast_word_maker_makes_equal_words():
-    from pipeline.read.pdf_pdfium import _make_word
+def test_pdfium_words_are_word_records_of_plain_values(tmp_path):
+    """The reader makes its words straight from columns of numbers: each must still be a
+    `Word` equal to one made field by field, with Python floats, ints and bools (not numpy
+    scalars) and the rotated flag last."""
+    from pipeline.read.pdf_pdfium import read_words
     from pipeline.records import Word
 
-    fields = ("ab", 1.5, 2.0, 3.25, 4.0, 10.5, 2, True, False)
-    made = _make_word(*fields)
-    assert _make_word is not Word  # Word is still a plain slotted dataclass
-    assert made == Word(*fields)
-    assert hash(made) == hash(Word(*fields))
-    assert repr(made) == repr(Word(*fields))
+    path = tmp_path / "words.pdf"
+    c = _canvas(path)
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString(72, 740, "Ada Example")
+    c.setFont("Helvetica", 10)
+    c.drawString(72, 720, "Python and SQL since 2019")
+    c.saveState()
+    c.translate(40, 700)
+    c.rotate(-90)
+    c.drawString(0, 0, "Margin")
+    c.restoreState()
+    c.save()
+    pages, hidden = read_words(path.read_bytes())
+    found = pages[0]
+    assert hidden == 0 and [w.text for w in found[:2]] == ["Ada", "Example"]
+    for word in found:
+        assert type(word) is Word and word == Word(*word) and len(word) == 9
+        assert [type(v) for v in word] == [str, float, float, float, float, float, int, bool, bool]
+    assert found[0].bold and not found[2].bold
+    assert [w.rotated for w in found if w.text == "Margin"] == [True]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import dataclasses
 import functools
 import math
 import re
@@ -110,48 +109,9 @@ def _page_words(raw, page_handle, textpage, page: int, size) -> tuple[list[Word]
         for column in (x0, top, x1, bottom, sizes, bolds, chars.rotated[starts])
     )
     pages = repeat(page, len(texts))
-    words_out = list(
-        map(_make_word, texts, x0s, tops, x1s, bottoms, font_sizes, pages, bold_flags, rotated)
-    )
+    fields = zip(texts, x0s, tops, x1s, bottoms, font_sizes, pages, bold_flags, rotated)
+    words_out = list(map(tuple.__new__, repeat(Word), fields))  # Word(*f) for each, in C
     return words_out, len(starts) - len(kept)
-
-
-def _word_maker():
-    """A function equal to Word(text, x0, top, x1, bottom, size, page, bold, rotated) but
-    about twice as fast: a frozen dataclass's __init__ sets each of its nine fields through
-    object.__setattr__ by name, which is most of the cost of a page's hundreds of words. Here
-    the slots are filled through their descriptors. Word itself is returned if it ever stops
-    being a plain slotted dataclass with exactly these fields (a new field, a __post_init__)."""
-    names = ("text", "x0", "top", "x1", "bottom", "size", "page", "bold", "rotated")
-    plain = (
-        tuple(field.name for field in dataclasses.fields(Word)) == names
-        and getattr(Word, "__slots__", None) == names
-        and not hasattr(Word, "__post_init__")
-    )
-    if not plain:
-        return Word
-    new = object.__new__
-    set_text, set_x0, set_top, set_x1, set_bottom, set_size, set_page, set_bold, set_rotated = (
-        getattr(Word, name).__set__ for name in names
-    )
-
-    def make(text, x0, top, x1, bottom, size, page, bold, rotated) -> Word:
-        word = new(Word)
-        set_text(word, text)
-        set_x0(word, x0)
-        set_top(word, top)
-        set_x1(word, x1)
-        set_bottom(word, bottom)
-        set_size(word, size)
-        set_page(word, page)
-        set_bold(word, bold)
-        set_rotated(word, rotated)
-        return word
-
-    return make
-
-
-_make_word = _word_maker()
 
 
 @functools.cache
