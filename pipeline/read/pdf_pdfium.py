@@ -109,7 +109,9 @@ def _page_words(raw, page_handle, textpage, page: int, size) -> tuple[list[Word]
         for column in (x0, top, x1, bottom, sizes, bolds, chars.rotated[starts])
     )
     pages = repeat(page, len(texts))
-    fields = zip(texts, x0s, tops, x1s, bottoms, font_sizes, pages, bold_flags, rotated)
+    fields = zip(
+        texts, x0s, tops, x1s, bottoms, font_sizes, pages, bold_flags, rotated, strict=True
+    )
     words_out = list(map(tuple.__new__, repeat(Word), fields))  # Word(*f) for each, in C
     return words_out, len(starts) - len(kept)
 
