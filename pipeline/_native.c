@@ -5,8 +5,8 @@
  *   char_styles) and the word model of read/words.py (word_spans);
  * - the competency classifier's n-gram hashing, TF-IDF product and logistic step
  *   (hashed_columns, tfidf_product, expit; skills/fastpath.py);
- * - the near-duplicate signature's blake2b hashes and MinHash minima (minhash;
- *   understand/applicants.py).
+ * - the near-duplicate signature: shingles, their blake2b hashes and MinHash minima
+ *   (shingle_minhash, minhash; understand/applicants.py).
  *
  * Each has a Python twin that runs without this library and gives the same results.
  *
@@ -33,7 +33,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define NATIVE_VERSION 7
+#define NATIVE_VERSION 8
 
 /* FPDFText_GetLooseCharBox(text_page, index, FS_RECTF *rect) */
 typedef int (*loose_char_box_fn)(void *, int, float *);
@@ -801,6 +801,111 @@ int64_t minhash(const uint8_t *text, int64_t length, const uint64_t *a, const ui
     }
     free(hashes);
     return 0;
+}
+
+/*
+ * applicants.text_signature from the (lowercased) text itself: its words are the runs of
+ * code points the regex \w matches (bit 1 of kinds[], Python's own decision, for code points
+ * below `table`), its shingles every `k` words in a row joined by single spaces, as UTF-8;
+ * each distinct shingle is hashed and min-hashed as in `minhash`. Returns the number of
+ * distinct shingles, and writes out[] only when that is at least `min_shingles`; -2 when a
+ * code point is at or above `table` (other scripts, surrogates: the caller's Python path
+ * decides), -1 without memory.
+ */
+/* out[k] = min(out[k], (a[k] * h + b[k]) mod 2^31 - 1) for every permutation k: one shingle
+ * against all permutations (the minima stay in cache; a[k] and h are below 2^31, so the
+ * products fit in 64 bits). */
+static void least_of(uint64_t h, const uint64_t *a, const uint64_t *b, int64_t n,
+                     uint64_t *out) {
+    for (int64_t k = 0; k < n; k++) {
+        uint64_t x = mod_mersenne31((uint32_t)a[k] * h + b[k]);
+        out[k] = x < out[k] ? x : out[k];
+    }
+}
+
+typedef struct {
+    uint64_t hash;
+    int64_t start, end; /* bytes of the shingle in the joined words */
+} shingle;
+
+static int shingle_cmp(const void *pa, const void *pb) {
+    const shingle *a = pa, *b = pb;
+    if (a->hash != b->hash) return a->hash < b->hash ? -1 : 1;
+    return (a->start > b->start) - (a->start < b->start);
+}
+
+static int same_bytes(const uint8_t *text, const shingle *a, const shingle *b) {
+    int64_t length = a->end - a->start;
+    if (b->end - b->start != length) return 0;
+    for (int64_t i = 0; i < length; i++)
+        if (text[a->start + i] != text[b->start + i]) return 0;
+    return 1;
+}
+
+int64_t shingle_minhash(const uint32_t *codes, int64_t n, int64_t k, const uint8_t *kinds,
+                        int64_t table, int64_t min_shingles, const uint64_t *a,
+                        const uint64_t *b, int64_t permutations, uint64_t *out) {
+    for (int64_t i = 0; i < n; i++)
+        if (codes[i] >= (uint64_t)table) return -2;
+    uint8_t *joined = malloc(4 * (size_t)n + 1);
+    int64_t *word_start = malloc(sizeof(int64_t) * (n / 2 + 1)); /* bytes, in joined */
+    int64_t *word_end = malloc(sizeof(int64_t) * (n / 2 + 1));
+    if (!joined || !word_start || !word_end) {
+        free(joined);
+        free(word_start);
+        free(word_end);
+        return -1;
+    }
+    int64_t words = 0, length = 0;
+    for (int64_t i = 0; i < n;) {
+        if (!(kinds[codes[i]] & 2)) {
+            i++;
+            continue;
+        }
+        int64_t j = i;
+        while (j < n && (kinds[codes[j]] & 2)) j++;
+        if (words > 0) joined[length++] = ' ';
+        word_start[words] = length;
+        length += utf8(codes, i, j, joined + length);
+        word_end[words++] = length;
+        i = j;
+    }
+    int64_t count = words >= k ? words - k + 1 : 0;
+    shingle *found = malloc(sizeof(shingle) * (count > 0 ? count : 1));
+    if (!found) {
+        free(joined);
+        free(word_start);
+        free(word_end);
+        return -1;
+    }
+    for (int64_t i = 0; i < count; i++) {
+        found[i].start = word_start[i];
+        found[i].end = word_end[i + k - 1];
+        found[i].hash = blake2b_8(joined + found[i].start, found[i].end - found[i].start);
+    }
+    /* Distinct shingles: equal ones have equal hashes, so they meet in a run of one hash;
+     * within it each is compared with those kept so far (a run holding two different
+     * shingles would take a 64-bit hash collision). */
+    qsort(found, (size_t)count, sizeof(shingle), shingle_cmp);
+    int64_t distinct = 0;
+    for (int64_t i = 0, run = 0; i < count; i++) {
+        if (i == 0 || found[i].hash != found[i - 1].hash) run = distinct;
+        int seen = 0;
+        for (int64_t j = run; j < distinct && !seen; j++) seen = same_bytes(joined, &found[j], &found[i]);
+        if (!seen) found[distinct++] = found[i];
+    }
+    if (distinct >= min_shingles) {
+        for (int64_t p = 0; p < permutations; p++) out[p] = UINT64_MAX;
+        for (int64_t i = 0; i < distinct; i++) {
+            uint64_t h = (uint32_t)(found[i].hash % 0x7FFFFFFFull);
+            least_of(h, a, b, permutations, out);
+        }
+    }
+    free(found);
+    free(joined);
+    free(word_start);
+    free(word_end);
+    return distinct;
 }
 
 /* fastpath._expit(sums + bias): 1 / (1 + exp(-x)) with the C library's exp, which is what

@@ -17,7 +17,7 @@ import functools
 import os
 from pathlib import Path
 
-VERSION = 7  # NATIVE_VERSION in _native.c
+VERSION = 8  # NATIVE_VERSION in _native.c
 FILE = "_native.so"
 
 
@@ -52,6 +52,9 @@ def library() -> ctypes.CDLL | None:
     lib.minhash.restype = size
     lib.tfidf_product.argtypes = (size,) + (pointer,) * 5 + (size, pointer)
     lib.tfidf_product.restype = size
+    lib.shingle_minhash.argtypes = (pointer, size, size, pointer, size, size) + (pointer,) * 2
+    lib.shingle_minhash.argtypes += (size, pointer)
+    lib.shingle_minhash.restype = size
     return lib
 
 

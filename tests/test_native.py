@@ -312,6 +312,45 @@ def test_compiled_minhash_signature_equals_python(monkeypatch, loops):
     assert sum(1 for signature in plain if signature) >= 20  # most are long enough to sign
 
 
+def test_compiled_shingles_give_the_python_signature(monkeypatch, loops):
+    """`shingle_minhash` (words, shingles, distinct count, hashes and minima from the text in
+    C) gives text_signature's Python result: texts of words in many scripts with digits,
+    underscores, apostrophes, combining marks, Unicode spaces and punctuation between them,
+    repeated passages (fewer distinct shingles than shingles, around MIN_SHINGLES), and
+    characters the table does not cover (CJK, emoji, a lone surrogate: the Python path)."""
+    import random
+
+    from pipeline.understand import applicants
+
+    rng = random.Random(8)
+    letters = list("abcxyzéßжΣ0189_") + ["e\u0301", "İ", "ǅ", "Ⅻ", "²", "٣"]
+    between = [" ", "  ", ", ", ".", "\u00a0", "\u2003", "-", "'", "\n", "/", "\u200b", "·"]
+    rare = ["漢字", "🙂", "\ud800"]
+    texts = []
+    for i in range(400):
+        vocabulary = [
+            "".join(rng.choice(letters) for _ in range(rng.randint(1, 9)))
+            for _ in range(rng.choice([3, 8, 30, 200]))
+        ]
+        words = [rng.choice(vocabulary) for _ in range(rng.choice([4, 5, 6, 30, 44, 45, 60, 300]))]
+        if i % 20 == 0:
+            words.insert(rng.randrange(len(words) + 1), rng.choice(rare))
+        text = "".join(w + rng.choice(between) for w in words)
+        texts.append([text[: len(text) // 2], text[len(text) // 2 :]])
+    compiled = [applicants.text_signature(lines) for lines in texts]
+    monkeypatch.setattr(native, "library", lambda: None)
+    plain = [applicants.text_signature(lines) for lines in texts]
+    assert compiled == plain
+    signed = sum(1 for signature in plain if signature)
+    assert 100 <= signed <= 350  # both sides of MIN_SHINGLES are reached
+    near = [
+        len(applicants.shingles(lines))
+        for lines in texts
+        if abs(len(applicants.shingles(lines)) - applicants.MIN_SHINGLES) <= 3
+    ]
+    assert len(near) >= 5
+
+
 def test_compiled_expit_equals_python(loops):
     """The classifier's last step, 1 / (1 + exp(-(sums + bias))), as fastpath._expit gives it,
     at the extremes (exp overflowing, infinities, NaN) and over a million ordinary values."""

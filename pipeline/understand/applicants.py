@@ -81,7 +81,11 @@ _WORD = re.compile(r"\w+")
 
 def shingles(lines: Iterable[str], k: int = SHINGLE_WORDS) -> set[str]:
     """The set of k-word shingles of the text, lowercased (punctuation and layout ignored)."""
-    words = _WORD.findall(" ".join(lines).lower())
+    return _shingles_of(" ".join(lines).lower(), k)
+
+
+def _shingles_of(text: str, k: int) -> set[str]:
+    words = _WORD.findall(text)
     # k words from each word on: zip stops at the shortest list, the one from word k - 1 on.
     return set(map(" ".join, zip(*(words[i:] for i in range(k)), strict=False)))
 
@@ -90,12 +94,29 @@ def text_signature(lines: Iterable[str]) -> tuple[int, ...]:
     """The MinHash signature of a text's shingles; () for a text too short to compare."""
     import numpy as np
 
-    found = shingles(lines)
-    if len(found) < MIN_SHINGLES:
-        return ()
+    text = " ".join(lines).lower()
     a, b = _perm_arrays()
     library = native.library()
-    if library is not None:  # the same arithmetic, compiled (pipeline/_native.c, minhash)
+    if library is not None:  # the same from the text, compiled (pipeline/_native.c)
+        from ..read.words import codes_of
+        from ..skills.fastpath import _code_kinds
+
+        codes, kinds = codes_of(text), _code_kinds()
+        out = np.empty(len(a), dtype=np.uint64)
+        pointers = (a.ctypes.data, b.ctypes.data, len(a), out.ctypes.data)
+        head = (codes.ctypes.data, len(codes), SHINGLE_WORDS, kinds.ctypes.data, len(kinds))
+        found = library.shingle_minhash(*head, MIN_SHINGLES, *pointers)
+        if found >= 0:
+            return tuple(out.tolist()) if found >= MIN_SHINGLES else ()
+    return _signature(_shingles_of(text, SHINGLE_WORDS), a, b, library)
+
+
+def _signature(found: set[str], a, b, library) -> tuple[int, ...]:
+    import numpy as np
+
+    if len(found) < MIN_SHINGLES:
+        return ()
+    if library is not None:  # the hashes and minima compiled (pipeline/_native.c, minhash)
         text = "\n".join(found).encode()
         out = np.empty(len(a), dtype=np.uint64)
         args = (a.ctypes.data, b.ctypes.data, len(a), out.ctypes.data)
