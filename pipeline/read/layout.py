@@ -33,9 +33,13 @@ _CAPITALS = re.compile(r"[A-Z&]+")
 def order_page(words: Sequence[Word]) -> list[Line]:
     """Return the page's text lines in reading order. Rotated words (a label running down the
     margin) are kept out of the rows and read after them, one line per label."""
-    upright = [w for w in words if not w.rotated]
+    if any(map(_ROTATED, words)):
+        upright = [w for w in words if not w.rotated]
+        rotated = [w for w in words if w.rotated]
+    else:  # most pages: no word runs vertically
+        upright, rotated = list(words), []
     lines = _order_rows([_chunks(row) for row in _rows(upright)], MAX_DEPTH) if upright else []
-    return lines + _rotated_lines([w for w in words if w.rotated])
+    return lines + _rotated_lines(rotated)
 
 
 def _rotated_lines(words: list[Word]) -> list[Line]:
@@ -238,6 +242,7 @@ def _rows(words: Sequence[Word]) -> list[list[Word]]:
 
 
 _X0 = attrgetter("x0")
+_ROTATED = attrgetter("rotated")
 
 
 def _join_spaced_letters(row: list[Word]) -> list[Word]:
