@@ -152,7 +152,7 @@ def _cue_in(before: str) -> str | None:
 def in_a_name(text: str, start: int, end: int, organisations: list[tuple[int, int]]) -> bool:
     """Part of a company or institution name: inside an organisation found in the job
     timeline, or a capitalised word run ending in a company word ("Bluefin Logistics Labs")."""
-    if any(a <= start and end <= b for a, b in organisations):
+    if organisations and any(a <= start and end <= b for a, b in organisations):
         return True
     surface = text[start:end]
     if not surface[:1].isupper():

@@ -10,6 +10,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +134,9 @@ def to_original(pos: int, flat_anchor: list[int], orig_anchor: list[int]) -> int
     return orig_anchor[i] + (pos - flat_anchor[i])
 
 
+_START = itemgetter(1)
+
+
 class SkillMatcher:
     """Phrase matching keyed by skill id, with context rules for ambiguous aliases."""
 
@@ -254,11 +258,11 @@ class SkillMatcher:
         taken: set[int] = set()
         chosen = []
         for sid, s, e, _ in candidates:
-            if any(i in taken for i in range(s, e)):
+            if not taken.isdisjoint(range(s, e)):
                 continue
             taken.update(range(s, e))
             chosen.append((sid, s, e))
-        chosen.sort(key=lambda c: (c[1], c[0]))
+        chosen.sort(key=_START)  # chosen spans do not overlap: their starts differ
         for sid, s, e in chosen:
             start = doc[s].idx
             end = doc[e - 1].idx + len(doc[e - 1].text)
