@@ -276,3 +276,25 @@ def test_lines_passed_over_for_links_hold_none():
         line = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
         if not may_hold_url(line):
             assert URL.search(line) is None, line
+
+
+def test_segments_split_as_the_pattern_does():
+    """`_segments` skips the separator pattern on text without a separator's characters; on
+    texts built from separators, blanks of several kinds and words it splits as the pattern."""
+    import random
+
+    from pipeline.understand.contacts import _SEGMENT_SPLIT, _segments
+
+    pieces = [
+        "Ada", "Lee", "MD", "Leeds, UK", "|", "·", "•", ";", "\t", "-", "–", "—", " ", "  ",
+        "   ", "\u00a0", "\u2003", "\u3000", "\n", "x-y", "a–b", "e@x.io", ",",
+    ]  # fmt: skip
+    rng = random.Random(6)
+    whole = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 9)))
+        for maxsplit in (0, 1):
+            expected = _SEGMENT_SPLIT.split(text, maxsplit=maxsplit)
+            assert _segments(text, maxsplit) == expected, (text, maxsplit)
+            whole += expected == [text]
+    assert whole > 2000

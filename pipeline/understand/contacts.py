@@ -186,6 +186,18 @@ _LABEL = re.compile(  # "Location: …", "Address – …" (nouns need a colon o
     r"|(?:based|located|residing|living|lives)\s+in\b)\s*(?P<value>[^|·•;\t]+)"
 )
 _SEGMENT_SPLIT = re.compile(r"\s*(?:[|·•;\t]|\s[-–—]\s|[–—]|\s{3,})\s*")
+# What every separator above holds: one of these characters, or three blanks in a row.
+_SEPARATOR_CHAR = re.compile(r"[|·•;\t–—-]")
+_THREE_BLANKS = re.compile(r"\s{3}")
+
+
+def _segments(text: str, maxsplit: int = 0) -> list[str]:
+    """`_SEGMENT_SPLIT.split(text, maxsplit)`; a text without a separator's characters (most
+    lines) is its own only segment, found by two quick scans instead of the pattern, which
+    tries its alternatives at every position."""
+    if _SEPARATOR_CHAR.search(text) is None and _THREE_BLANKS.search(text) is None:
+        return [text]
+    return _SEGMENT_SPLIT.split(text, maxsplit=maxsplit)
 _LEADING_SYMBOLS = re.compile(r"^[^\w(]+")
 _PHONE_LABEL = re.compile(
     r"(?i)\b(?:phone|tel|telephone|mobile|mob|cell|ph|whatsapp|contact)\b|[☎📞📱✆]"
@@ -287,7 +299,7 @@ def identity_lines(lines: Sequence[str], sections: Sequence[str]) -> set[int]:
         )
         contact = bool(EMAIL.search(line) or URL.search(line) or phone)
         place = words <= PLACE_LINE_MAX_WORDS and any(
-            find_place(part) for part in _SEGMENT_SPLIT.split(line) if part.strip()
+            find_place(part) for part in _segments(line) if part.strip()
         )
         if contact or place:
             out.add(i)
@@ -320,7 +332,7 @@ def _name_line(lines: Sequence[str], sections: Sequence[str], emails: Sequence[s
 def name_in_line(line: str) -> str:
     """The name part of a name line: its first segment before "|" and the like, without a
     credential after a comma ("Anna Lee, MD")."""
-    return _SEGMENT_SPLIT.split(line.strip(), maxsplit=1)[0].split(",", 1)[0].strip()
+    return _segments(line.strip(), maxsplit=1)[0].split(",", 1)[0].strip()
 
 
 @functools.lru_cache(maxsize=1024)
@@ -328,7 +340,7 @@ def _lead_name_words(line: str) -> tuple[str, ...]:
     """`_name_words` of the line's first segment, remembered for recent lines: the search for
     a name line runs twice per document (identity lines, then contacts), over the same lines,
     and splitting a line into segments costs a few microseconds."""
-    return tuple(_name_words(_SEGMENT_SPLIT.split(line.strip(), maxsplit=1)[0]))
+    return tuple(_name_words(_segments(line.strip(), maxsplit=1)[0]))
 
 
 def _name_words(text: str) -> list[str]:
@@ -449,7 +461,7 @@ def _location(lines: Sequence[str], candidates: list[int]) -> str | None:
                 return place or value[:80]
     name_line = next((i for i, line in enumerate(lines) if line.strip()), None)
     for i in candidates:
-        segments = _SEGMENT_SPLIT.split(cleaned[i].strip())
+        segments = _segments(cleaned[i].strip())
         if i == name_line:
             segments = segments[1:]  # "Anna Lee, MD" is a name and a credential, not Maryland
         for segment in segments:
