@@ -198,6 +198,8 @@ def _segments(text: str, maxsplit: int = 0) -> list[str]:
     if _SEPARATOR_CHAR.search(text) is None and _THREE_BLANKS.search(text) is None:
         return [text]
     return _SEGMENT_SPLIT.split(text, maxsplit=maxsplit)
+
+
 _LEADING_SYMBOLS = re.compile(r"^[^\w(]+")
 _PHONE_LABEL = re.compile(
     r"(?i)\b(?:phone|tel|telephone|mobile|mob|cell|ph|whatsapp|contact)\b|[☎📞📱✆]"
