@@ -81,13 +81,21 @@ def _degree_at(line: str, strict: bool) -> tuple[str, str, int, int] | None:
     no bare MS/MA/BS/BA/BE, diplomas or certificates, and no lowercase word after them
     ("PhD students").
     """
+    if strict and not any(_DEGREE.match(line, at) for at in _part_starts(line)):
+        # No degree begins where strict mode would take one; blanking a place (below) only
+        # takes such beginnings away (a place starts after a comma and ends at one).
+        return None
+    return _first_degree(line, strict)
+
+
+def _first_degree(line: str, strict: bool) -> tuple[str, str, int, int] | None:
+    """`_degree_at` without its quick refusal: the line's places blanked, then each match of
+    the pattern judged in turn."""
     masked = line
     place = place_span(line)
     if place:  # "Boston, MA" is a place, not a degree
         _, start, end = place
         masked = line[:start] + " " * (end - start) + line[end:]
-    if strict and not any(_DEGREE.match(masked, at) for at in _part_starts(masked)):
-        return None  # no degree begins where strict mode would take one
     for m in _DEGREE.finditer(masked):
         group = m.lastgroup
         assert group is not None  # every alternative of _DEGREE is a named group
