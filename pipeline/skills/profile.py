@@ -81,6 +81,7 @@ def read_evidence(document: Document, matcher: SkillMatcher, as_of: date | None 
     mentions: dict[str, list[SkillMention]] = {}
     hedged: list[SkillMention] = []
     cues = context.cue_starts(text)
+    units_seen: dict[int, str] = {}
     for m in matcher.find(text):
         if context.in_a_name(text, m.start, m.end, organisations) or context.audience(
             text, m.start, m.end, m.skill_id
@@ -92,7 +93,7 @@ def read_evidence(document: Document, matcher: SkillMatcher, as_of: date | None 
             start=m.start,
             end=m.end,
             section=layout.section_at(m.start),
-            evidence=layout.evidence_at(m.start, m.end),
+            evidence=layout.evidence_at(m.start, m.end, seen=units_seen),
             hedge=context.hedge(text, layout.unit_start_at(m.start), m.start, cues),
         )
         if mention.hedge in ("aspirational", "negated"):

@@ -138,11 +138,19 @@ class Layout:
         i = bisect_right(self.unit_starts, pos) - 1
         return self.unit_starts[i] if i >= 0 else 0
 
-    def evidence_at(self, start: int, end: int, limit: int = 240) -> str:
-        """The sentence or bullet around a mention, whitespace collapsed, at most ~limit chars."""
+    def evidence_at(
+        self, start: int, end: int, limit: int = 240, seen: dict[int, str] | None = None
+    ) -> str:
+        """The sentence or bullet around a mention, whitespace collapsed, at most ~limit chars.
+        `seen`: a dict the caller keeps for one text, where each unit's collapsed text is kept
+        for its other mentions."""
         i = bisect_right(self.unit_starts, start) - 1
         a, b = self.unit_starts[i], self.unit_ends[i]
-        snippet = _collapse(self.text[a:b])
+        snippet = seen.get(a) if seen is not None else None
+        if snippet is None:
+            snippet = _collapse(self.text[a:b])
+            if seen is not None:
+                seen[a] = snippet
         if len(snippet) <= limit:
             return snippet
         # Keep a window around the mention.
