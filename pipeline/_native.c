@@ -803,15 +803,6 @@ int64_t minhash(const uint8_t *text, int64_t length, const uint64_t *a, const ui
     return 0;
 }
 
-/*
- * applicants.text_signature from the (lowercased) text itself: its words are the runs of
- * code points the regex \w matches (bit 1 of kinds[], Python's own decision, for code points
- * below `table`), its shingles every `k` words in a row joined by single spaces, as UTF-8;
- * each distinct shingle is hashed and min-hashed as in `minhash`. Returns the number of
- * distinct shingles, and writes out[] only when that is at least `min_shingles`; -2 when a
- * code point is at or above `table` (other scripts, surrogates: the caller's Python path
- * decides), -1 without memory.
- */
 /* out[k] = min(out[k], (a[k] * h + b[k]) mod 2^31 - 1) for every permutation k: one shingle
  * against all permutations (the minima stay in cache; a[k] and h are below 2^31, so the
  * products fit in 64 bits). */
@@ -842,6 +833,15 @@ static int same_bytes(const uint8_t *text, const shingle *a, const shingle *b) {
     return 1;
 }
 
+/*
+ * applicants.text_signature from the (lowercased) text itself: its words are the runs of
+ * code points the regex \w matches (bit 1 of kinds[], Python's own decision, for code points
+ * below `table`), its shingles every `k` words in a row joined by single spaces, as UTF-8;
+ * each distinct shingle is hashed and min-hashed as in `minhash`. Returns the number of
+ * distinct shingles, and writes out[] only when that is at least `min_shingles`; -2 when a
+ * code point is at or above `table` (other scripts, surrogates: the caller's Python path
+ * decides), -1 without memory.
+ */
 int64_t shingle_minhash(const uint32_t *codes, int64_t n, int64_t k, const uint8_t *kinds,
                         int64_t table, int64_t min_shingles, const uint64_t *a,
                         const uint64_t *b, int64_t permutations, uint64_t *out) {
@@ -891,7 +891,8 @@ int64_t shingle_minhash(const uint32_t *codes, int64_t n, int64_t k, const uint8
     for (int64_t i = 0, run = 0; i < count; i++) {
         if (i == 0 || found[i].hash != found[i - 1].hash) run = distinct;
         int seen = 0;
-        for (int64_t j = run; j < distinct && !seen; j++) seen = same_bytes(joined, &found[j], &found[i]);
+        for (int64_t j = run; j < distinct && !seen; j++)
+            seen = same_bytes(joined, &found[j], &found[i]);
         if (!seen) found[distinct++] = found[i];
     }
     if (distinct >= min_shingles) {
