@@ -437,3 +437,43 @@ def test_a_line_labelled_as_skills_is_in_the_skills_section():
         "skills",
         "skills",
     )
+
+
+def test_plain_ascii_lines_take_the_short_way_to_the_same_result():
+    """`normalize_line` returns a printable ASCII line without a double space stripped, without
+    running its patterns; on lines built from spaces, tabs, controls, non-ASCII blanks and
+    letters the result is the patterns' result."""
+    import random
+    import unicodedata
+
+    from pipeline.text import normalize
+
+    def by_patterns(text: str) -> str:
+        if not text.isascii():
+            text = normalize.fix_mojibake(text)
+            text = unicodedata.normalize("NFKC", text).translate(normalize._INVISIBLE)
+        text = normalize._CONTROL.sub(" ", text)
+        return normalize._SPACES.sub(" ", text).strip()
+
+    pieces = [
+        "a",
+        "Python",
+        " ",
+        "  ",
+        "\t",
+        "\x0b",
+        "\x1c",
+        "\x7f",
+        "\u00a0",
+        "\u2003",
+        "ﬁ",
+        ".",
+        "é",
+    ]
+    rng = random.Random(2)
+    plain = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert normalize.normalize_line(text) == by_patterns(text), repr(text)
+        plain += text.isascii() and text.isprintable() and "  " not in text
+    assert plain > 1000

@@ -46,6 +46,8 @@ def _cp1252_bytes(text: str) -> bytes:
 
 def normalize_line(text: str) -> str:
     """NFKC (ligatures, full-width forms), drop invisible characters, collapse spaces."""
+    if text.isascii() and text.isprintable() and "  " not in text:
+        return text.strip()  # most lines: nothing to replace, no run of spaces to collapse
     if not text.isascii():
         text = fix_mojibake(text)
         text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
