@@ -1,7 +1,7 @@
 """The compiled loops (`_native.c`), when the install could build them: PDFium's calls per
 character and per word and the word model (read/pdf_pdfium.py, read/words.py), the competency
 classifier's n-gram hashing and TF-IDF product (skills/fastpath.py), and the near-duplicate
-signature (understand/applicants.py).
+signature's shingles, hashes and minima (understand/applicants.py).
 
 hatch_build.py compiles `_native.c` into `_native.so` beside this file when a C compiler is
 there. It holds no Python API: it is loaded with ctypes, and each loop has a Python twin that
@@ -19,6 +19,18 @@ from pathlib import Path
 
 VERSION = 8  # NATIVE_VERSION in _native.c
 FILE = "_native.so"
+KIND_TABLE = 0x3100  # code points the loops classify themselves (whitespace ends at U+3000)
+
+
+@functools.cache
+def code_kinds():
+    """For each code point below KIND_TABLE: bit 0 if str.split() splits there, bit 1 if the
+    regex \\w matches it (str.isalnum(), or "_"), as Python decides both; a numpy array of
+    uint8 for the n-gram and shingle loops, which leave other code points to Python."""
+    import numpy as np
+
+    chars = [chr(c) for c in range(KIND_TABLE)]
+    return np.array([c.isspace() | (c.isalnum() or c == "_") << 1 for c in chars], dtype=np.uint8)
 
 
 @functools.cache

@@ -28,7 +28,6 @@ scikit-learn at run time (two seconds of imports), only numpy and scipy.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import math
@@ -50,15 +49,6 @@ NUMPY_PRODUCT_DOCUMENTS = 64
 
 
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # scikit-learn's: runs of 2+ word characters
-_KIND_TABLE = 0x3100  # code points the compiled n-grams classify (whitespace ends at U+3000)
-
-
-@functools.cache
-def _code_kinds() -> np.ndarray:
-    """For each code point below _KIND_TABLE: bit 0 if str.split() splits there, bit 1 if
-    the regex \\w matches it (str.isalnum(), or "_"), as Python decides both."""
-    chars = [chr(c) for c in range(_KIND_TABLE)]
-    return np.array([c.isspace() | (c.isalnum() or c == "_") << 1 for c in chars], dtype=np.uint8)
 
 
 def evict_oldest(cache: dict, limit: int) -> None:
@@ -113,7 +103,7 @@ class _Part:
         """columns() by the compiled `hashed_columns` (pipeline/_native.c), the n-grams cut
         and hashed in C: the same columns per unit, in another order. `shared` (one dict per
         call over the same texts) keeps the encoded units by `lowercase`. None when it cannot
-        say: a code point at or above _KIND_TABLE (CJK, emoji) or a lone surrogate (the
+        say: a code point at or above native.KIND_TABLE (CJK, emoji) or a lone surrogate (the
         Python path then hashes, or raises as scikit-learn does), or a token pattern other
         than scikit-learn's default."""
         word = self.tokenize is not None
@@ -133,7 +123,7 @@ class _Part:
         capacity = (self.max_n - self.min_n + 1) * (3 * len(codes) + 2)
         out = np.empty(capacity, dtype=np.int64)
         lengths = np.zeros(len(units), dtype=np.int64)
-        kinds = _code_kinds()
+        kinds = native.code_kinds()
         count = library.hashed_columns(
             codes.ctypes.data, starts.ctypes.data, len(units), int(word), self.min_n,
             self.max_n, self.n_features, kinds.ctypes.data, len(kinds), out.ctypes.data,

@@ -99,9 +99,8 @@ def text_signature(lines: Iterable[str]) -> tuple[int, ...]:
     library = native.library()
     if library is not None:  # the same from the text, compiled (pipeline/_native.c)
         from ..read.words import codes_of
-        from ..skills.fastpath import _code_kinds
 
-        codes, kinds = codes_of(text), _code_kinds()
+        codes, kinds = codes_of(text), native.code_kinds()
         out = np.empty(len(a), dtype=np.uint64)
         pointers = (a.ctypes.data, b.ctypes.data, len(a), out.ctypes.data)
         head = (codes.ctypes.data, len(codes), SHINGLE_WORDS, kinds.ctypes.data, len(kinds))
