@@ -6,7 +6,7 @@
  * - the competency classifier's n-gram hashing, TF-IDF product and logistic step
  *   (hashed_columns, tfidf_product, expit; skills/fastpath.py);
  * - the near-duplicate signature: shingles, their blake2b hashes and MinHash minima
- *   (shingle_minhash, minhash; understand/applicants.py).
+ *   (shingle_minhash; understand/applicants.py).
  *
  * Each has a Python twin that runs without this library and gives the same results.
  *
@@ -33,7 +33,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define NATIVE_VERSION 8
+#define NATIVE_VERSION 9
 
 /* FPDFText_GetLooseCharBox(text_page, index, FS_RECTF *rect) */
 typedef int (*loose_char_box_fn)(void *, int, float *);
@@ -667,7 +667,8 @@ int64_t hashed_columns(const uint32_t *codes, const int64_t *starts, int64_t row
                     int64_t m = 0; /* the tokens joined by single spaces */
                     for (int64_t t = s; t < s + n; t++) {
                         if (t > s) padded[m++] = ' ';
-                        for (int64_t q = token_from[t]; q < token_to[t]; q++) padded[m++] = codes[q];
+                        for (int64_t q = token_from[t]; q < token_to[t]; q++)
+                            padded[m++] = codes[q];
                     }
                     if (count >= capacity) { count = -3; goto done; }
                     out[count++] = column_of(padded, 0, m, bytes, n_features);
@@ -771,38 +772,6 @@ static uint64_t mod_mersenne31(uint64_t x) {
     return x >= p ? x - p : x;
 }
 
-/*
- * applicants.text_signature's arithmetic: the shingles are the '\n'-separated pieces of
- * text[0 .. length) (UTF-8; a shingle holds no newline), each hashed to blake2b-8 mod
- * 2^31 - 1; out[k] is the least (a[k] * hash + b[k]) mod 2^31 - 1 over the shingles.
- * Returns 0, or -1 without memory (out is not written).
- */
-int64_t minhash(const uint8_t *text, int64_t length, const uint64_t *a, const uint64_t *b,
-                int64_t permutations, uint64_t *out) {
-    int64_t shingles = 1;
-    for (int64_t i = 0; i < length; i++) shingles += text[i] == '\n';
-    uint32_t *hashes = malloc(sizeof(uint32_t) * shingles);
-    if (!hashes) return -1;
-    int64_t n = 0, start = 0;
-    for (int64_t i = 0; i <= length; i++) {
-        if (i < length && text[i] != '\n') continue;
-        hashes[n++] = (uint32_t)(blake2b_8(text + start, i - start) % 0x7FFFFFFFull);
-        start = i + 1;
-    }
-    /* Permutation by permutation, a plain loop over the hashes (a[k] and the hashes are
-     * below 2^31: their products are 32 x 32 -> 64-bit multiplications). */
-    for (int64_t k = 0; k < permutations; k++) {
-        uint64_t least = UINT64_MAX, ak = (uint32_t)a[k], bk = b[k];
-        for (int64_t i = 0; i < n; i++) {
-            uint64_t value = mod_mersenne31(ak * (uint64_t)hashes[i] + bk);
-            least = value < least ? value : least;
-        }
-        out[k] = least;
-    }
-    free(hashes);
-    return 0;
-}
-
 /* out[k] = min(out[k], (a[k] * h + b[k]) mod 2^31 - 1) for every permutation k: one shingle
  * against all permutations (the minima stay in cache; a[k] and h are below 2^31, so the
  * products fit in 64 bits). */
@@ -846,7 +815,7 @@ static int same_bytes(const uint8_t *text, const shingle *a, const shingle *b) {
  * applicants.text_signature from the (lowercased) text itself: its words are the runs of
  * code points the regex \w matches (bit 1 of kinds[], Python's own decision, for code points
  * below `table`), its shingles every `k` words in a row joined by single spaces, as UTF-8;
- * each distinct shingle is hashed and min-hashed as in `minhash`. Returns the number of
+ * each distinct shingle is hashed (blake2b-8 mod 2^31 - 1) and min-hashed. Returns the number of
  * distinct shingles, and writes out[] only when that is at least `min_shingles`; -2 when a
  * code point is at or above `table` (other scripts, surrogates: the caller's Python path
  * decides), -1 without memory.

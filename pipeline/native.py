@@ -17,7 +17,7 @@ import functools
 import os
 from pathlib import Path
 
-VERSION = 8  # NATIVE_VERSION in _native.c
+VERSION = 9  # NATIVE_VERSION in _native.c
 FILE = "_native.so"
 KIND_TABLE = 0x3100  # code points the loops classify themselves (whitespace ends at U+3000)
 
@@ -60,8 +60,6 @@ def library() -> ctypes.CDLL | None:
     lib.hashed_columns.restype = size
     lib.expit.argtypes = (pointer, pointer, size, size, pointer)
     lib.expit.restype = None
-    lib.minhash.argtypes = (ctypes.c_char_p, size, pointer, pointer, size, pointer)
-    lib.minhash.restype = size
     lib.tfidf_product.argtypes = (size,) + (pointer,) * 5 + (size, pointer)
     lib.tfidf_product.restype = size
     lib.shingle_minhash.argtypes = (pointer, size, size, pointer, size, size) + (pointer,) * 2

@@ -107,20 +107,16 @@ def text_signature(lines: Iterable[str]) -> tuple[int, ...]:
         found = library.shingle_minhash(*head, MIN_SHINGLES, *pointers)
         if found >= 0:
             return tuple(out.tolist()) if found >= MIN_SHINGLES else ()
-    return _signature(_shingles_of(text, SHINGLE_WORDS), a, b, library)
+    return _signature(_shingles_of(text, SHINGLE_WORDS), a, b)
 
 
-def _signature(found: set[str], a, b, library) -> tuple[int, ...]:
+def _signature(found: set[str], a, b) -> tuple[int, ...]:
+    """The MinHash signature of a set of shingles, in numpy (the compiled path's twin, and
+    the path for texts in scripts its table does not cover)."""
     import numpy as np
 
     if len(found) < MIN_SHINGLES:
         return ()
-    if library is not None:  # the hashes and minima compiled (pipeline/_native.c, minhash)
-        text = "\n".join(found).encode()
-        out = np.empty(len(a), dtype=np.uint64)
-        args = (a.ctypes.data, b.ctypes.data, len(a), out.ctypes.data)
-        if library.minhash(text, len(text), *args) == 0:
-            return tuple(out.tolist())
     digest = hashlib.blake2b
     # Each shingle's 8-byte blake2b digest read as a little-endian integer; the minimum below
     # does not depend on the shingles' order.
