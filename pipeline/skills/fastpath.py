@@ -41,6 +41,7 @@ import mmh3
 import numpy as np
 
 from .. import native
+from ..read.words import codes_of
 
 CACHE_LIMIT = 40_000  # entries per cache (memory stays bounded over a long run)
 # Documents a process classifies with numpy's product before it imports scipy.sparse for the
@@ -114,7 +115,7 @@ class _Part:
         else:
             units = [self.preprocess(text) for text in texts]
             joined = "".join(units)
-            codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+            codes = codes_of(joined)
             starts = np.zeros(len(units) + 1, dtype=np.int64)
             np.cumsum([len(unit) for unit in units], out=starts[1:])
             if shared is not None:  # another part of the same call, preprocessed alike
