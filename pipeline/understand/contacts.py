@@ -11,7 +11,6 @@ after a "Contact" heading, and in labelled lines ("Location: …", "Address: …
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 
@@ -322,7 +321,7 @@ def _name_line(lines: Sequence[str], sections: Sequence[str], emails: Sequence[s
     if not locals_:
         return None  # nothing for a name further down to match
     for i in range(first, min(len(lines), first + NAME_SEARCH_LINES)):
-        words = _lead_name_words(lines[i])
+        words = _name_words(_segments(lines[i].strip(), maxsplit=1)[0])
         if not words:
             continue
         ends = {words[0].lower().strip("."), words[-1].lower().strip(".")}
@@ -335,14 +334,6 @@ def name_in_line(line: str) -> str:
     """The name part of a name line: its first segment before "|" and the like, without a
     credential after a comma ("Anna Lee, MD")."""
     return _segments(line.strip(), maxsplit=1)[0].split(",", 1)[0].strip()
-
-
-@functools.lru_cache(maxsize=1024)
-def _lead_name_words(line: str) -> tuple[str, ...]:
-    """`_name_words` of the line's first segment, remembered for recent lines: the search for
-    a name line runs twice per document (identity lines, then contacts), over the same lines,
-    and splitting a line into segments costs a few microseconds."""
-    return tuple(_name_words(_segments(line.strip(), maxsplit=1)[0]))
 
 
 def _name_words(text: str) -> list[str]:
