@@ -2,12 +2,16 @@
 
 Prints figures; it is not a test. The older tree's `pipeline` package is imported under
 another name (its imports are relative, so it runs as it is) and the two screeners take turns
-every ten files, so both see the machine as it is within a second of each other: on a shared
-machine whose speed drifts by a third, runs made one after the other cannot show a change of
-a few per cent. Optionally, milliseconds per resume in named functions of both trees.
+every ten files (throughput.py's `interleaved`), so both see the machine as it is within a
+second of each other: on a shared machine whose speed drifts by a third, runs made one after
+the other cannot show a change of a few per cent. Optionally, milliseconds per resume in named
+functions of both trees. Each side says whether its compiled loops loaded: build the older
+tree's own (a library of another version is not loaded, and its Python twins would run).
 
-    git worktree add /tmp/old <commit>   # then build its compiled loops, or copy ours
-    python benchmarks/compare_trees.py /tmp/old --kind pdf --passes 3 \\
+    git worktree add /tmp/old <commit>
+    cc -O2 -ffp-contract=off -shared -fPIC -o /tmp/old/pipeline/_native.so \
+        /tmp/old/pipeline/_native.c -lm
+    python benchmarks/compare_trees.py /tmp/old --kind pdf --passes 3 \
         --time read.pdf_pdfium:read_words --time run.screener:Screener.extract
 
 Uses ../shared/data/livecareer for PDFs (generated PDFs without it) and generated DOCX.
@@ -27,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from throughput import SHARED, generated_docx, generated_pdfs, sample  # noqa: E402
+from throughput import SHARED, generated_docx, generated_pdfs, interleaved, sample  # noqa: E402
 
 OLD_NAME = "pipeline_old"
 
@@ -111,20 +115,18 @@ def main() -> None:
         for path in files[:20]:  # warm caches
             screener.score(screener.extract(path))
         screeners[side] = screener
+        compiled = importlib.import_module(f"{package.__name__}.native").library() is not None
+        print(f"{side} tree: compiled loops {'loaded' if compiled else 'not loaded'}")
     spent.clear()
-    ratios = []
-    for _ in range(args.passes):
-        took = {"old": 0.0, "new": 0.0}
-        for at in range(0, len(files), 10):
-            for side in ("old", "new") if at % 20 == 0 else ("new", "old"):
-                screener = screeners[side]
-                began = time.perf_counter()
-                for path in files[at : at + 10]:
-                    screener.score(screener.extract(path))
-                took[side] += time.perf_counter() - began
-        old_rate, new_rate = len(files) / took["old"], len(files) / took["new"]
-        ratios.append(new_rate / old_rate)
-        print(f"old {old_rate:.1f}/s, new {new_rate:.1f}/s: new / old {new_rate / old_rate:.3f}")
+
+    def screen_with(side: str):
+        screener = screeners[side]
+        return lambda path: screener.score(screener.extract(path))
+
+    old_rates, new_rates = interleaved([screen_with("old"), screen_with("new")], files, args.passes)
+    ratios = [b / a for a, b in zip(old_rates, new_rates, strict=True)]
+    for a, b, ratio in zip(old_rates, new_rates, ratios, strict=True):
+        print(f"old {a:.1f}/s, new {b:.1f}/s: new / old {ratio:.3f}")
     print(f"median new / old over {args.passes} passes: {statistics.median(ratios):.3f}")
     resumes = len(files) * args.passes
     for name in args.time:
