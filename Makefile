@@ -6,7 +6,7 @@ OUT ?= out/demo
 
 .PHONY: demo test lint bench examples golden model clean
 
-$(VENV)/.base: pyproject.toml hatch_build.py pipeline/_native.c
+$(VENV)/.base: pyproject.toml hatch_build.py pipeline/_native.c pipeline/_objects.c
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e .
@@ -42,4 +42,4 @@ examples: $(VENV)/.dev
 	$(PY) examples/make_examples.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache pipeline/_native.so
+	rm -rf $(VENV) out .pytest_cache pipeline/_native.so pipeline/_objects.*.so

@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 VERSION = 9  # NATIVE_VERSION in _native.c
+OBJECTS_VERSION = 1  # OBJECTS_VERSION in _objects.c
 FILE = "_native.so"
 KIND_TABLE = 0x3100  # code points the loops classify themselves (whitespace ends at U+3000)
 
@@ -66,6 +67,22 @@ def library() -> ctypes.CDLL | None:
     lib.shingle_minhash.argtypes += (size, pointer)
     lib.shingle_minhash.restype = size
     return lib
+
+
+@functools.cache
+def objects():
+    """The extension module `_objects` (Python objects made in C: a PDF page's words, the
+    layout's rows and chunks), or None when it was not built, is of another version, or
+    PIPELINE_NO_C=1 is set: the Python code it stands for runs then."""
+    if os.environ.get("PIPELINE_NO_C") == "1":
+        return None
+    import importlib
+
+    try:
+        module = importlib.import_module(f"{__package__}._objects")
+    except ImportError:
+        return None
+    return module if getattr(module, "VERSION", None) == OBJECTS_VERSION else None
 
 
 def address(function) -> int:

@@ -13,11 +13,14 @@ from itertools import accumulate, compress, pairwise
 from operator import attrgetter
 from statistics import median
 
+from .. import native
 from ..records import Line, Word
 from ..text.patterns import MENTIONS_DATE
 
 MIN_GUTTER = 9.0  # points; narrower gaps are word spacing or tab stops
 CHUNK_GAP_EM = 1.2  # a horizontal gap wider than this many font sizes splits a row
+CHUNK_MIN_SIZE = 4.0  # font sizes below this count as this in the split rule
+ROW_BAND = 0.8  # a row takes words whose centre is within this share of half its first's height
 MAX_CROSSING = 0.12  # share of rows allowed to cross a gutter (full-width headings)
 MIN_ROWS_EACH_SIDE = 3
 MAX_DEPTH = 3  # regions within regions searched for their own gutter
@@ -38,8 +41,20 @@ def order_page(words: Sequence[Word]) -> list[Line]:
         rotated = [w for w in words if w.rotated]
     else:  # most pages: no word runs vertically
         upright, rotated = list(words), []
-    lines = _order_rows([_chunks(row) for row in _rows(upright)], MAX_DEPTH) if upright else []
+    lines = _order_rows(_chunked_rows(upright), MAX_DEPTH) if upright else []
     return lines + _rotated_lines(rotated)
+
+
+def _chunked_rows(words: list[Word]) -> list[list[list[Word]]]:
+    """The page's rows (`_rows`), each split into chunks (`_chunks`): in C when
+    pipeline/_objects.c is built and every box is a float, else in Python."""
+    made = native.objects()
+    rows = made.rows(words, ROW_BAND) if made is not None else None
+    if rows is None:
+        return [_chunks(row) for row in _rows(words)]
+    rows = [_join_spaced_letters(row) for row in rows]
+    chunked = made.chunks(rows, CHUNK_GAP_EM, CHUNK_MIN_SIZE)
+    return chunked if chunked is not None else [_chunks(row) for row in rows]
 
 
 def _rotated_lines(words: list[Word]) -> list[Line]:
@@ -235,7 +250,7 @@ def _rows(words: Sequence[Word]) -> list[list[Word]]:
         # At least a share of the font size: OCR boxes are tight, and a bullet's or an
         # x-height word's box would leave words with descenders out of the row.
         half = max((word.bottom - word.top) / 2, 0.4 * word.size, 0.5)
-        band_top, band_bottom = centre - half * 0.8, centre + half * 0.8
+        band_top, band_bottom = centre - half * ROW_BAND, centre + half * ROW_BAND
     for row in rows:
         row.sort(key=_X0)
     return [_join_spaced_letters(row) for row in rows]
@@ -303,7 +318,9 @@ def _chunks(row: list[Word]) -> list[list[Word]]:
         gap = word.x0 - prev.x1
         # The first test settles most pairs (a space is narrower than the least split gap)
         # without the max() of three; the second is the rule.
-        if gap > CHUNK_GAP_EM * 4.0 and gap > CHUNK_GAP_EM * max(prev.size, word.size, 4.0):
+        if gap > CHUNK_GAP_EM * CHUNK_MIN_SIZE and gap > CHUNK_GAP_EM * max(
+            prev.size, word.size, CHUNK_MIN_SIZE
+        ):
             chunks.append([word])
         else:
             chunks[-1].append(word)

@@ -91,29 +91,52 @@ def _page_words(raw, page_handle, textpage, page: int, size) -> tuple[list[Word]
     looks = _Looks(raw, page_handle, textpage, size)
     hidden = off_page | looks.hidden_words(starts, sizes, (x0, top, x1, bottom), ~off_page)
     kept = np.flatnonzero(~hidden)
+    columns = (starts, ends, x0, top, x1, bottom, sizes, bolds, chars.rotated[starts])
+    made = native.objects()
+    if made is not None:  # the same records, made in C (pipeline/_objects.c)
+        words_out = made.make_words(
+            Word,
+            text,
+            page,
+            kept.astype(np.int64, copy=False),
+            *(np.ascontiguousarray(c, dtype=np.int64) for c in columns[:2]),
+            *(np.ascontiguousarray(c, dtype=np.float64) for c in columns[2:7]),
+            *(np.ascontiguousarray(c, dtype=bool) for c in columns[7:]),
+            *(np.ascontiguousarray(c, dtype=bool) for c in (chars.blank, chars.line_end)),
+        )
+    else:
+        words_out = _make_words(text, page, kept, columns, chars.blank, chars.line_end)
+    return words_out, len(starts) - len(kept)
+
+
+def _make_words(
+    text: str, page: int, kept: np.ndarray, columns: tuple, blank: np.ndarray, line_end
+) -> list[Word]:
+    """The records of the words numbered in `kept`; `columns` holds each word's start and
+    end in `text`, x0, top, x1, bottom, font size, bold and rotated flags; `blank` and
+    `line_end` mark characters of `text`. The Python twin of _objects.c's make_words."""
+    starts, ends = columns[0], columns[1]
     first, stop = starts[kept].tolist(), ends[kept].tolist()
     texts = [text[a:b] for a, b in zip(first, stop, strict=True)]
     # Rare fixes, by index: blanks inside a word (a space that takes no room, inside a
     # kerned word) are dropped; a hyphen that ends a line is kept as "-" (the word goes on
     # on the next line).
-    blanks = np.zeros(len(chars.blank) + 1, dtype=np.int64)
-    np.cumsum(chars.blank, out=blanks[1:])
+    blanks = np.zeros(len(blank) + 1, dtype=np.int64)
+    np.cumsum(blank, out=blanks[1:])
     inner_blank = (blanks[ends] - blanks[starts] > 0) & (ends - starts > 1)
     for k in np.flatnonzero(inner_blank[kept]).tolist():
-        marks = chars.blank[first[k] : stop[k]].tolist()
+        marks = blank[first[k] : stop[k]].tolist()
         texts[k] = "".join(c for c, b in zip(texts[k], marks, strict=True) if not b)
-    for k in np.flatnonzero(chars.line_end[last[kept]]).tolist():
+    for k in np.flatnonzero(line_end[ends[kept] - 1]).tolist():
         texts[k] = texts[k][:-1] + "-"
     x0s, tops, x1s, bottoms, font_sizes, bold_flags, rotated = (
-        column[kept].tolist()
-        for column in (x0, top, x1, bottom, sizes, bolds, chars.rotated[starts])
+        column[kept].tolist() for column in columns[2:]
     )
     pages = repeat(page, len(texts))
     fields = zip(
         texts, x0s, tops, x1s, bottoms, font_sizes, pages, bold_flags, rotated, strict=True
     )
-    words_out = list(map(tuple.__new__, repeat(Word), fields))  # Word(*f) for each, in C
-    return words_out, len(starts) - len(kept)
+    return list(map(tuple.__new__, repeat(Word), fields))  # Word(*f) for each, in C
 
 
 @functools.cache

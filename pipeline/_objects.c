@@ -1,0 +1,460 @@
+/* Python objects made in C: a page's Word records from the PDF reader's columns, and the
+ * layout's rows and chunks of words (pipeline/read/pdf_pdfium.py, pipeline/read/layout.py).
+ *
+ * Unlike _native.c (plain C loops loaded with ctypes), this is an extension module: its
+ * work is making and arranging Python objects, which only the C API can do without the
+ * interpreter's overhead per object. hatch_build.py compiles it when the Python headers are
+ * there (loaded by native.objects()); without it the Python code it stands for runs, with
+ * the same results (tests/test_objects.py compares both).
+ *
+ * Floating point: built with -ffp-contract=off, so that `centre - half * 0.8` is rounded
+ * twice, as Python rounds it, and never fused into one multiply-add.
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OBJECTS_VERSION 1
+
+enum { W_TEXT, W_X0, W_TOP, W_X1, W_BOTTOM, W_SIZE, W_PAGE, W_BOLD, W_ROTATED, W_FIELDS };
+
+/* ---- buffers ---------------------------------------------------------------------------- */
+
+typedef struct {
+    Py_buffer view;
+    int held;
+} Column;
+
+/* A one-dimensional C-contiguous buffer of `n` items (n < 0: any) of `itemsize` bytes whose
+ * struct format character is one of `formats` (numpy's int64 is "l" or "q"). */
+static int column_get(PyObject *obj, Column *col, Py_ssize_t itemsize, const char *formats,
+                      Py_ssize_t n, const char *name) {
+    col->held = 0;
+    if (PyObject_GetBuffer(obj, &col->view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+        return -1;
+    col->held = 1;
+    const char *format = col->view.format ? col->view.format : "B";
+    if (strchr("@=<", format[0]) != NULL && format[0] != '\0')
+        format++;
+    if (col->view.ndim != 1 || col->view.itemsize != itemsize || strlen(format) != 1 ||
+        strchr(formats, format[0]) == NULL) {
+        PyErr_Format(PyExc_TypeError, "%s: a 1-d array of '%s' items expected", name, formats);
+        return -1;
+    }
+    if (n >= 0 && col->view.shape[0] != n) {
+        PyErr_Format(PyExc_ValueError, "%s: %zd items, %zd expected", name, col->view.shape[0],
+                     n);
+        return -1;
+    }
+    return 0;
+}
+
+static void column_release(Column *col) {
+    if (col->held)
+        PyBuffer_Release(&col->view);
+    col->held = 0;
+}
+
+/* A type whose instances are laid out as tuples (a NamedTuple class: no __dict__). */
+static int tuple_like(PyTypeObject *type) {
+    return PyType_IsSubtype(type, &PyTuple_Type) &&
+           type->tp_basicsize == PyTuple_Type.tp_basicsize &&
+           type->tp_itemsize == PyTuple_Type.tp_itemsize && type->tp_dictoffset == 0;
+}
+
+/* ---- make_words ----------------------------------------------------------------------- */
+
+/* text[a:b] with the characters marked blank left out (when `drop_blanks`), and a last
+ * character of PDFium's end-of-line hyphen made "-" (when `hyphen`): what pdf_pdfium's
+ * Python does with a word's text, in the same order. */
+static PyObject *word_text(PyObject *text, Py_ssize_t a, Py_ssize_t b, const char *blank,
+                           int drop_blanks, int hyphen) {
+    PyObject *out;
+    if (!drop_blanks) {
+        out = PyUnicode_Substring(text, a, b);
+    } else {
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        Py_UCS4 *buffer = PyMem_Malloc(sizeof(Py_UCS4) * (size_t)(b - a + 1));
+        if (buffer == NULL)
+            return PyErr_NoMemory();
+        Py_ssize_t n = 0;
+        for (Py_ssize_t i = a; i < b; i++)
+            if (!blank[i])
+                buffer[n++] = PyUnicode_READ(kind, data, i);
+        out = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buffer, n);
+        PyMem_Free(buffer);
+    }
+    if (out == NULL || !hyphen)
+        return out;
+    Py_ssize_t length = PyUnicode_GET_LENGTH(out);
+    PyObject *head = PyUnicode_Substring(out, 0, length > 0 ? length - 1 : 0);
+    Py_DECREF(out);
+    if (head == NULL)
+        return NULL;
+    PyObject *dash = PyUnicode_FromOrdinal('-');
+    if (dash == NULL) {
+        Py_DECREF(head);
+        return NULL;
+    }
+    out = PyUnicode_Concat(head, dash);
+    Py_DECREF(head);
+    Py_DECREF(dash);
+    return out;
+}
+
+/* A tuple-like instance of `type` holding `fields` (references stolen). Not tracked by the
+ * garbage collector: its fields are strings, numbers and bools, which cannot make a cycle
+ * (the interpreter stops tracking plain tuples of such values the same way). */
+static PyObject *record(PyTypeObject *type, PyObject **fields, Py_ssize_t n) {
+    PyObject *obj = type->tp_alloc(type, n);
+    if (obj == NULL) {
+        for (Py_ssize_t i = 0; i < n; i++)
+            Py_DECREF(fields[i]);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        PyTuple_SET_ITEM(obj, i, fields[i]);
+    if (PyObject_GC_IsTracked(obj))
+        PyObject_GC_UnTrack(obj);
+    return obj;
+}
+
+PyDoc_STRVAR(make_words_doc,
+             "make_words(Word, text, page, kept, starts, ends, x0, top, x1, bottom, size, bold,\n"
+             "           rotated, blank, line_end) -> list\n\n"
+             "Word records of the words numbered in `kept` (int64): text[starts[k]:ends[k]]\n"
+             "without inner blanks, an end-of-line hyphen made '-', and the word's columns\n"
+             "(float64 x0, top, x1, bottom, size; bool bold, rotated; per word). blank and\n"
+             "line_end are bool per character of text.");
+
+static PyObject *make_words(PyObject *self, PyObject *args) {
+    PyObject *type_obj, *text, *page;
+    PyObject *objs[12];
+    if (!PyArg_ParseTuple(args, "OUOOOOOOOOOOOOO", &type_obj, &text, &page, &objs[0], &objs[1],
+                          &objs[2], &objs[3], &objs[4], &objs[5], &objs[6], &objs[7], &objs[8],
+                          &objs[9], &objs[10], &objs[11]))
+        return NULL;
+    if (!PyType_Check(type_obj) || !tuple_like((PyTypeObject *)type_obj)) {
+        PyErr_SetString(PyExc_TypeError, "make_words: a NamedTuple class expected");
+        return NULL;
+    }
+    PyTypeObject *type = (PyTypeObject *)type_obj;
+    Column cols[12];
+    for (int i = 0; i < 12; i++)
+        cols[i].held = 0;
+    PyObject *result = NULL;
+    Py_ssize_t chars = PyUnicode_GET_LENGTH(text);
+    static const char *names[12] = {"kept", "starts", "ends", "x0", "top", "x1",
+                                    "bottom", "size", "bold", "rotated", "blank", "line_end"};
+    if (column_get(objs[0], &cols[0], 8, "lq", -1, names[0]) < 0)
+        goto done;
+    if (column_get(objs[1], &cols[1], 8, "lq", -1, names[1]) < 0)
+        goto done;
+    Py_ssize_t words = cols[1].view.shape[0];
+    for (int i = 2; i < 12; i++) {
+        Py_ssize_t itemsize = i <= 7 ? 8 : 1;
+        const char *formats = i == 2 ? "lq" : i <= 7 ? "d" : "?";
+        Py_ssize_t n = i <= 9 ? words : chars;
+        if (column_get(objs[i], &cols[i], itemsize, formats, n, names[i]) < 0)
+            goto done;
+    }
+    const int64_t *kept = cols[0].view.buf, *starts = cols[1].view.buf, *ends = cols[2].view.buf;
+    const double *x0 = cols[3].view.buf, *top = cols[4].view.buf, *x1 = cols[5].view.buf;
+    const double *bottom = cols[6].view.buf, *size = cols[7].view.buf;
+    const char *bold = cols[8].view.buf, *rotated = cols[9].view.buf;
+    const char *blank = cols[10].view.buf, *line_end = cols[11].view.buf;
+    Py_ssize_t count = cols[0].view.shape[0];
+    result = PyList_New(count);
+    if (result == NULL)
+        goto done;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        int64_t w = kept[k];
+        if (w < 0 || w >= words || starts[w] < 0 || starts[w] >= ends[w] || ends[w] > chars) {
+            PyErr_SetString(PyExc_IndexError, "make_words: a word outside the text");
+            Py_CLEAR(result);
+            goto done;
+        }
+        Py_ssize_t a = (Py_ssize_t)starts[w], b = (Py_ssize_t)ends[w];
+        int blanks = 0;
+        if (b - a > 1)
+            for (Py_ssize_t i = a; i < b && !blanks; i++)
+                blanks = blank[i] != 0;
+        PyObject *fields[W_FIELDS];
+        fields[W_TEXT] = word_text(text, a, b, blank, blanks, line_end[b - 1] != 0);
+        fields[W_X0] = PyFloat_FromDouble(x0[w]);
+        fields[W_TOP] = PyFloat_FromDouble(top[w]);
+        fields[W_X1] = PyFloat_FromDouble(x1[w]);
+        fields[W_BOTTOM] = PyFloat_FromDouble(bottom[w]);
+        fields[W_SIZE] = PyFloat_FromDouble(size[w]);
+        Py_INCREF(page);
+        fields[W_PAGE] = page;
+        fields[W_BOLD] = PyBool_FromLong(bold[w]);
+        fields[W_ROTATED] = PyBool_FromLong(rotated[w]);
+        int failed = 0;
+        for (int f = 0; f < W_FIELDS; f++)
+            failed |= fields[f] == NULL;
+        if (failed) {
+            for (int f = 0; f < W_FIELDS; f++)
+                Py_XDECREF(fields[f]);
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyObject *word = record(type, fields, W_FIELDS);
+        if (word == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, k, word);
+    }
+done:
+    for (int i = 0; i < 12; i++)
+        column_release(&cols[i]);
+    return result;
+}
+
+/* ---- rows and chunks --------------------------------------------------------------------- */
+
+/* The float in field `f` of word `w`, into *out; 0 when it is not a float, or is NaN (the
+ * caller then leaves the work to Python, whose comparisons of NaN it does not mimic). */
+static int float_field(PyObject *w, int f, double *out) {
+    if (!PyTuple_Check(w) || PyTuple_GET_SIZE(w) < W_FIELDS)
+        return 0;
+    PyObject *v = PyTuple_GET_ITEM(w, f);
+    if (!PyFloat_CheckExact(v))
+        return 0;
+    *out = PyFloat_AS_DOUBLE(v);
+    return !isnan(*out);
+}
+
+typedef struct {
+    double centre, x0;
+    Py_ssize_t index;
+} RowKey;
+
+static int by_centre(const void *pa, const void *pb) {
+    const RowKey *a = pa, *b = pb;
+    if (a->centre != b->centre)
+        return a->centre < b->centre ? -1 : 1;
+    if (a->x0 != b->x0)
+        return a->x0 < b->x0 ? -1 : 1;
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+typedef struct {
+    double x0;
+    Py_ssize_t at;
+} RowPlace;
+
+static int by_x0(const void *pa, const void *pb) {
+    const RowPlace *a = pa, *b = pb;
+    if (a->x0 < b->x0)
+        return -1;
+    if (b->x0 < a->x0)
+        return 1;
+    return (a->at > b->at) - (a->at < b->at);
+}
+
+PyDoc_STRVAR(rows_doc,
+             "rows(words, band) -> list | None\n\n"
+             "layout._rows without the joining of spaced letters: words (Word records) grouped\n"
+             "into rows by vertical centre, rows top to bottom, each row's words by x0. None when\n"
+             "a word's box or size is not a float, or is NaN: the Python code decides then.");
+
+static PyObject *rows(PyObject *self, PyObject *args) {
+    PyObject *seq;
+    double band;
+    if (!PyArg_ParseTuple(args, "Od", &seq, &band))
+        return NULL;
+    PyObject *fast = PySequence_Fast(seq, "rows: a sequence of words expected");
+    if (fast == NULL)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    PyObject **items = PySequence_Fast_ITEMS(fast);
+    RowKey *keys = PyMem_Malloc(sizeof(RowKey) * (size_t)(n > 0 ? n : 1));
+    double *tops = PyMem_Malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
+    double *bottoms = PyMem_Malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
+    double *sizes = PyMem_Malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
+    RowPlace *places = PyMem_Malloc(sizeof(RowPlace) * (size_t)(n > 0 ? n : 1));
+    PyObject *result = NULL;
+    if (!keys || !tops || !bottoms || !sizes || !places) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double x0, top, bottom, size;
+        PyObject *w = items[i];
+        if (!float_field(w, W_X0, &x0) || !float_field(w, W_TOP, &top) ||
+            !float_field(w, W_BOTTOM, &bottom) || !float_field(w, W_SIZE, &size)) {
+            result = Py_None;
+            Py_INCREF(result);
+            goto done;
+        }
+        double centre = (top + bottom) / 2;
+        if (isnan(centre)) { /* inf - inf */
+            result = Py_None;
+            Py_INCREF(result);
+            goto done;
+        }
+        keys[i].centre = centre;
+        keys[i].x0 = x0;
+        keys[i].index = i;
+        tops[i] = top;
+        bottoms[i] = bottom;
+        sizes[i] = size;
+    }
+    qsort(keys, (size_t)n, sizeof(RowKey), by_centre);
+    result = PyList_New(0);
+    if (result == NULL)
+        goto done;
+    Py_ssize_t row_start = 0;
+    double band_top = 0.0, band_bottom = 0.0;
+    for (Py_ssize_t k = 0; k <= n; k++) {
+        int joins = 0;
+        if (k < n && k > 0) {
+            double centre = keys[k].centre;
+            joins = band_top <= centre && centre <= band_bottom;
+        }
+        if (k > 0 && (k == n || !joins)) { /* the row keys[row_start:k] is complete */
+            Py_ssize_t m = k - row_start;
+            for (Py_ssize_t j = 0; j < m; j++) {
+                places[j].x0 = keys[row_start + j].x0;
+                places[j].at = row_start + j;
+            }
+            qsort(places, (size_t)m, sizeof(RowPlace), by_x0);
+            PyObject *row = PyList_New(m);
+            if (row == NULL) {
+                Py_CLEAR(result);
+                goto done;
+            }
+            for (Py_ssize_t j = 0; j < m; j++) {
+                PyObject *w = items[keys[places[j].at].index];
+                Py_INCREF(w);
+                PyList_SET_ITEM(row, j, w);
+            }
+            int failed = PyList_Append(result, row);
+            Py_DECREF(row);
+            if (failed) {
+                Py_CLEAR(result);
+                goto done;
+            }
+            row_start = k;
+        }
+        if (k < n && (k == 0 || !joins)) { /* keys[k] starts a row: its band */
+            Py_ssize_t i = keys[k].index;
+            double half = (bottoms[i] - tops[i]) / 2; /* max() as Python takes it: first wins */
+            double other = 0.4 * sizes[i];
+            if (other > half)
+                half = other;
+            if (0.5 > half)
+                half = 0.5;
+            band_top = keys[k].centre - half * band;
+            band_bottom = keys[k].centre + half * band;
+        }
+    }
+done:
+    PyMem_Free(keys);
+    PyMem_Free(tops);
+    PyMem_Free(bottoms);
+    PyMem_Free(sizes);
+    PyMem_Free(places);
+    Py_DECREF(fast);
+    return result;
+}
+
+PyDoc_STRVAR(chunks_doc,
+             "chunks(rows, em, least) -> list | None\n\n"
+             "layout._chunks of each row: a row split where the gap between two words is wider\n"
+             "than em * max(their sizes, least) (and than em * least). None when a box or size\n"
+             "is not a float, or is NaN.");
+
+static PyObject *chunks(PyObject *self, PyObject *args) {
+    PyObject *rows_obj;
+    double em, least;
+    if (!PyArg_ParseTuple(args, "O!dd", &PyList_Type, &rows_obj, &em, &least))
+        return NULL;
+    Py_ssize_t n_rows = PyList_GET_SIZE(rows_obj);
+    PyObject *result = PyList_New(n_rows);
+    if (result == NULL)
+        return NULL;
+    double floor_gap = em * least;
+    for (Py_ssize_t r = 0; r < n_rows; r++) {
+        PyObject *row = PyList_GET_ITEM(rows_obj, r);
+        if (!PyList_Check(row) || PyList_GET_SIZE(row) == 0) {
+            Py_DECREF(result);
+            Py_RETURN_NONE;
+        }
+        Py_ssize_t n = PyList_GET_SIZE(row);
+        PyObject *out = PyList_New(0);
+        if (out == NULL) {
+            Py_DECREF(result);
+            return NULL;
+        }
+        PyList_SET_ITEM(result, r, out);
+        Py_ssize_t start = 0;
+        double prev_x1, prev_size;
+        PyObject *first = PyList_GET_ITEM(row, 0);
+        if (!float_field(first, W_X1, &prev_x1) || !float_field(first, W_SIZE, &prev_size)) {
+            Py_DECREF(result);
+            Py_RETURN_NONE;
+        }
+        for (Py_ssize_t j = 1; j <= n; j++) {
+            int split = j == n;
+            double x0 = 0.0, x1 = 0.0, size = 0.0;
+            if (j < n) {
+                PyObject *w = PyList_GET_ITEM(row, j);
+                if (!float_field(w, W_X0, &x0) || !float_field(w, W_X1, &x1) ||
+                    !float_field(w, W_SIZE, &size)) {
+                    Py_DECREF(result);
+                    Py_RETURN_NONE;
+                }
+                double gap = x0 - prev_x1;
+                if (gap > floor_gap) {
+                    double most = prev_size; /* max(prev.size, word.size, least) */
+                    if (size > most)
+                        most = size;
+                    if (least > most)
+                        most = least;
+                    split = gap > em * most;
+                }
+            }
+            if (split) {
+                PyObject *chunk = PyList_GetSlice(row, start, j);
+                if (chunk == NULL || PyList_Append(out, chunk) < 0) {
+                    Py_XDECREF(chunk);
+                    Py_DECREF(result);
+                    return NULL;
+                }
+                Py_DECREF(chunk);
+                start = j;
+            }
+            prev_x1 = x1;
+            prev_size = size;
+        }
+    }
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"make_words", make_words, METH_VARARGS, make_words_doc},
+    {"rows", rows, METH_VARARGS, rows_doc},
+    {"chunks", chunks, METH_VARARGS, chunks_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_objects",
+    "Python objects made in C for the PDF reader and the layout (see _objects.c).", -1, methods,
+};
+
+PyMODINIT_FUNC PyInit__objects(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (m != NULL && PyModule_AddIntConstant(m, "VERSION", OBJECTS_VERSION) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,184 @@
+"""The objects made in C (pipeline/_objects.c) equal those their Python twins make.
+
+- make_words: a page's Word records from columns, against pdf_pdfium._make_words, on random
+  pages (texts in several scripts and beyond the BMP, blanks inside words, PDFium's line-end
+  hyphen marks, dropped words, numbers at their extremes), and on the golden corpus PDFs.
+- rows and chunks: the layout's rows and chunks of random pages (ties of centres and x0,
+  overlapping boxes, signed zeros, infinities, letter-spaced headings), against layout._rows
+  and layout._chunks; words with NaN or non-float boxes are left to Python (None).
+
+Without the module (no C compiler or Python headers at install time) these are skipped, or
+fail when PIPELINE_REQUIRE_TOOLS=1 (CI, where the build compiles it).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline import native
+from pipeline.read import layout, pdf_pdfium
+from pipeline.records import Word
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "golden"))
+
+import corpus
+
+
+@pytest.fixture(scope="module")
+def made():
+    module = native.objects()
+    if module is None:
+        if os.environ.get("PIPELINE_REQUIRE_TOOLS") == "1":
+            pytest.fail("pipeline/_objects.c is not built; PIPELINE_REQUIRE_TOOLS=1 requires it")
+        pytest.skip("pipeline._objects is not built (or PIPELINE_NO_C=1)")
+    return module
+
+
+_PIECES = ["a", "Z", "é", "ß", "ı", "Ж", "中", "𝒳", "😀", "-", "1", "\u00a0", " ", "\x02", "\ufffe"]
+
+
+def _random_page(rng, n_words: int):
+    """A text of words (with blanks, line-end marks and characters of every width) and its
+    columns, as _page_words hands them over."""
+    texts = []
+    for _ in range(n_words):
+        length = int(rng.integers(1, 7))
+        texts.append("".join(rng.choice(_PIECES, length)))
+    text = " ".join(texts)
+    starts, at = [], 0
+    for t in texts:
+        starts.append(at)
+        at += len(t) + 1
+    starts = np.array(starts, dtype=np.int64)
+    ends = starts + np.array([len(t) for t in texts], dtype=np.int64)
+    codes = [ord(c) for c in text]
+    blank = np.array([c in (0x20, 0xA0) for c in codes], dtype=bool)
+    line_end = np.array([c in (0x02, 0xFFFE) for c in codes], dtype=bool)
+    extremes = [0.0, -0.0, 1e-310, 1e308, -1e308, np.inf, -np.inf, np.nan, 0.1, 2.0 / 3.0]
+    floats = [
+        np.where(
+            rng.random(n_words) < 0.1,
+            rng.choice(extremes, n_words),
+            rng.normal(300, 200, n_words),
+        )
+        for _ in range(5)
+    ]
+    flags = [rng.random(n_words) < 0.3 for _ in range(2)]
+    columns = (starts, ends, *floats, *flags)
+    kept = np.flatnonzero(rng.random(n_words) < 0.85)
+    return text, columns, kept, blank, line_end
+
+
+def test_make_words_equals_python(made):
+    rng = np.random.default_rng(7)
+    for trial in range(400):
+        n = int(rng.integers(1, 60)) if trial else 1
+        text, columns, kept, blank, line_end = _random_page(rng, n)
+        page = int(rng.integers(0, 5))
+        want = pdf_pdfium._make_words(text, page, kept, columns, blank, line_end)
+        got = made.make_words(Word, text, page, kept, *columns, blank, line_end)
+        # Equal field by field, types too (NaN compared as NaN).
+        assert len(got) == len(want)
+        for g, w in zip(got, want, strict=True):
+            assert type(g) is Word
+            assert [type(v) for v in g] == [type(v) for v in w]
+            assert repr(g) == repr(w)
+
+
+def test_make_words_records_are_immutable_values_outside_the_collector(made):
+    text, columns, kept, blank, line_end = _random_page(np.random.default_rng(3), 20)
+    got = made.make_words(Word, text, 2, kept, *columns, blank, line_end)
+    assert got and all(not gc.is_tracked(w) for w in got)
+    word = got[0]
+    assert word._replace(text="x").text == "x" and word.page == 2
+    assert repr(Word(*word)) == repr(word)
+
+
+def test_make_words_refuses_what_it_cannot_read(made):
+    text, columns, kept, blank, line_end = _random_page(np.random.default_rng(5), 10)
+    with pytest.raises(TypeError):  # floats where positions go
+        floats = columns[0].astype(float)
+        made.make_words(Word, text, 0, kept, floats, *columns[1:], blank, line_end)
+    with pytest.raises(ValueError):  # a column of the wrong length
+        made.make_words(Word, text, 0, kept, *columns[:-1], columns[-1][:-1], blank, line_end)
+    with pytest.raises(IndexError):  # a word beyond the text
+        made.make_words(Word, text, 0, np.array([10**6]), *columns, blank, line_end)
+    bad = columns[1].copy()
+    bad[0] = len(text) + 5
+    with pytest.raises(IndexError):
+        first = np.array([0])
+        made.make_words(Word, text, 0, first, columns[0], bad, *columns[2:], blank, line_end)
+    with pytest.raises(TypeError):  # not a tuple class
+        made.make_words(list, text, 0, kept, *columns, blank, line_end)
+
+
+def test_corpus_pdfs_read_the_same_words_with_and_without_the_module(made, monkeypatch, tmp_path):
+    pdfs = [p.read_bytes() for p in corpus.write_corpus(tmp_path) if p.suffix == ".pdf"]
+    with_module = [pdf_pdfium.read_words(data) for data in pdfs]
+    monkeypatch.setattr(native, "objects", lambda: None)
+    without = [pdf_pdfium.read_words(data) for data in pdfs]
+    assert with_module == without
+    assert sum(len(page) for pages, _ in with_module for page in pages) > 100
+    orders = [[layout.order_page(page) for page in pages] for pages, _ in without]
+    monkeypatch.undo()
+    assert orders == [[layout.order_page(page) for page in pages] for pages, _ in without]
+
+
+def _random_words(rng, n: int) -> list[Word]:
+    """Words on a page with a few columns, lines at a pitch with jitter, ties of centre and
+    x0, some letter-spaced capitals, odd sizes."""
+    words = []
+    for i in range(n):
+        line = int(rng.integers(0, max(1, n // 4)))
+        size = float(rng.choice([0.0, 3.0, 4.0, 9.5, 10.0, 10.0, 10.0, 12.0, 18.0]))
+        # Offsets that put a centre exactly on a row's band edge (size 10: 4.0 for a box one
+        # size tall, 3.2 for a flat one) or just beyond it.
+        jitter = [0.0, 0.0, 0.5, -0.25, 3.0, 6.5, 4.0, -4.0, 3.2, -3.2, 3.2 + 1e-9, 4.0 + 1e-9]
+        top = 50.0 + line * 13.0 + float(rng.choice(jitter))
+        height = float(rng.choice([size, size * 1.2, 0.0, 2.0]))
+        x0 = float(rng.choice([40.0, 40.0, 300.0])) + float(rng.integers(0, 40)) * 6.0
+        width = float(rng.choice([0.0, 4.0, 6.0, 30.0, 80.0]))
+        text = str(rng.choice(["A", "B", "R", "EXPERIENCE", "x", "Python", "&", "SQL", "I"]))
+        words.append(Word(text, x0, top, x0 + width, top + height, size, 0, bool(i % 3 == 0)))
+    if n and rng.random() < 0.2:
+        k = int(rng.integers(0, n))
+        value = float(rng.choice([np.inf, -np.inf, -0.0, 1e300]))
+        field = "top" if rng.random() < 0.5 else "x0"
+        words[k] = words[k]._replace(**{field: value})
+    return words
+
+
+def _python_rows(words):
+    return [layout._chunks(row) for row in layout._rows(words)]
+
+
+def test_rows_and_chunks_equal_python(made):
+    rng = np.random.default_rng(11)
+    for trial in range(1500):
+        words = _random_words(rng, int(rng.integers(1, 80)))
+        want = _python_rows(words)
+        rows = made.rows(words, layout.ROW_BAND)
+        assert rows is not None
+        assert [[w for c in cs for w in c] for cs in want] == [
+            layout._join_spaced_letters(row) for row in rows
+        ], trial
+        assert layout._chunked_rows(words) == want, trial
+
+
+def test_rows_leave_nan_and_other_numbers_to_python(made):
+    words = _random_words(np.random.default_rng(2), 10)
+    nan = words[:3] + [words[3]._replace(bottom=float("nan"))] + words[4:]
+    assert made.rows(nan, layout.ROW_BAND) is None
+    as_int = words[:1] + [words[1]._replace(x0=40)] + words[2:]
+    assert made.rows(as_int, layout.ROW_BAND) is None
+    assert layout._chunked_rows(nan) == _python_rows(nan)
+    assert layout._chunked_rows(as_int) == _python_rows(as_int)
+    row = [words[0], words[1]._replace(size=10)]  # an int size: chunks leave it to Python
+    assert made.chunks([row], layout.CHUNK_GAP_EM, layout.CHUNK_MIN_SIZE) is None
+    assert made.rows([], layout.ROW_BAND) == []
