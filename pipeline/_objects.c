@@ -1,5 +1,6 @@
 /* Python objects made in C: a page's Word records from the PDF reader's columns, and the
- * layout's rows and chunks of words (pipeline/read/pdf_pdfium.py, pipeline/read/layout.py).
+ * layout's rows and chunks of words (pipeline/read/pdf_pdfium.py, pipeline/read/layout.py),
+ * and the skill matcher's tokens from its cache of chunks (pipeline/skills/matcher.py).
  *
  * Unlike _native.c (plain C loops loaded with ctypes), this is an extension module: its
  * work is making and arranging Python objects, which only the C API can do without the
@@ -132,6 +133,7 @@ PyDoc_STRVAR(make_words_doc,
              "line_end are bool per character of text.");
 
 static PyObject *make_words(PyObject *self, PyObject *args) {
+    (void)self;
     PyObject *type_obj, *text, *page;
     PyObject *objs[12];
     if (!PyArg_ParseTuple(args, "OUOOOOOOOOOOOOO", &type_obj, &text, &page, &objs[0], &objs[1],
@@ -265,6 +267,7 @@ PyDoc_STRVAR(rows_doc,
              "a word's box or size is not a float, or is NaN: the Python code decides then.");
 
 static PyObject *rows(PyObject *self, PyObject *args) {
+    (void)self;
     PyObject *seq;
     double band;
     if (!PyArg_ParseTuple(args, "Od", &seq, &band))
@@ -372,6 +375,7 @@ PyDoc_STRVAR(chunks_doc,
              "is not a float, or is NaN.");
 
 static PyObject *chunks(PyObject *self, PyObject *args) {
+    (void)self;
     PyObject *rows_obj;
     double em, least;
     if (!PyArg_ParseTuple(args, "O!dd", &PyList_Type, &rows_obj, &em, &least))
@@ -438,16 +442,183 @@ static PyObject *chunks(PyObject *self, PyObject *args) {
     return result;
 }
 
+/* ---- the matcher's tokens ---------------------------------------------------------------- */
+
+/* A chunk's tokens: cache[piece] when there, else tokens_of(piece) (which fills the cache).
+ * A new reference to a (texts, trailing) pair of tuples of equal length, or NULL. */
+static PyObject *tokens_of_piece(PyObject *cache, PyObject *tokens_of, PyObject *piece) {
+    PyObject *entry = PyDict_GetItemWithError(cache, piece);
+    if (entry != NULL)
+        Py_INCREF(entry);
+    else if (PyErr_Occurred())
+        return NULL;
+    else
+        entry = PyObject_CallOneArg(tokens_of, piece);
+    if (entry == NULL)
+        return NULL;
+    if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 2 ||
+        !PyTuple_Check(PyTuple_GET_ITEM(entry, 0)) || !PyTuple_Check(PyTuple_GET_ITEM(entry, 1)) ||
+        PyTuple_GET_SIZE(PyTuple_GET_ITEM(entry, 0)) != PyTuple_GET_SIZE(PyTuple_GET_ITEM(entry, 1))) {
+        Py_DECREF(entry);
+        PyErr_SetString(PyExc_TypeError, "chunk_tokens: (texts, trailing) tuples expected");
+        return NULL;
+    }
+    return entry;
+}
+
+static int extend_tokens(PyObject *words, PyObject *spaces, PyObject *entry) {
+    PyObject *texts = PyTuple_GET_ITEM(entry, 0), *trailing = PyTuple_GET_ITEM(entry, 1);
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(texts); i++)
+        if (PyList_Append(words, PyTuple_GET_ITEM(texts, i)) < 0 ||
+            PyList_Append(spaces, PyTuple_GET_ITEM(trailing, i)) < 0)
+            return -1;
+    return 0;
+}
+
+static int set_last_space(PyObject *spaces) {
+    Py_ssize_t n = PyList_GET_SIZE(spaces);
+    if (n == 0) {
+        PyErr_SetString(PyExc_IndexError, "list assignment index out of range");
+        return -1;
+    }
+    Py_INCREF(Py_True);
+    return PyList_SetItem(spaces, n - 1, Py_True);
+}
+
+PyDoc_STRVAR(chunk_tokens_doc,
+             "chunk_tokens(text, cache, specials, tokens_of) -> (words, spaces)\n\n"
+             "SkillMatcher._chunk_tokens: the tokens spaCy gives `text`, chunk by chunk (a run\n"
+             "of non-blank characters and the blanks after it), each chunk's from `cache` or\n"
+             "tokens_of(chunk); chunks whose tokens meet special-case pieces across one space\n"
+             "are tokenized together.");
+
+static PyObject *chunk_tokens(PyObject *self, PyObject *args) {
+    PyObject *text, *cache, *specials, *tokens_of;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "UO!OO", &text, &PyDict_Type, &cache, &specials, &tokens_of))
+        return NULL;
+    if (!PyAnySet_Check(specials)) {
+        PyErr_SetString(PyExc_TypeError, "chunk_tokens: a set of special pieces expected");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    PyObject *words = PyList_New(0), *spaces = PyList_New(0);
+    PyObject *region = NULL; /* the chunks before a single space, if any */
+    Py_ssize_t region_tokens = 0;
+    PyObject *result = NULL;
+    if (words == NULL || spaces == NULL)
+        goto done;
+    Py_ssize_t i = 0;
+    while (i < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)))
+        i++;
+    if (i > 0) { /* whitespace before the first chunk: tokens of its own */
+        PyObject *lead = PyUnicode_Substring(text, 0, i);
+        PyObject *entry = lead ? tokens_of_piece(cache, tokens_of, lead) : NULL;
+        Py_XDECREF(lead);
+        if (entry == NULL || extend_tokens(words, spaces, entry) < 0) {
+            Py_XDECREF(entry);
+            goto done;
+        }
+        Py_DECREF(entry);
+    }
+    while (i < n) {
+        Py_ssize_t j = i, k;
+        while (j < n && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j)))
+            j++;
+        k = j;
+        while (k < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)))
+            k++;
+        PyObject *chunk = PyUnicode_Substring(text, i, j);
+        if (chunk == NULL)
+            goto done;
+        PyObject *entry = tokens_of_piece(cache, tokens_of, chunk);
+        if (entry == NULL) {
+            Py_DECREF(chunk);
+            goto done;
+        }
+        if (region != NULL) {
+            PyObject *texts = PyTuple_GET_ITEM(entry, 0);
+            Py_ssize_t count = PyList_GET_SIZE(words);
+            int joined = PySet_Contains(specials, PyList_GET_ITEM(words, count - 1));
+            if (joined > 0 && PyTuple_GET_SIZE(texts) == 0) {
+                PyErr_SetString(PyExc_IndexError, "tuple index out of range");
+                joined = -1;
+            }
+            if (joined > 0)
+                joined = PySet_Contains(specials, PyTuple_GET_ITEM(texts, 0));
+            if (joined < 0) {
+                Py_DECREF(chunk);
+                Py_DECREF(entry);
+                goto done;
+            }
+            if (joined) { /* tokenized with the region before it, as one piece */
+                Py_ssize_t keep = count - region_tokens;
+                PyObject *both = PyUnicode_FromFormat("%U %U", region, chunk);
+                Py_DECREF(chunk);
+                Py_DECREF(entry);
+                chunk = both;
+                if (both == NULL)
+                    goto done;
+                entry = NULL;
+                if (PyList_SetSlice(words, keep, count, NULL) == 0 &&
+                    PyList_SetSlice(spaces, keep, count, NULL) == 0)
+                    entry = tokens_of_piece(cache, tokens_of, both); /* as tokens_of: cache first */
+                if (entry == NULL) {
+                    Py_DECREF(chunk);
+                    goto done;
+                }
+            }
+        }
+        Py_XSETREF(region, chunk); /* the reference to chunk moves to region */
+        region_tokens = PyTuple_GET_SIZE(PyTuple_GET_ITEM(entry, 0));
+        int failed = extend_tokens(words, spaces, entry);
+        Py_DECREF(entry);
+        if (failed)
+            goto done;
+        if (k - j == 1 && PyUnicode_READ(kind, data, j) == ' ') {
+            if (set_last_space(spaces) < 0)
+                goto done;
+        } else if (k > j) {
+            Py_ssize_t b = j;
+            if (PyUnicode_READ(kind, data, j) == ' ') { /* that token's trailing space */
+                if (set_last_space(spaces) < 0)
+                    goto done;
+                b = j + 1;
+            }
+            Py_CLEAR(region);
+            PyObject *blank = PyUnicode_Substring(text, b, k);
+            PyObject *blank_entry = blank ? tokens_of_piece(cache, tokens_of, blank) : NULL;
+            Py_XDECREF(blank);
+            if (blank_entry == NULL || extend_tokens(words, spaces, blank_entry) < 0) {
+                Py_XDECREF(blank_entry);
+                goto done;
+            }
+            Py_DECREF(blank_entry);
+        }
+        i = k;
+    }
+    result = PyTuple_Pack(2, words, spaces);
+done:
+    Py_XDECREF(region);
+    Py_XDECREF(words);
+    Py_XDECREF(spaces);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"make_words", make_words, METH_VARARGS, make_words_doc},
     {"rows", rows, METH_VARARGS, rows_doc},
     {"chunks", chunks, METH_VARARGS, chunks_doc},
+    {"chunk_tokens", chunk_tokens, METH_VARARGS, chunk_tokens_doc},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "_objects",
-    "Python objects made in C for the PDF reader and the layout (see _objects.c).", -1, methods,
+    "Python objects made in C for the PDF reader, the layout and the matcher (_objects.c).",
+    -1, methods,
 };
 
 PyMODINIT_FUNC PyInit__objects(void) {

@@ -182,3 +182,48 @@ def test_rows_leave_nan_and_other_numbers_to_python(made):
     row = [words[0], words[1]._replace(size=10)]  # an int size: chunks leave it to Python
     assert made.chunks([row], layout.CHUNK_GAP_EM, layout.CHUNK_MIN_SIZE) is None
     assert made.rows([], layout.ROW_BAND) == []
+
+
+def test_chunk_tokens_equal_python(made, tiny_matcher):
+    """The matcher's tokens by chunk, compiled and in Python, from an empty and from a warm
+    cache, on texts full of spaCy's multi-token special cases across spaces."""
+    import random
+
+    bits = ["a", " ", "  ", "\xa0", "e.g.", "(", ")", "don't", "U.S.", ":)", "-", "Python,SQL",
+            "'s", ".", ":-)", "(:", "a.m.", "Inc.", "8-)", ":p", "p", "Dr.", "It", "'", "<3",
+            "\u3000", "\u2003", "Vue.js/React", "\n", "\t", " \n", "\n ", "𝒳", "中文"]  # fmt: skip
+    rng = random.Random(4)
+    matcher = tiny_matcher
+    for trial in range(4000):
+        text = "".join(rng.choice(bits) for _ in range(rng.randint(0, 16)))
+        if trial % 3 == 0:
+            matcher._chunks.clear()
+        want = matcher._chunk_tokens(text)
+        if trial % 2 == 0:
+            matcher._chunks.clear()
+        got = made.chunk_tokens(text, matcher._chunks, matcher._specials, matcher._tokens)
+        assert got == want, repr(text)
+        assert [type(s) for s in got[1]] == [bool] * len(got[1])
+
+
+def test_chunk_tokens_python_twin_equals_spacy(tiny_matcher, monkeypatch):
+    """With the module switched off, the matcher's Doc is still spaCy's (the twin is what the
+    compiled function is checked against above)."""
+    from test_fastpath import _blank_pipeline
+
+    monkeypatch.setattr(native, "objects", lambda: None)
+    nlp = _blank_pipeline()
+    for text in ["(: a :) b", "Dr. It's :-) e.g. x", "  lead\xa0and\n\ttabs  ", "8-) :p (:(:"]:
+        ours = tiny_matcher._make_doc(text)
+        assert [(t.text, t.whitespace_) for t in ours] == [
+            (t.text, t.whitespace_) for t in nlp.make_doc(text)
+        ]
+
+
+def test_chunk_tokens_refuse_a_cache_of_other_things(made, tiny_matcher):
+    with pytest.raises(TypeError):
+        made.chunk_tokens("a b", {"a": ("a",)}, tiny_matcher._specials, tiny_matcher._tokens)
+    with pytest.raises(TypeError):
+        made.chunk_tokens("a b", {}, ["a"], tiny_matcher._tokens)
+    with pytest.raises(ZeroDivisionError):  # an error of tokens_of comes through
+        made.chunk_tokens("a b", {}, tiny_matcher._specials, lambda chunk: 1 / 0)

@@ -14,6 +14,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from .. import native
 from .fastpath import evict_oldest
 from .lexicon import ANY_CASE, EXACT_CASE, IN_CONTEXT, Lexicon
 
@@ -182,14 +183,25 @@ class SkillMatcher:
 
     def _make_doc(self, text: str):
         """The Doc `nlp.make_doc(text)` gives, from cached tokens of each whitespace-delimited
-        chunk: spaCy tokenizes chunks one by one, and a resume's chunks mostly recur (spaCy's
-        own cache skips chunks touched by special cases, a third of them). One exception:
-        spaCy looks for multi-token special cases ("(:", ":-)") over the whole text, so one
-        found across a space can keep another from applying. Chunks whose tokens meet such
-        pieces across a single space are tokenized together, as one piece of text."""
+        chunk (`_chunk_tokens`, or its compiled twin in pipeline/_objects.c)."""
         from spacy.tokens import Doc
 
         evict_oldest(self._chunks, CHUNK_CACHE_LIMIT)
+        made = native.objects()
+        if made is not None:
+            words, spaces = made.chunk_tokens(text, self._chunks, self._specials, self._tokens)
+        else:
+            words, spaces = self._chunk_tokens(text)
+        return Doc(self.nlp.vocab, words=words, spaces=spaces)
+
+    def _chunk_tokens(self, text: str) -> tuple[list[str], list[bool]]:
+        """The texts of the tokens `nlp.make_doc(text)` gives and whether each has a trailing
+        space, from cached tokens of each whitespace-delimited chunk: spaCy tokenizes chunks
+        one by one, and a resume's chunks mostly recur (spaCy's own cache skips chunks touched
+        by special cases, a third of them). One exception: spaCy looks for multi-token special
+        cases ("(:", ":-)") over the whole text, so one found across a space can keep another
+        from applying. Chunks whose tokens meet such pieces across a single space are
+        tokenized together, as one piece of text."""
         specials = self._specials
         assert specials is not None
         cached, tokens_of = self._chunks.get, self._tokens
@@ -221,7 +233,7 @@ class SkillMatcher:
                 texts, trailing = tokens_of(blank)
                 words.extend(texts)
                 spaces.extend(trailing)
-        return Doc(self.nlp.vocab, words=words, spaces=spaces)
+        return words, spaces
 
     def _tokens(self, chunk: str) -> _Tokens:
         """spaCy's tokens of a piece of text on its own, and whether each has a trailing space."""
