@@ -442,6 +442,235 @@ static PyObject *chunks(PyObject *self, PyObject *args) {
     return result;
 }
 
+/* ---- the layout's gutter ----------------------------------------------------------------- */
+
+/* The first and last word of chunk `c` of row `r` (borrowed), or 0 when the rows are not
+ * lists of non-empty lists. */
+static int chunk_ends(PyObject *row, Py_ssize_t c, PyObject **first, PyObject **last) {
+    PyObject *chunk = PyList_GET_ITEM(row, c);
+    if (!PyList_Check(chunk) || PyList_GET_SIZE(chunk) == 0)
+        return 0;
+    *first = PyList_GET_ITEM(chunk, 0);
+    *last = PyList_GET_ITEM(chunk, PyList_GET_SIZE(chunk) - 1);
+    return 1;
+}
+
+typedef struct {
+    int64_t a, b;
+} Span;
+
+static int by_span(const void *pa, const void *pb) {
+    const Span *a = pa, *b = pb;
+    if (a->a != b->a)
+        return a->a < b->a ? -1 : 1;
+    return (a->b > b->b) - (a->b < b->b);
+}
+
+#define GUTTER_MAX_WIDTH 1000000.0 /* points; wider pages are left to Python */
+
+PyDoc_STRVAR(find_gutter_doc,
+             "find_gutter(rows, min_gutter, max_crossing, min_rows_each_side, aligned_field)\n"
+             "    -> (g0, g1) | None | NotImplemented\n\n"
+             "layout._find_gutter: the widest vertical strip (almost) no row crosses, with text\n"
+             "on both sides; aligned_field(rows, g1) is asked as Python asks it. NotImplemented\n"
+             "when a box is not a finite float (or the rows are not lists of lists of words):\n"
+             "the Python code decides then.");
+
+static PyObject *find_gutter(PyObject *self, PyObject *args) {
+    PyObject *rows_obj, *aligned_field;
+    double min_gutter, max_crossing;
+    long min_each_side;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "O!ddlO", &PyList_Type, &rows_obj, &min_gutter, &max_crossing,
+                          &min_each_side, &aligned_field))
+        return NULL;
+    Py_ssize_t n_rows = PyList_GET_SIZE(rows_obj);
+    if (n_rows < 2 * min_each_side)
+        Py_RETURN_NONE;
+    /* Every chunk's x0 (first word) and x1 (last word), row by row. */
+    Py_ssize_t n_chunks = 0;
+    for (Py_ssize_t r = 0; r < n_rows; r++) {
+        PyObject *row = PyList_GET_ITEM(rows_obj, r);
+        if (!PyList_Check(row) || PyList_GET_SIZE(row) == 0)
+            Py_RETURN_NOTIMPLEMENTED;
+        n_chunks += PyList_GET_SIZE(row);
+    }
+    double *x0 = PyMem_Malloc(sizeof(double) * (size_t)n_chunks);
+    double *x1 = PyMem_Malloc(sizeof(double) * (size_t)n_chunks);
+    Py_ssize_t *row_start = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(n_rows + 1));
+    Span *spans = PyMem_Malloc(sizeof(Span) * (size_t)n_chunks);
+    int64_t *cover = NULL;
+    PyObject *result = NULL;
+    if (!x0 || !x1 || !row_start || !spans) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t at = 0;
+    double x_min = INFINITY, x_max = -INFINITY;
+    for (Py_ssize_t r = 0; r < n_rows; r++) {
+        PyObject *row = PyList_GET_ITEM(rows_obj, r);
+        row_start[r] = at;
+        for (Py_ssize_t c = 0; c < PyList_GET_SIZE(row); c++, at++) {
+            PyObject *first, *last;
+            if (!chunk_ends(row, c, &first, &last) || !float_field(first, W_X0, &x0[at]) ||
+                !float_field(last, W_X1, &x1[at]) || !isfinite(x0[at]) || !isfinite(x1[at]) ||
+                fabs(x0[at]) > GUTTER_MAX_WIDTH || fabs(x1[at]) > GUTTER_MAX_WIDTH) {
+                result = Py_NotImplemented;
+                Py_INCREF(result);
+                goto done;
+            }
+            if (x0[at] < x_min)
+                x_min = x0[at];
+            if (x1[at] > x_max)
+                x_max = x1[at];
+        }
+    }
+    row_start[n_rows] = at;
+    double span = x_max - x_min;
+    if (span < 4 * min_gutter) {
+        result = Py_None;
+        Py_INCREF(result);
+        goto done;
+    }
+    int64_t origin = (int64_t)x_min; /* int(): towards zero */
+    int64_t size = (int64_t)x_max - origin + 3;
+    cover = PyMem_Calloc((size_t)size, sizeof(int64_t));
+    if (cover == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    /* The difference array of the rows' merged chunk spans. An index Python would wrap
+     * around (a chunk ending left of the page's leftmost start) is left to Python. */
+#define DELTA(index, by)                                                                       \
+    do {                                                                                       \
+        int64_t index_ = (index);                                                              \
+        if (index_ < 0 || index_ >= size) {                                                    \
+            result = Py_NotImplemented;                                                        \
+            Py_INCREF(result);                                                                 \
+            goto done;                                                                         \
+        }                                                                                      \
+        cover[index_] += (by);                                                                 \
+    } while (0)
+    for (Py_ssize_t r = 0; r < n_rows; r++) {
+        Py_ssize_t a = row_start[r], m = row_start[r + 1] - a;
+        if (m == 1) {
+            DELTA((int64_t)x0[a] - origin, 1);
+            DELTA((int64_t)x1[a] - origin + 1, -1);
+            continue;
+        }
+        for (Py_ssize_t c = 0; c < m; c++) {
+            spans[c].a = (int64_t)x0[a + c] - origin;
+            spans[c].b = (int64_t)x1[a + c] - origin + 1;
+        }
+        qsort(spans, (size_t)m, sizeof(Span), by_span);
+        int64_t cur_a = spans[0].a, cur_b = spans[0].b;
+        for (Py_ssize_t c = 1; c < m; c++) {
+            if (spans[c].a <= cur_b) {
+                if (spans[c].b > cur_b)
+                    cur_b = spans[c].b;
+            } else {
+                DELTA(cur_a, 1);
+                DELTA(cur_b, -1);
+                cur_a = spans[c].a;
+                cur_b = spans[c].b;
+            }
+        }
+        DELTA(cur_a, 1);
+        DELTA(cur_b, -1);
+    }
+#undef DELTA
+    for (int64_t k = 1; k < size; k++)
+        cover[k] += cover[k - 1];
+    int64_t limit = (int64_t)(max_crossing * (double)n_rows);
+    if (limit < 1)
+        limit = 1;
+    double need = 0.15 * (double)n_rows; /* max(MIN_ROWS_EACH_SIDE, 0.15 * rows) */
+    if (!((double)min_each_side < need))
+        need = (double)min_each_side;
+    double best_score = 0.0;
+    int64_t best_g0 = 0, best_g1 = 0;
+    int found = 0;
+    int64_t i = (int64_t)(0.1 * span), end = (int64_t)(0.9 * span);
+    for (;;) {
+        if (i < 0)
+            i = 0;
+        while (i < size && cover[i] > limit) /* the first open place at or after i */
+            i++;
+        if (i >= size || i >= end)
+            break;
+        int64_t j = i;
+        while (j < size && cover[j] <= limit)
+            j++;
+        /* The strip's core: the longest run of the places crossed by the fewest rows. */
+        int64_t least = cover[i];
+        for (int64_t k = i; k < j; k++)
+            if (cover[k] < least)
+                least = cover[k];
+        int64_t run_a = -1, run_b = -1, start = -1, previous = -2;
+        for (int64_t k = i; k < j; k++) {
+            if (cover[k] != least)
+                continue;
+            if (k != previous + 1)
+                start = k;
+            previous = k;
+            if (run_a < 0 || k + 1 - start > run_b - run_a) {
+                run_a = start;
+                run_b = k + 1;
+            }
+        }
+        if ((double)(run_b - run_a) >= min_gutter) {
+            i = run_a;
+            j = run_b;
+        }
+        int64_t width = j - i;
+        if ((double)width >= min_gutter) {
+            int64_t g0 = origin + i, g1 = origin + j;
+            int64_t left_rows = 0, right_rows = 0;
+            for (Py_ssize_t r = 0; r < n_rows; r++) {
+                int left = 0, right = 0;
+                for (Py_ssize_t c = row_start[r]; c < row_start[r + 1]; c++) {
+                    left |= x1[c] <= (double)(g0 + 1);
+                    right |= x0[c] >= (double)(g1 - 1);
+                }
+                left_rows += left;
+                right_rows += right;
+            }
+            int64_t fewer = left_rows < right_rows ? left_rows : right_rows;
+            double score = (double)(width * fewer);
+            if ((double)fewer >= need && score > best_score) {
+                PyObject *at_g1 = PyLong_FromLongLong(g1);
+                PyObject *aligned =
+                    at_g1 ? PyObject_CallFunctionObjArgs(aligned_field, rows_obj, at_g1, NULL) : NULL;
+                Py_XDECREF(at_g1);
+                int truth = aligned ? PyObject_IsTrue(aligned) : -1;
+                Py_XDECREF(aligned);
+                if (truth < 0)
+                    goto done;
+                if (!truth) {
+                    best_score = score;
+                    best_g0 = g0;
+                    best_g1 = g1;
+                    found = 1;
+                }
+            }
+        }
+        i = j + 1;
+    }
+    if (found)
+        result = Py_BuildValue("(dd)", (double)best_g0, (double)best_g1);
+    else {
+        result = Py_None;
+        Py_INCREF(result);
+    }
+done:
+    PyMem_Free(x0);
+    PyMem_Free(x1);
+    PyMem_Free(row_start);
+    PyMem_Free(spans);
+    PyMem_Free(cover);
+    return result;
+}
+
 /* ---- the matcher's tokens ---------------------------------------------------------------- */
 
 /* A chunk's tokens: cache[piece] when there, else tokens_of(piece) (which fills the cache).
@@ -612,6 +841,7 @@ static PyMethodDef methods[] = {
     {"rows", rows, METH_VARARGS, rows_doc},
     {"chunks", chunks, METH_VARARGS, chunks_doc},
     {"chunk_tokens", chunk_tokens, METH_VARARGS, chunk_tokens_doc},
+    {"find_gutter", find_gutter, METH_VARARGS, find_gutter_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -227,3 +227,135 @@ def test_chunk_tokens_refuse_a_cache_of_other_things(made, tiny_matcher):
         made.chunk_tokens("a b", {}, ["a"], tiny_matcher._tokens)
     with pytest.raises(ZeroDivisionError):  # an error of tokens_of comes through
         made.chunk_tokens("a b", {}, tiny_matcher._specials, lambda chunk: 1 / 0)
+
+
+def _random_page_rows(rng) -> list[list[list[Word]]]:
+    """Chunked rows of a page: one or two columns (a sidebar, a date field at the right edge),
+    rows crossing the gutter, a short column reaching into it, odd offsets and anomalies."""
+    n = int(rng.integers(1, 40))
+    left_edge = float(rng.choice([0.0, 36.0, 72.5, -4.5, 300.0]))
+    gutter_at = left_edge + float(rng.integers(60, 300))
+    width = float(rng.choice([8.0, 9.0, 12.0, 30.0, 60.0]))
+    rows = []
+    for r in range(n):
+        top = 40.0 + r * 12.0
+        chunks = []
+        kind = rng.random()
+        if kind < 0.15:  # a row across the page
+            x = left_edge + float(rng.integers(0, 5))
+            chunks.append([Word("wide", x, top, gutter_at + width + 200.0, top + 10, 10.0, 0)])
+        else:
+            if rng.random() < 0.8:
+                x = left_edge + float(rng.integers(0, 20))
+                x_end = gutter_at - float(rng.integers(0, 30)) * float(rng.random() < 0.5)
+                chunks.append([Word("left", x, top, x + 10, top + 10, 10.0, 0),
+                               Word("more", x + 12, top, x_end, top + 10, 10.0, 0)])  # fmt: skip
+            if rng.random() < 0.8:
+                if rng.random() < 0.3:  # right-aligned dates
+                    end = gutter_at + width + 150.0
+                    start = end - float(rng.choice([60.0, 60.0, 75.0]))
+                    first = Word("2019", start, top, start + 30, top + 10, 10.0, 0)
+                    chunks.append([first, Word("2021", start + 35, top, end, top + 10, 10.0, 0)])
+                else:
+                    x = gutter_at + width + float(rng.integers(-3, 3))
+                    x_end = x + float(rng.integers(20, 200))
+                    chunks.append([Word("right", x, top, x_end, top + 10, 10.0, 0)])
+        if not chunks:
+            chunks.append([Word("x", left_edge, top, left_edge + 5, top + 10, 10.0, 0)])
+        if rng.random() < 0.05:  # a chunk ending before it starts
+            w = chunks[0][0]
+            chunks[0] = [w._replace(x1=w.x0 - float(rng.integers(1, 50)))]
+        if rng.random() < 0.02:
+            w = chunks[-1][-1]
+            chunks[-1][-1] = w._replace(x1=float(rng.choice([np.inf, np.nan])))
+        rows.append(chunks)
+    return rows
+
+
+def _random_chunk_rows(rng) -> list[list[list[Word]]]:
+    """Rows of 1-3 chunks placed around a few column edges with small whole and half point
+    offsets: chunk ends land on and beside the places a gutter's edges are tested at."""
+    anchors = [0.0, 100.0, 140.0, 200.0, 260.0]
+    rows = []
+    for r in range(int(rng.integers(6, 40))):
+        top = 40.0 + r * 12.0
+        chunks = []
+        for _ in range(int(rng.integers(1, 4))):
+            x = float(rng.choice(anchors)) + float(rng.integers(-3, 4)) + 0.5 * (rng.random() < 0.2)
+            end = x + float(rng.choice([5.0, 30.0, 38.0, 39.0, 40.0, 41.0, 60.0, 100.0, 150.0]))
+            chunks.append([Word("w", x, top, end, top + 10, 10.0, 0)])
+        rows.append(chunks)
+    return rows
+
+
+def test_find_gutter_equals_python(made):
+    rng = np.random.default_rng(13)
+    seen = {"found": 0, "none": 0, "python": 0}
+    for trial in range(6000):
+        rows = _random_page_rows(rng) if trial % 2 else _random_chunk_rows(rng)
+        asked: list = []
+
+        def aligned(rows_, g1, asked=asked):
+            asked.append(g1)
+            return layout._aligned_field(rows_, g1)
+
+        try:
+            want = layout._find_gutter(rows)
+        except (IndexError, ValueError, OverflowError, MemoryError) as exc:
+            want = type(exc)
+        got = made.find_gutter(
+            rows, layout.MIN_GUTTER, layout.MAX_CROSSING, layout.MIN_ROWS_EACH_SIDE, aligned
+        )
+        if got is NotImplemented:
+            seen["python"] += 1
+            continue
+        assert got == want, trial
+        assert all(type(g) is int for g in asked)
+        seen["found" if got else "none"] += 1
+    assert min(seen.values()) >= 50, seen
+
+
+def test_find_gutter_passes_on_what_aligned_field_raises(made):
+    rows = [
+        [[Word("a", 0.0, t, 50.0, t + 10, 10.0, 0)], [Word("b", 200.0, t, 300.0, t + 10, 10.0, 0)]]
+        for t in range(0, 200, 12)
+    ]
+
+    def broken(rows_, g1):
+        raise RuntimeError("aligned_field failed")
+
+    with pytest.raises(RuntimeError):
+        made.find_gutter(rows, layout.MIN_GUTTER, layout.MAX_CROSSING, 3, broken)
+    assert layout._gutter(rows) == layout._find_gutter(rows) is not None
+    far = [[[w._replace(x1=2e6) for w in chunk] for chunk in row] for row in rows]
+    assert made.find_gutter(far, 9.0, 0.12, 3, broken) is NotImplemented  # left to Python
+
+
+def _rows_of(spans_per_row: list[list[tuple[float, float]]]) -> list[list[list[Word]]]:
+    return [
+        [[Word("w", a, 40.0 + 12 * r, b, 50.0 + 12 * r, 10.0, 0)] for a, b in spans]
+        for r, spans in enumerate(spans_per_row)
+    ]
+
+
+@pytest.mark.parametrize(
+    "spans_per_row",
+    [
+        # Two equally wide cores in one open strip (a short chunk in its middle): the first.
+        [[(0.0, 149.0), (185.0, 300.0)]] * 12 + [[(0.0, 149.0), (165.0, 169.0), (185.0, 300.0)]],
+        # The only open strip starts exactly where the search ends (0.9 of the width).
+        [[(0.0, 179.0), (190.0, 200.0)]] * 10,
+        # Two gutters scoring the same: the first found.
+        [[(0.0, 99.0), (120.0, 199.0), (220.0, 300.0)]] * 10,
+    ],
+)
+def test_find_gutter_edge_cases_equal_python(made, spans_per_row):
+    rows = _rows_of(spans_per_row)
+    got = made.find_gutter(
+        rows,
+        layout.MIN_GUTTER,
+        layout.MAX_CROSSING,
+        layout.MIN_ROWS_EACH_SIDE,
+        layout._aligned_field,
+    )
+    assert got == layout._find_gutter(rows)

@@ -81,7 +81,7 @@ def _order_rows(chunked: list[list[list[Word]]], depth: int) -> list[Line]:
         return []
     # A single row has no gutter and is a region of its own: most calls on a one-column page
     # (each wide row is its own region) end here.
-    gutter = _find_gutter(chunked) if depth > 0 and len(chunked) > 1 else None
+    gutter = _gutter(chunked) if depth > 0 and len(chunked) > 1 else None
     if gutter is None:
         if depth > 0 and len(chunked) > 1:
             regions = _split_at_wide_rows(chunked)
@@ -325,6 +325,16 @@ def _chunks(row: list[Word]) -> list[list[Word]]:
         else:
             chunks[-1].append(word)
     return chunks
+
+
+def _gutter(rows: list[list[list[Word]]]) -> tuple[float, float] | None:
+    """`_find_gutter`, in C when pipeline/_objects.c is built and every box is a finite float."""
+    made = native.objects()
+    if made is not None:
+        found = made.find_gutter(rows, MIN_GUTTER, MAX_CROSSING, MIN_ROWS_EACH_SIDE, _aligned_field)
+        if found is not NotImplemented:
+            return found
+    return _find_gutter(rows)
 
 
 def _find_gutter(rows: list[list[list[Word]]]) -> tuple[float, float] | None:
