@@ -671,6 +671,227 @@ done:
     return result;
 }
 
+/* ---- the layout's lines and wide rows ---------------------------------------------------- */
+
+static int by_double(const void *pa, const void *pb) {
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return (a > b) - (a < b);
+}
+
+/* The Line of `words` (a list of Word records) as layout._line makes it, or NULL with
+ * *python set when a size is not a float, is NaN or -0.0 (the caller asks _line then). */
+static PyObject *line_of(PyObject *line_type, PyObject *words, double *sizes, int *python) {
+    static PyObject *space = NULL, *round_name = NULL, *two = NULL;
+    if (space == NULL && (space = PyUnicode_FromOrdinal(' ')) == NULL)
+        return NULL;
+    if (round_name == NULL && (round_name = PyUnicode_InternFromString("__round__")) == NULL)
+        return NULL;
+    if (two == NULL && (two = PyLong_FromLong(2)) == NULL)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(words);
+    *python = 0;
+    if (n == 0) {
+        *python = 1; /* median() of nothing raises: as Python does */
+        return NULL;
+    }
+    int bold = 1;
+    PyObject *texts = PyList_New(n);
+    if (texts == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *w = PyList_GET_ITEM(words, i);
+        /* -0.0: Python's stable sort keeps it in its place among zeros; qsort may not */
+        if (!float_field(w, W_SIZE, &sizes[i]) || (sizes[i] == 0.0 && signbit(sizes[i]))) {
+            Py_DECREF(texts);
+            *python = 1;
+            return NULL;
+        }
+        PyObject *text = PyTuple_GET_ITEM(w, W_TEXT);
+        Py_INCREF(text);
+        PyList_SET_ITEM(texts, i, text);
+    }
+    /* all(w.bold for w in words): stops at the first false one, as Python does */
+    for (Py_ssize_t i = 0; i < n && bold; i++) {
+        int truth = PyObject_IsTrue(PyTuple_GET_ITEM(PyList_GET_ITEM(words, i), W_BOLD));
+        if (truth < 0) {
+            Py_DECREF(texts);
+            return NULL;
+        }
+        bold = truth;
+    }
+    PyObject *text = PyUnicode_Join(space, texts);
+    Py_DECREF(texts);
+    if (text == NULL)
+        return NULL;
+    qsort(sizes, (size_t)n, sizeof(double), by_double); /* statistics.median */
+    double median = n % 2 ? sizes[n / 2] : (sizes[n / 2 - 1] + sizes[n / 2]) / 2;
+    PyObject *middle = PyFloat_FromDouble(median);
+    PyObject *size = middle ? PyObject_CallMethodOneArg(middle, round_name, two) : NULL;
+    Py_XDECREF(middle);
+    PyObject *line = NULL;
+    if (size != NULL) {
+        PyObject *page = PyTuple_GET_ITEM(PyList_GET_ITEM(words, 0), W_PAGE);
+        PyObject *args[4] = {text, page, size, bold ? Py_True : Py_False};
+        line = PyObject_Vectorcall(line_type, args, 4, NULL);
+    }
+    Py_DECREF(text);
+    Py_XDECREF(size);
+    return line;
+}
+
+PyDoc_STRVAR(make_lines_doc,
+             "make_lines(Line, rows, fallback) -> list\n\n"
+             "layout._line of each row's words, a row being a list of chunks (lists of Word\n"
+             "records): Line(text, page, size, bold). A row whose words are not all records with\n"
+             "float sizes (or has a NaN size) is given to fallback(words) instead.");
+
+static PyObject *make_lines(PyObject *self, PyObject *args) {
+    PyObject *line_type, *rows_obj, *fallback;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "OO!O", &line_type, &PyList_Type, &rows_obj, &fallback))
+        return NULL;
+    Py_ssize_t n_rows = PyList_GET_SIZE(rows_obj);
+    PyObject *result = PyList_New(n_rows);
+    double *sizes = NULL;
+    Py_ssize_t capacity = 0;
+    if (result == NULL)
+        return NULL;
+    for (Py_ssize_t r = 0; r < n_rows; r++) {
+        PyObject *row = PyList_GET_ITEM(rows_obj, r);
+        PyObject *words = PyList_New(0);
+        if (words == NULL)
+            goto fail;
+        int ok = PyList_Check(row);
+        for (Py_ssize_t c = 0; ok && c < PyList_GET_SIZE(row); c++) {
+            PyObject *chunk = PyList_GET_ITEM(row, c);
+            ok = PyList_Check(chunk);
+            for (Py_ssize_t k = 0; ok && k < PyList_GET_SIZE(chunk); k++) {
+                PyObject *w = PyList_GET_ITEM(chunk, k);
+                ok = PyTuple_Check(w) && PyTuple_GET_SIZE(w) >= W_FIELDS;
+                if (PyList_Append(words, w) < 0) {
+                    Py_DECREF(words);
+                    goto fail;
+                }
+            }
+        }
+        if (!ok) {
+            Py_DECREF(words);
+            PyErr_SetString(PyExc_TypeError, "make_lines: rows of chunks of words expected");
+            goto fail;
+        }
+        Py_ssize_t n = PyList_GET_SIZE(words);
+        if (n > capacity) {
+            PyMem_Free(sizes);
+            capacity = n * 2;
+            sizes = PyMem_Malloc(sizeof(double) * (size_t)capacity);
+            if (sizes == NULL) {
+                Py_DECREF(words);
+                PyErr_NoMemory();
+                goto fail;
+            }
+        }
+        int python = 0;
+        PyObject *line = line_of(line_type, words, sizes, &python);
+        if (line == NULL && python)
+            line = PyObject_CallOneArg(fallback, words);
+        Py_DECREF(words);
+        if (line == NULL)
+            goto fail;
+        PyList_SET_ITEM(result, r, line);
+    }
+    PyMem_Free(sizes);
+    return result;
+fail:
+    PyMem_Free(sizes);
+    Py_DECREF(result);
+    return NULL;
+}
+
+PyDoc_STRVAR(split_at_wide_rows_doc,
+             "split_at_wide_rows(rows, wide_share) -> list | NotImplemented\n\n"
+             "layout._split_at_wide_rows: rows (lists of chunks of words) split into regions at\n"
+             "rows holding one chunk at least wide_share of the text's width; each such row is a\n"
+             "region of its own. NotImplemented when a box is not a float or is NaN.");
+
+static PyObject *split_at_wide_rows(PyObject *self, PyObject *args) {
+    PyObject *rows_obj;
+    double share;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "O!d", &PyList_Type, &rows_obj, &share))
+        return NULL;
+    Py_ssize_t n_rows = PyList_GET_SIZE(rows_obj);
+    double x_min = INFINITY, x_max = -INFINITY;
+    int any = 0;
+    for (Py_ssize_t r = 0; r < n_rows; r++) {
+        PyObject *row = PyList_GET_ITEM(rows_obj, r);
+        if (!PyList_Check(row))
+            Py_RETURN_NOTIMPLEMENTED;
+        for (Py_ssize_t c = 0; c < PyList_GET_SIZE(row); c++) {
+            PyObject *first, *last;
+            double x0, x1;
+            if (!chunk_ends(row, c, &first, &last) || !float_field(first, W_X0, &x0) ||
+                !float_field(last, W_X1, &x1))
+                Py_RETURN_NOTIMPLEMENTED;
+            if (!any || x0 < x_min)
+                x_min = x0;
+            if (!any || x1 > x_max)
+                x_max = x1;
+            any = 1;
+        }
+    }
+    if (!any) /* min() of nothing raises in Python */
+        Py_RETURN_NOTIMPLEMENTED;
+    double wide = share * (x_max - x_min);
+    PyObject *regions = PyList_New(0), *current = NULL;
+    if (regions == NULL)
+        return NULL;
+    for (Py_ssize_t r = 0; r < n_rows; r++) {
+        PyObject *row = PyList_GET_ITEM(rows_obj, r);
+        int is_wide = 0;
+        for (Py_ssize_t c = 0; c < PyList_GET_SIZE(row) && !is_wide; c++) {
+            PyObject *first, *last;
+            double x0 = 0.0, x1 = 0.0;
+            chunk_ends(row, c, &first, &last);
+            float_field(first, W_X0, &x0);
+            float_field(last, W_X1, &x1);
+            is_wide = x1 - x0 >= wide;
+        }
+        if (is_wide) {
+            if (current != NULL) {
+                int failed = PyList_Append(regions, current);
+                Py_CLEAR(current);
+                if (failed)
+                    goto fail;
+            }
+            PyObject *alone = PyList_New(1);
+            if (alone == NULL)
+                goto fail;
+            Py_INCREF(row);
+            PyList_SET_ITEM(alone, 0, row);
+            int failed = PyList_Append(regions, alone);
+            Py_DECREF(alone);
+            if (failed)
+                goto fail;
+        } else {
+            if (current == NULL && (current = PyList_New(0)) == NULL)
+                goto fail;
+            if (PyList_Append(current, row) < 0)
+                goto fail;
+        }
+    }
+    if (current != NULL) {
+        int failed = PyList_Append(regions, current);
+        Py_CLEAR(current);
+        if (failed)
+            goto fail;
+    }
+    return regions;
+fail:
+    Py_XDECREF(current);
+    Py_DECREF(regions);
+    return NULL;
+}
+
 /* ---- the matcher's tokens ---------------------------------------------------------------- */
 
 /* A chunk's tokens: cache[piece] when there, else tokens_of(piece) (which fills the cache).
@@ -842,6 +1063,8 @@ static PyMethodDef methods[] = {
     {"chunks", chunks, METH_VARARGS, chunks_doc},
     {"chunk_tokens", chunk_tokens, METH_VARARGS, chunk_tokens_doc},
     {"find_gutter", find_gutter, METH_VARARGS, find_gutter_doc},
+    {"make_lines", make_lines, METH_VARARGS, make_lines_doc},
+    {"split_at_wide_rows", split_at_wide_rows, METH_VARARGS, split_at_wide_rows_doc},
     {NULL, NULL, 0, NULL},
 };
 

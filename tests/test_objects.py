@@ -359,3 +359,56 @@ def test_find_gutter_edge_cases_equal_python(made, spans_per_row):
         layout._aligned_field,
     )
     assert got == layout._find_gutter(rows)
+
+
+def test_make_lines_equal_python(made):
+    from pipeline.records import Line
+
+    rng = np.random.default_rng(17)
+    sizes = [10.0, 10.0, 11.5, 9.25, 12.0, 0.0, -0.0, 1e-9, 7.125, 10.005, 10.015, np.inf]
+    odd = [float("nan"), 10, True]  # left to _line
+    texts = ["a", "Python", "é", "中文", "𝒳", "", "C++", "R&D"]
+    for trial in range(3000):
+        rows = []
+        for _ in range(int(rng.integers(0, 8))):
+            row = []
+            for _ in range(int(rng.integers(1, 4))):
+                chunk = []
+                for _ in range(int(rng.integers(1, 5))):
+                    size = float(rng.choice(sizes))
+                    if rng.random() < 0.03:
+                        size = odd[int(rng.integers(0, len(odd)))]
+                    text = str(rng.choice(texts))
+                    bold = bool(rng.random() < 0.7)
+                    chunk.append(
+                        Word(text, 1.0, 2.0, 3.0, 4.0, size, int(rng.integers(0, 3)), bold)
+                    )
+                row.append(chunk)
+            rows.append(row)
+        want = [layout._line([w for chunk in row for w in chunk]) for row in rows]
+        got = made.make_lines(Line, rows, layout._line)
+        assert repr(got) == repr(want), trial
+        assert all(type(line) is Line for line in got)
+
+
+def test_make_lines_refuses_other_rows_and_passes_errors_on(made):
+    from pipeline.records import Line
+
+    with pytest.raises(TypeError):
+        made.make_lines(Line, [[("not", "a", "word")]], layout._line)
+    with pytest.raises(IndexError):  # an empty row: _line raises, as it would
+        made.make_lines(Line, [[]], layout._line)
+
+
+def test_split_at_wide_rows_equals_python(made):
+    rng = np.random.default_rng(19)
+    compared = 0
+    for trial in range(3000):
+        rows = _random_page_rows(rng) if trial % 2 else _random_chunk_rows(rng)
+        got = made.split_at_wide_rows(rows, layout.WIDE_ROW)
+        if got is NotImplemented:
+            continue
+        assert got == layout._split_at_wide_rows(rows), trial
+        compared += 1
+    assert compared > 2500  # the rest hold a NaN box
+    assert made.split_at_wide_rows([], layout.WIDE_ROW) is NotImplemented

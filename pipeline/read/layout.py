@@ -83,10 +83,17 @@ def _order_rows(chunked: list[list[list[Word]]], depth: int) -> list[Line]:
     # (each wide row is its own region) end here.
     gutter = _gutter(chunked) if depth > 0 and len(chunked) > 1 else None
     if gutter is None:
+        made = native.objects()
         if depth > 0 and len(chunked) > 1:
-            regions = _split_at_wide_rows(chunked)
+            regions = NotImplemented
+            if made is not None:
+                regions = made.split_at_wide_rows(chunked, WIDE_ROW)
+            if regions is NotImplemented:
+                regions = _split_at_wide_rows(chunked)
             if len(regions) > 1:
                 return [line for region in regions for line in _order_rows(region, depth - 1)]
+        if made is not None:  # the same lines, made in C
+            return made.make_lines(Line, chunked, _line)
         return [_line([w for chunk in row for w in chunk]) for row in chunked]
     g0, g1 = gutter
     lines: list[Line] = []
