@@ -85,10 +85,8 @@ def _order_rows(chunked: list[list[list[Word]]], depth: int) -> list[Line]:
     if gutter is None:
         made = native.objects()
         if depth > 0 and len(chunked) > 1:
-            regions = NotImplemented
-            if made is not None:
-                regions = made.split_at_wide_rows(chunked, WIDE_ROW)
-            if regions is NotImplemented:
+            regions = made.split_at_wide_rows(chunked, WIDE_ROW) if made is not None else None
+            if regions is None or regions is NotImplemented:  # (C leaves NaN boxes to Python)
                 regions = _split_at_wide_rows(chunked)
             if len(regions) > 1:
                 return [line for region in regions for line in _order_rows(region, depth - 1)]
