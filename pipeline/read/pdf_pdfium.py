@@ -22,29 +22,35 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def read_words(data: bytes) -> tuple[list[list[Word]], int]:
     """Return the visible words of each page, and how many hidden words were dropped."""
-    import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
-    try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
-            raise ParseError("encrypted_pdf") from None
-        raise ParseError("corrupt_pdf", "PDFium could not open the document") from None
+    # The document, its pages and text pages by PDFium's own calls (as pypdfium2's
+    # PdfDocument, get_page and get_textpage make them, without their Python objects: a few
+    # per cent of reading a resume). A document PDFium cannot open, or without pages, is
+    # refused as PdfDocument refuses it.
+    document = raw.FPDF_LoadMemDocument64(data, len(data), None)
+    count = raw.FPDF_GetPageCount(document)
+    if count < 1:
+        error = raw.FPDF_GetLastError()
+        if document:
+            raw.FPDF_CloseDocument(document)
+        if error == raw.FPDF_ERR_PASSWORD:
+            raise ParseError("encrypted_pdf")
+        raise ParseError("corrupt_pdf", "PDFium could not open the document")
     pages: list[list[Word]] = []
     hidden = 0
     _BOLD_BY_FONT.clear()  # font handles are only unique while their document is open
-    # Pages and text pages by PDFium's own calls, as pypdfium2's get_page and get_textpage
-    # make them, without their Python objects (a few per cent of reading a resume).
     try:
-        for index in range(len(document)):
-            page = raw.FPDF_LoadPage(document.raw, index)
+        for index in range(count):
+            page = raw.FPDF_LoadPage(document, index)
             if not page:
                 raise ParseError("corrupt_pdf", f"page {index + 1} could not be loaded")
             try:
                 width, height = raw.FPDF_GetPageWidthF(page), raw.FPDF_GetPageHeightF(page)
                 textpage = raw.FPDFText_LoadPage(page)
-                if not textpage:
+                if not textpage:  # as get_textpage fails (an internal error, not expected)
+                    import pypdfium2 as pdfium
+
                     raise pdfium.PdfiumError("Failed to load text page.")
                 try:
                     words, dropped = _page_words(raw, page, textpage, index, (width, height))
@@ -55,7 +61,7 @@ def read_words(data: bytes) -> tuple[list[list[Word]], int]:
             finally:
                 raw.FPDF_ClosePage(page)
     finally:
-        document.close()
+        raw.FPDF_CloseDocument(document)
     return pages, hidden
 
 
