@@ -259,6 +259,25 @@ def test_links_blanked_word_by_word_as_over_the_whole_text():
         assert _blank_links(text) == URL.sub(blank, EMAIL.sub(blank, text)), repr(text)
 
 
+def test_phones_blanked_run_by_run_as_over_the_whole_text():
+    """mask_contacts searches phone numbers only inside runs of the characters they are made
+    of: the same result as the pattern over the whole text (look-behind and look-ahead at
+    the runs' edges, dates that look like numbers, digits of other scripts)."""
+    import random
+
+    from pipeline.text.patterns import PHONE
+    from pipeline.understand.segment import _blank_links, _blank_phone
+
+    bits = ["1", "2", "0", "9", "5", " ", "  ", "-", "(", ")", ".", "+", "a", "x", "_", "\n",
+            "\xa0", "\u2003", "٣", "²", "/", "2017 - 2019", "01/2010 - 05/2012", "555 123 4567",
+            "+1 (555) 123-4567", "Tel:", "é", "'"]  # fmt: skip
+    rng = random.Random(8)
+    for _ in range(30000):
+        text = "".join(rng.choice(bits) for _ in range(rng.randint(0, 16)))
+        want = PHONE.sub(_blank_phone, _blank_links(text))
+        assert mask_contacts(text) == want, repr(text)
+
+
 def test_lines_passed_over_for_links_hold_none():
     """mask_contacts and extract_contacts run the link pattern only where `may_hold_url` lets
     them; on lines built from link-like pieces, every line it turns away has no link match."""

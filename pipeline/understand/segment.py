@@ -312,18 +312,32 @@ def _units(lines: list[str], starts: list[int]) -> tuple[list[int], list[int]]:
     return unit_starts, unit_ends
 
 
+def _blank_phone(m: re.Match[str]) -> str:
+    digits = sum(ch.isdigit() for ch in m.group())
+    if digits < 9 or YEAR_RANGE.fullmatch(m.group().strip()):
+        return m.group()  # "2017 - 2019", "01/2010 - 05/2012" are dates, not phones
+    return blank(m)
+
+
 def mask_contacts(text: str) -> str:
     """Replace e-mails, links and phone numbers with spaces (same length), so they never match."""
+    text = _blank_links(text)
+    # PHONE.sub(_blank_phone, text), searched only inside the runs of characters a phone
+    # number is made of (digits, blanks, "().+-"), at least as long as the shortest number:
+    # a match lies inside one such run, and is found there as in the whole text (the
+    # search's look-behind sees the text before the run; its end takes in the character
+    # after it, for the look-ahead).
+    pieces: list[str] = []
+    done = 0
+    for run in _PHONE_RUN.finditer(text):
+        for m in PHONE.finditer(text, run.start(), run.end() + 1):
+            pieces += (text[done : m.start()], _blank_phone(m))
+            done = m.end()
+    return "".join(pieces) + text[done:] if pieces else text
 
-    def blank_phone(m: re.Match[str]) -> str:
-        digits = sum(ch.isdigit() for ch in m.group())
-        if digits < 9 or YEAR_RANGE.fullmatch(m.group().strip()):
-            return m.group()  # "2017 - 2019", "01/2010 - 05/2012" are dates, not phones
-        return blank(m)
 
-    return PHONE.sub(blank_phone, _blank_links(text))
-
-
+# Where PHONE can match: it matches only these characters, at least nine of them.
+_PHONE_RUN = re.compile(r"[\d\s().+-]{9,}")
 # A whitespace-delimited word holding "@" or a link mark (tried only where a word starts).
 _LINK_WORD = re.compile(rf"(?<!\S)(?=\S*?(?:@|{'|'.join(map(re.escape, URL_MARKS))}))\S+", re.I)
 
