@@ -319,10 +319,15 @@ def _page_chars(raw, textpage, count: int) -> str:
     """The page's characters as one string whose index i is PDFium's char index i."""
     if count <= 0:
         return ""
-    buffer = (ctypes.c_ushort * (count + 1))()
-    written = raw.FPDFText_GetText(textpage, 0, count, buffer)
+    # The UTF-16 text and a NUL, written by PDFium into a numpy buffer (a ctypes array of
+    # this size costs more to make than the call).
+    pointer, number = ctypes.c_void_p, ctypes.c_int
+    get_text = _plain("FPDFText_GetText", number, pointer, number, number, pointer)
+    buffer = np.empty(count + 1, dtype=np.uint16)
+    handle = ctypes.cast(textpage, ctypes.c_void_p).value
+    written = get_text(handle, 0, count, buffer.ctypes.data)
     if written - 1 == count:
-        chars = bytes(buffer)[: 2 * count].decode("utf-16-le", errors="surrogatepass")
+        chars = str(buffer[:count].data, "utf-16-le", "surrogatepass")
         if len(chars) == count and not _SURROGATE.search(chars):
             return chars
     # Rare: text and char list disagree (excluded chars, astral code points); go char by char.

@@ -89,7 +89,7 @@ _KINDS = _code_kinds()
 def blank_mask(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(blank, line_end) masks for an array of code points (one table look-up: a dozen
     comparisons over the page cost several times more)."""
-    kinds = _KINDS[np.minimum(codes, 0x10000)]
+    kinds = _KINDS.take(codes, mode="clip")  # code points above 0xFFFF: the last entry
     return kinds == _BLANK, kinds == _HYPHEN_END
 
 
