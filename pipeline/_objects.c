@@ -1,6 +1,7 @@
 /* Python objects made in C: a page's Word records from the PDF reader's columns, and the
  * layout's rows and chunks of words (pipeline/read/pdf_pdfium.py, pipeline/read/layout.py),
- * and the skill matcher's tokens from its cache of chunks (pipeline/skills/matcher.py).
+ * the skill matcher's tokens from its cache of chunks (pipeline/skills/matcher.py), and whether
+ * a text holds one of a few whole words (pipeline/text/redact.py).
  *
  * Unlike _native.c (plain C loops loaded with ctypes), this is an extension module: its
  * work is making and arranging Python objects, which only the C API can do without the
@@ -892,6 +893,60 @@ fail:
     return NULL;
 }
 
+/* ---- whole words ------------------------------------------------------------------------ */
+
+PyDoc_STRVAR(holds_word_doc,
+             "holds_word(text, words, longest) -> bool\n\n"
+             "Whether a run of word characters (the regex \\w) of text.lower() is one of `words`\n"
+             "(a set of lower-case strings none longer than `longest`): not\n"
+             "set(re.findall(r'\\w+', text.lower())).isdisjoint(words), for texts without the\n"
+             "characters whose lower case is longer than they are (U+0130).");
+
+static PyObject *holds_word(PyObject *self, PyObject *args) {
+    PyObject *text, *words;
+    Py_ssize_t longest;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "UOn", &text, &words, &longest))
+        return NULL;
+    if (!PyAnySet_Check(words) || longest < 1 || longest > 64) {
+        PyErr_SetString(PyExc_TypeError, "holds_word: a set of words of 1-64 characters expected");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_UCS4 lowered[64];
+    for (Py_ssize_t i = 0; i < n;) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (!(Py_UNICODE_ISALNUM(ch) || ch == '_')) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i;
+        while (j < n) {
+            ch = PyUnicode_READ(kind, data, j);
+            if (!(Py_UNICODE_ISALNUM(ch) || ch == '_'))
+                break;
+            if (j - i < longest)
+                lowered[j - i] = Py_UNICODE_TOLOWER(ch);
+            j++;
+        }
+        if (j - i <= longest) {
+            PyObject *word = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, lowered, j - i);
+            if (word == NULL)
+                return NULL;
+            int found = PySet_Contains(words, word);
+            Py_DECREF(word);
+            if (found < 0)
+                return NULL;
+            if (found)
+                Py_RETURN_TRUE;
+        }
+        i = j;
+    }
+    Py_RETURN_FALSE;
+}
+
 /* ---- the matcher's tokens ---------------------------------------------------------------- */
 
 /* A chunk's tokens: cache[piece] when there, else tokens_of(piece) (which fills the cache).
@@ -1062,6 +1117,7 @@ static PyMethodDef methods[] = {
     {"rows", rows, METH_VARARGS, rows_doc},
     {"chunks", chunks, METH_VARARGS, chunks_doc},
     {"chunk_tokens", chunk_tokens, METH_VARARGS, chunk_tokens_doc},
+    {"holds_word", holds_word, METH_VARARGS, holds_word_doc},
     {"find_gutter", find_gutter, METH_VARARGS, find_gutter_doc},
     {"make_lines", make_lines, METH_VARARGS, make_lines_doc},
     {"split_at_wide_rows", split_at_wide_rows, METH_VARARGS, split_at_wide_rows_doc},

@@ -412,3 +412,12 @@ def test_split_at_wide_rows_equals_python(made):
         compared += 1
     assert compared > 2500  # the rest hold a NaN box
     assert made.split_at_wide_rows([], layout.WIDE_ROW) is NotImplemented
+
+
+def test_holds_word_refuses_what_it_cannot_check(made):
+    assert made.holds_word("Her team", frozenset({"her"}), 3) is True
+    assert made.holds_word("Other team", frozenset({"her"}), 3) is False
+    with pytest.raises(TypeError):
+        made.holds_word("her", ["her"], 3)
+    with pytest.raises(TypeError):
+        made.holds_word("her", {"her"}, 0)

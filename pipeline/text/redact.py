@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .. import native
 from .patterns import EMAIL, PHONE, URL, YEAR_RANGE
 
 _PRONOUN_WORDS = ("he", "she", "him", "her", "his", "hers", "himself", "herself")
@@ -119,14 +120,39 @@ def neutralise(text: str) -> str:
     run time, so its probabilities cannot move with a candidate's gender cues."""
     # The patterns only match whole words, so a text whose words include none of theirs is
     # left as it is without running them (most units: the patterns are slow to scan).
-    words = None if _ODD_CASE.search(text) else set(_WORD.findall(text.lower()))
-    if words is None or not words.isdisjoint(_PRONOUN_SET):
+    pronouns = gendered = True  # characters that fold to a Latin letter: run the patterns
+    if not _ODD_CASE.search(text):
+        made = native.objects()
+        if made is not None:  # the same question, compiled: no list and set of the words
+            pronouns = made.holds_word(text, _PRONOUN_SET, _LONGEST)
+            gendered = made.holds_word(text, _GENDERED_SET, _LONGEST)
+        else:
+            words = set(_WORD.findall(text.lower()))
+            pronouns = not words.isdisjoint(_PRONOUN_SET)
+            gendered = not words.isdisjoint(_GENDERED_SET)
+    if pronouns:
         text = PRONOUNS.sub(_neutral_pronoun, text)
     if any(title in text for title in _TITLE_WORDS):
-        text = TITLES.sub("", text)
-    if words is None or not words.isdisjoint(_GENDERED_SET):
+        text = _drop_titles(text)
+    if gendered:
         text = GENDERED.sub("group", text)
     return text
+
+
+def _drop_titles(text: str) -> str:
+    """`TITLES.sub("", text)`, tried only where a title can start ("M" before one of "rsixa",
+    or "Sir"): each match starts at such a place, and is the match found there."""
+    pieces: list[str] = []
+    done = 0
+    for start in _TITLE_START.finditer(text):
+        at = start.start()
+        if at < done:
+            continue
+        m = TITLES.match(text, at)
+        if m:
+            pieces.append(text[done:at])
+            done = m.end()
+    return "".join(pieces) + text[done:] if pieces else text
 
 
 def _neutral_pronoun(m: re.Match[str]) -> str:
@@ -138,12 +164,16 @@ def _neutral_pronoun(m: re.Match[str]) -> str:
 _WORD = re.compile(r"\w+")
 # Characters that match a Latin letter under re.IGNORECASE but do not lower-case to it.
 _ODD_CASE = re.compile("[\u0130\u0131\u017f]")
+_TITLE_START = re.compile(r"M[rsixa]|Sir")  # where each of _TITLE_WORDS starts
 _PRONOUN_SET = frozenset(_PRONOUN_WORDS)
 _GENDERED_SET = frozenset(
     form
     for word in (*_POSSESSIVE_WORDS, *_GENDERED_WORDS)
     for form in ((word[:-2], word[:-1]) if word.endswith("s?") else (word,))
 )
+
+
+_LONGEST = max(map(len, _PRONOUN_SET | _GENDERED_SET))
 
 
 def _phone(m: re.Match[str]) -> str:
