@@ -151,8 +151,9 @@ def _cue_in(before: str) -> str | None:
 def in_a_name(text: str, start: int, end: int, organisations: list[tuple[int, int]]) -> bool:
     """Part of a company or institution name: inside an organisation found in the job
     timeline, or a capitalised word run ending in a company word ("Bluefin Logistics Labs")."""
-    if organisations and any(a <= start and end <= b for a, b in organisations):
-        return True
+    for a, b in organisations:  # (a loop: a generator per mention costs more than its test)
+        if a <= start and end <= b:
+            return True
     surface = text[start:end]
     if not surface[:1].isupper():
         return False
