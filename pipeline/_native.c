@@ -735,6 +735,9 @@ static void blake2b_compress(uint64_t h[8], const uint8_t block[128], uint64_t c
     }
     v[12] ^= counter; /* the counter's high word stays 0: no shingle is 2^64 bytes long */
     if (last) v[14] = ~v[14];
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 12 /* whole rounds: the message words' indices become constants */
+#endif
     for (int round = 0; round < 12; round++) {
         const uint8_t *s = BLAKE2B_SIGMA[round % 10];
         BLAKE2B_G(0, 4, 8, 12, m[s[0]], m[s[1]]);
