@@ -103,6 +103,34 @@ def test_matcher_tokens_equal_spacy_tokens(tiny_matcher):
         ], repr(text)
 
 
+def test_new_chunks_tokenized_together_as_alone(tiny_lexicon):
+    """A text's chunks not yet cached are tokenized in one call, a line break between each
+    two: each gets the tokens it gets alone, special cases of several tokens included."""
+    from pipeline.skills.matcher import _TOGETHER, SkillMatcher
+
+    matcher = SkillMatcher(tiny_lexicon)
+    assert _TOGETHER not in matcher._specials_of_many
+    bits = ["a", "e.g.", "(", ")", "don't", "U.S.", ":)", "-", "Python,SQL", "'s", ".", ":-)",
+            "(:", "a.m.", "Inc.", "8-)", ":p", "p", "Dr.", "It", "'", "<3", "Vue.js/React",
+            "AWS(SageMaker)", "𝒳", "中文", "C++", "x@y.io", "http://a.b/c", "—", "…"]  # fmt: skip
+    rng = random.Random(6)
+    for _ in range(300):
+        chunks = list(
+            dict.fromkeys(
+                "".join(rng.choice(bits) for _ in range(rng.randint(1, 5)))
+                for _ in range(rng.randint(2, 30))
+            )
+        )
+        matcher._chunks.clear()
+        matcher._tokenize_together(chunks)
+        together = dict(matcher._chunks)
+        assert len(together) == len(chunks)
+        for chunk in chunks:
+            doc = matcher.nlp.tokenizer(chunk)
+            alone = tuple(t.text for t in doc), tuple(bool(t.whitespace_) for t in doc)
+            assert together[chunk] == alone, repr(chunk)
+
+
 def test_matcher_rebuilt_when_vocab_grows_finds_the_same(tiny_lexicon, monkeypatch):
     from pipeline.skills import matcher as module
 

@@ -84,15 +84,12 @@ class Tokenizing:
         return self.tokenizer(text)
 
 
-def _special_tokens(nlp) -> frozenset[str]:
-    """Every token a special case of the tokenizer can produce or is looked for as: the
-    pieces of multi-token special cases ("(" ":" of "(:") and of their expansions."""
-    from spacy.attrs import ORTH
+def _without_special_cases(nlp):
+    """The pipeline's tokenizer with no special cases (how spaCy looks for them)."""
     from spacy.tokenizer import Tokenizer
 
     tokenizer = nlp.tokenizer
-    rules = tokenizer.rules or {}
-    plain = Tokenizer(
+    return Tokenizer(
         nlp.vocab,
         rules={},
         prefix_search=tokenizer.prefix_search,
@@ -101,9 +98,24 @@ def _special_tokens(nlp) -> frozenset[str]:
         token_match=tokenizer.token_match,
         url_match=tokenizer.url_match,
     )
-    pieces = {t.text for doc in plain.pipe(rules) for t in doc}
+
+
+def _special_tokens(nlp) -> frozenset[str]:
+    """Every token a special case of the tokenizer can produce or is looked for as: the
+    pieces of multi-token special cases ("(" ":" of "(:") and of their expansions."""
+    from spacy.attrs import ORTH
+
+    rules = nlp.tokenizer.rules or {}
+    pieces = {t.text for doc in _without_special_cases(nlp).pipe(rules) for t in doc}
     pieces |= {piece[ORTH] for expansion in rules.values() for piece in expansion}
     return frozenset(pieces | set(rules))
+
+
+def _pieces_of_many(nlp) -> frozenset[str]:
+    """The tokens of the special cases that the tokenizer without special cases splits in
+    several (":" and ")" of ":)"): the only ones spaCy can find across a token boundary."""
+    docs = _without_special_cases(nlp).pipe(nlp.tokenizer.rules or {})
+    return frozenset(t.text for doc in docs if len(doc) > 1 for t in doc)
 
 
 def flatten(text: str) -> tuple[str, list[int], list[int]]:
@@ -138,6 +150,27 @@ def to_original(pos: int, flat_anchor: list[int], orig_anchor: list[int]) -> int
 _START = itemgetter(1)
 
 
+_TOGETHER = "\n"  # between the chunks tokenized in one call (a token of its own)
+
+
+class _NewChunks:
+    """`SkillMatcher._tokens` for one text, which the first time it is asked for a chunk not
+    in the cache first tokenizes every chunk of the text not in the cache in one call."""
+
+    def __init__(self, matcher: SkillMatcher, text: str) -> None:
+        self.matcher = matcher
+        self.text: str | None = text
+
+    def __call__(self, chunk: str) -> _Tokens:
+        if self.text is not None:
+            text, self.text = self.text, None
+            cache = self.matcher._chunks
+            new = [c for c in dict.fromkeys(text.split()) if c not in cache]
+            if _TOGETHER not in self.matcher._specials_of_many:
+                self.matcher._tokenize_together(new)
+        return self.matcher._tokens(chunk)
+
+
 class SkillMatcher:
     """Phrase matching keyed by skill id, with context rules for ambiguous aliases."""
 
@@ -153,6 +186,7 @@ class SkillMatcher:
         lexicon = self.lexicon
         self.nlp = nlp
         self._specials = _special_tokens(nlp) if self._own_nlp else None
+        self._specials_of_many = _pieces_of_many(nlp) if self._own_nlp else frozenset()
         self._plain = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self._ambiguous = PhraseMatcher(self.nlp.vocab, attr="ORTH")
@@ -187,14 +221,40 @@ class SkillMatcher:
         from spacy.tokens import Doc
 
         evict_oldest(self._chunks, CHUNK_CACHE_LIMIT)
+        tokens_of = _NewChunks(self, text)  # on the first chunk not cached: all of them at once
         made = native.objects()
         if made is not None:
-            words, spaces = made.chunk_tokens(text, self._chunks, self._specials, self._tokens)
+            words, spaces = made.chunk_tokens(text, self._chunks, self._specials, tokens_of)
         else:
-            words, spaces = self._chunk_tokens(text)
+            words, spaces = self._chunk_tokens(text, tokens_of)
         return Doc(self.nlp.vocab, words=words, spaces=spaces)
 
-    def _chunk_tokens(self, text: str) -> tuple[list[str], list[bool]]:
+    def _tokenize_together(self, chunks: list[str]) -> None:
+        """Cache the tokens of whitespace-free `chunks`, tokenized in one call of the tokenizer
+        with a line break between each two (a call per chunk costs more than its work). A
+        line break is a token of its own that no special case of more than one token holds,
+        so each chunk is tokenized as on its own; a chunk whose tokens do not spell it out
+        exactly is left to be tokenized alone."""
+        if len(chunks) < 2:
+            return
+        doc = self.nlp.tokenizer(_TOGETHER.join(chunks))
+        k = 0
+        texts: list[str] = []
+        for token in doc:
+            piece = token.text
+            if piece == _TOGETHER and not token.whitespace_:  # between two chunks
+                if "".join(texts) == chunks[k]:
+                    self._chunks[chunks[k]] = tuple(texts), (False,) * len(texts)
+                k += 1
+                texts = []
+                if k == len(chunks):
+                    return
+            else:
+                texts.append(piece)
+        if k == len(chunks) - 1 and "".join(texts) == chunks[k]:
+            self._chunks[chunks[k]] = tuple(texts), (False,) * len(texts)
+
+    def _chunk_tokens(self, text: str, tokens_of=None) -> tuple[list[str], list[bool]]:
         """The texts of the tokens `nlp.make_doc(text)` gives and whether each has a trailing
         space, from cached tokens of each whitespace-delimited chunk: spaCy tokenizes chunks
         one by one, and a resume's chunks mostly recur (spaCy's own cache skips chunks touched
@@ -204,7 +264,7 @@ class SkillMatcher:
         tokenized together, as one piece of text."""
         specials = self._specials
         assert specials is not None
-        cached, tokens_of = self._chunks.get, self._tokens
+        cached, tokens_of = self._chunks.get, tokens_of or self._tokens
         words: list[str] = []
         spaces: list[bool] = []
         region: str | None = None  # the chunks before a single space, if any
