@@ -369,6 +369,46 @@ done:
     return result;
 }
 
+PyDoc_STRVAR(spaced_rows_doc,
+             "spaced_rows(rows) -> list\n\n"
+             "The numbers of the rows (lists of Word records) holding at least two words of one\n"
+             "character: the only rows layout._join_spaced_letters can change (a row holding a\n"
+             "word whose text is not a string is listed too, for Python to decide).");
+
+static PyObject *spaced_rows(PyObject *self, PyObject *args) {
+    PyObject *rows_obj;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &rows_obj))
+        return NULL;
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t r = 0; r < PyList_GET_SIZE(rows_obj); r++) {
+        PyObject *row = PyList_GET_ITEM(rows_obj, r);
+        int single = 0, odd = !PyList_Check(row);
+        for (Py_ssize_t k = 0; !odd && single < 2 && k < PyList_GET_SIZE(row); k++) {
+            PyObject *w = PyList_GET_ITEM(row, k);
+            PyObject *text = PyTuple_Check(w) && PyTuple_GET_SIZE(w) > W_TEXT
+                                 ? PyTuple_GET_ITEM(w, W_TEXT)
+                                 : NULL;
+            if (text == NULL || !PyUnicode_Check(text))
+                odd = 1;
+            else
+                single += PyUnicode_GET_LENGTH(text) == 1;
+        }
+        if (odd || single >= 2) {
+            PyObject *number = PyLong_FromSsize_t(r);
+            if (number == NULL || PyList_Append(out, number) < 0) {
+                Py_XDECREF(number);
+                Py_DECREF(out);
+                return NULL;
+            }
+            Py_DECREF(number);
+        }
+    }
+    return out;
+}
+
 PyDoc_STRVAR(chunks_doc,
              "chunks(rows, em, least) -> list | None\n\n"
              "layout._chunks of each row: a row split where the gap between two words is wider\n"
@@ -1116,6 +1156,7 @@ static PyMethodDef methods[] = {
     {"make_words", make_words, METH_VARARGS, make_words_doc},
     {"rows", rows, METH_VARARGS, rows_doc},
     {"chunks", chunks, METH_VARARGS, chunks_doc},
+    {"spaced_rows", spaced_rows, METH_VARARGS, spaced_rows_doc},
     {"chunk_tokens", chunk_tokens, METH_VARARGS, chunk_tokens_doc},
     {"holds_word", holds_word, METH_VARARGS, holds_word_doc},
     {"find_gutter", find_gutter, METH_VARARGS, find_gutter_doc},

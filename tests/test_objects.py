@@ -421,3 +421,15 @@ def test_holds_word_refuses_what_it_cannot_check(made):
         made.holds_word("her", ["her"], 3)
     with pytest.raises(TypeError):
         made.holds_word("her", {"her"}, 0)
+
+
+def test_spaced_rows_are_the_rows_the_join_can_change(made):
+    rng = np.random.default_rng(23)
+    for _ in range(500):
+        rows = [list(row) for row in made.rows(_random_words(rng, 40), layout.ROW_BAND)]
+        flagged = set(made.spaced_rows(rows))
+        for k, row in enumerate(rows):
+            if k not in flagged:
+                assert layout._join_spaced_letters(row) is row
+    odd = [[Word(None, 0.0, 0.0, 1.0, 1.0, 10.0, 0)], [Word("a", 0.0, 0.0, 1.0, 1.0, 10.0, 0)]]
+    assert made.spaced_rows(odd) == [0]  # a text that is not a string: Python decides

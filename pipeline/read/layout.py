@@ -52,7 +52,8 @@ def _chunked_rows(words: list[Word]) -> list[list[list[Word]]]:
     rows = made.rows(words, ROW_BAND) if made is not None else None
     if rows is None:
         return [_chunks(row) for row in _rows(words)]
-    rows = [_join_spaced_letters(row) for row in rows]
+    for k in made.spaced_rows(rows):  # the rows _join_spaced_letters may change
+        rows[k] = _join_spaced_letters(rows[k])
     chunked = made.chunks(rows, CHUNK_GAP_EM, CHUNK_MIN_SIZE)
     return chunked if chunked is not None else [_chunks(row) for row in rows]
 
