@@ -1,7 +1,8 @@
-/* Python objects made in C: a page's Word records from the PDF reader's columns, and the
- * layout's rows and chunks of words (pipeline/read/pdf_pdfium.py, pipeline/read/layout.py),
- * the skill matcher's tokens from its cache of chunks (pipeline/skills/matcher.py), and whether
- * a text holds one of a few whole words (pipeline/text/redact.py).
+/* Python objects made in C: a page's Word records from the PDF reader's columns
+ * (pipeline/read/pdf_pdfium.py); the layout's rows, chunks, gutter, wide-row regions and lines
+ * (pipeline/read/layout.py); the skill matcher's tokens from its cache of chunks
+ * (pipeline/skills/matcher.py); whether a text holds one of a few whole words
+ * (pipeline/text/redact.py).
  *
  * Unlike _native.c (plain C loops loaded with ctypes), this is an extension module: its
  * work is making and arranging Python objects, which only the C API can do without the

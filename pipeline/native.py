@@ -8,6 +8,10 @@ there. It holds no Python API: it is loaded with ctypes, and each loop has a Pyt
 runs when the library is missing (no compiler at install time, or PIPELINE_NO_C=1 in the
 environment) and gives the same results. A library of another version than this module
 expects (a stale build) is not used.
+
+`objects()` loads the other compiled file, the extension module built from `_objects.c`
+(Python objects made in C: a PDF page's Word records, the layout's rows, chunks, gutter and
+lines, the matcher's tokens, the whole-word check of redact.neutralise), on the same terms.
 """
 
 from __future__ import annotations
@@ -71,9 +75,9 @@ def library() -> ctypes.CDLL | None:
 
 @functools.cache
 def objects():
-    """The extension module `_objects` (Python objects made in C: a PDF page's words, the
-    layout's rows and chunks), or None when it was not built, is of another version, or
-    PIPELINE_NO_C=1 is set: the Python code it stands for runs then."""
+    """The extension module `_objects` (see the module's docstring), or None when it was not
+    built, is of another version, or PIPELINE_NO_C=1 is set: the Python code it stands for
+    runs then."""
     if os.environ.get("PIPELINE_NO_C") == "1":
         return None
     import importlib
