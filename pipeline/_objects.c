@@ -1021,6 +1021,17 @@ static int extend_tokens(PyObject *words, PyObject *spaces, PyObject *entry) {
     return 0;
 }
 
+/* The tokens of text[a:b] (a run of blanks), appended: 0, or -1 with an exception set. */
+static int extend_with_piece(PyObject *text, Py_ssize_t a, Py_ssize_t b, PyObject *cache,
+                             PyObject *tokens_of, PyObject *words, PyObject *spaces) {
+    PyObject *piece = PyUnicode_Substring(text, a, b);
+    PyObject *entry = piece ? tokens_of_piece(cache, tokens_of, piece) : NULL;
+    Py_XDECREF(piece);
+    int failed = entry == NULL || extend_tokens(words, spaces, entry) < 0;
+    Py_XDECREF(entry);
+    return failed ? -1 : 0;
+}
+
 static int set_last_space(PyObject *spaces) {
     Py_ssize_t n = PyList_GET_SIZE(spaces);
     if (n == 0) {
@@ -1059,16 +1070,9 @@ static PyObject *chunk_tokens(PyObject *self, PyObject *args) {
     Py_ssize_t i = 0;
     while (i < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)))
         i++;
-    if (i > 0) { /* whitespace before the first chunk: tokens of its own */
-        PyObject *lead = PyUnicode_Substring(text, 0, i);
-        PyObject *entry = lead ? tokens_of_piece(cache, tokens_of, lead) : NULL;
-        Py_XDECREF(lead);
-        if (entry == NULL || extend_tokens(words, spaces, entry) < 0) {
-            Py_XDECREF(entry);
-            goto done;
-        }
-        Py_DECREF(entry);
-    }
+    /* whitespace before the first chunk: tokens of its own */
+    if (i > 0 && extend_with_piece(text, 0, i, cache, tokens_of, words, spaces) < 0)
+        goto done;
     while (i < n) {
         Py_ssize_t j = i, k;
         while (j < n && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j)))
@@ -1134,14 +1138,8 @@ static PyObject *chunk_tokens(PyObject *self, PyObject *args) {
                 b = j + 1;
             }
             Py_CLEAR(region);
-            PyObject *blank = PyUnicode_Substring(text, b, k);
-            PyObject *blank_entry = blank ? tokens_of_piece(cache, tokens_of, blank) : NULL;
-            Py_XDECREF(blank);
-            if (blank_entry == NULL || extend_tokens(words, spaces, blank_entry) < 0) {
-                Py_XDECREF(blank_entry);
+            if (extend_with_piece(text, b, k, cache, tokens_of, words, spaces) < 0)
                 goto done;
-            }
-            Py_DECREF(blank_entry);
         }
         i = k;
     }

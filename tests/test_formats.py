@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import docx_resume
+from conftest import docx_resume, missing
 
 from pipeline.errors import ParseError
 from pipeline.read import doc as doc_reader
@@ -27,9 +27,7 @@ def require_tool(name: str) -> str:
     path = shutil.which(name)
     if path:
         return path
-    if os.environ.get("PIPELINE_REQUIRE_TOOLS") == "1":
-        pytest.fail(f"{name} is not installed, and PIPELINE_REQUIRE_TOOLS=1 requires it")
-    pytest.skip(f"{name} is not installed")
+    missing(name, f"{name} is not installed")
 
 
 def _reason(path: Path) -> ParseError:

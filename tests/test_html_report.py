@@ -13,7 +13,7 @@ from datetime import date
 from html.parser import HTMLParser
 
 import pytest
-from conftest import ROOT, text_file
+from conftest import ROOT, missing, text_file
 
 from pipeline import Screener, load_job, write_shortlist
 from pipeline.run.html_report import STYLE
@@ -203,9 +203,7 @@ def _chromium() -> str | None:
         path = shutil.which(name)
         if path:
             return path
-    if os.environ.get("PIPELINE_REQUIRE_TOOLS") == "1":
-        pytest.fail("Chromium is required (PIPELINE_REQUIRE_TOOLS=1) but was not found")
-    pytest.skip("Chromium not installed (apt-get install chromium)")
+    missing("Chromium", "Chromium not installed (apt-get install chromium)")
 
 
 def _run_chromium(*args: str, tmp_path) -> subprocess.CompletedProcess:

@@ -14,12 +14,12 @@ PIPELINE_REQUIRE_TOOLS=1 (CI, where the build compiles it).
 from __future__ import annotations
 
 import ctypes
-import os
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import missing
 
 from pipeline import native
 from pipeline.read import pdf_pdfium, words
@@ -33,10 +33,9 @@ import corpus
 def loops():
     library = native.library()
     if library is None:
-        if os.environ.get("PIPELINE_REQUIRE_TOOLS") == "1":
-            pytest.fail("the C loops are not built, and PIPELINE_REQUIRE_TOOLS=1 requires them")
-        pytest.skip(
-            "the compiled loops are not loaded (pipeline/_native.so not built, or PIPELINE_NO_C=1)"
+        missing(
+            "pipeline/_native.so",
+            "the compiled loops are not loaded (pipeline/_native.so not built, or PIPELINE_NO_C=1)",
         )
     return library
 

@@ -14,12 +14,12 @@ fail when PIPELINE_REQUIRE_TOOLS=1 (CI, where the build compiles it).
 from __future__ import annotations
 
 import gc
-import os
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import missing
 
 from pipeline import native
 from pipeline.read import layout, pdf_pdfium
@@ -34,9 +34,7 @@ import corpus
 def made():
     module = native.objects()
     if module is None:
-        if os.environ.get("PIPELINE_REQUIRE_TOOLS") == "1":
-            pytest.fail("pipeline/_objects.c is not built; PIPELINE_REQUIRE_TOOLS=1 requires it")
-        pytest.skip("pipeline._objects is not built (or PIPELINE_NO_C=1)")
+        missing("pipeline._objects", "pipeline._objects is not built (or PIPELINE_NO_C=1)")
     return module
 
 

@@ -8,7 +8,6 @@ Tests that run Tesseract skip when it is missing, unless PIPELINE_REQUIRE_TOOLS=
 from __future__ import annotations
 
 import io
-import os
 import re
 import struct
 import subprocess
@@ -16,6 +15,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from conftest import missing
 
 from pipeline.errors import ParseError
 from pipeline.read import PDF_ENGINES, images, ocr, parse
@@ -80,9 +80,7 @@ def _fresh_lookup():
 @pytest.fixture
 def tesseract() -> None:
     if not ocr.available():
-        if os.environ.get("PIPELINE_REQUIRE_TOOLS") == "1":
-            pytest.fail("Tesseract is required (PIPELINE_REQUIRE_TOOLS=1) but was not found")
-        pytest.skip("Tesseract is not installed")
+        missing("Tesseract", "Tesseract is not installed")
 
 
 def _text_page(canvas, lines, x: float = 60, y: float = 740, step: float = 20) -> None:
