@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OBJECTS_VERSION 1
+#define OBJECTS_VERSION 2
 
 enum { W_TEXT, W_X0, W_TOP, W_X1, W_BOTTOM, W_SIZE, W_PAGE, W_BOLD, W_ROTATED, W_FIELDS };
 
@@ -991,7 +991,7 @@ static PyObject *holds_word(PyObject *self, PyObject *args) {
 /* ---- the matcher's tokens ---------------------------------------------------------------- */
 
 /* A chunk's tokens: cache[piece] when there, else tokens_of(piece) (which fills the cache).
- * A new reference to a (texts, trailing) pair of tuples of equal length, or NULL. */
+ * A new reference to a (texts, trailing, orths) triple of tuples of equal length, or NULL. */
 static PyObject *tokens_of_piece(PyObject *cache, PyObject *tokens_of, PyObject *piece) {
     PyObject *entry = PyDict_GetItemWithError(cache, piece);
     if (entry != NULL)
@@ -1002,32 +1002,42 @@ static PyObject *tokens_of_piece(PyObject *cache, PyObject *tokens_of, PyObject 
         entry = PyObject_CallOneArg(tokens_of, piece);
     if (entry == NULL)
         return NULL;
-    if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 2 ||
-        !PyTuple_Check(PyTuple_GET_ITEM(entry, 0)) || !PyTuple_Check(PyTuple_GET_ITEM(entry, 1)) ||
-        PyTuple_GET_SIZE(PyTuple_GET_ITEM(entry, 0)) != PyTuple_GET_SIZE(PyTuple_GET_ITEM(entry, 1))) {
+    int ok = PyTuple_Check(entry) && PyTuple_GET_SIZE(entry) == 3;
+    for (int part = 0; ok && part < 3; part++)
+        ok = PyTuple_Check(PyTuple_GET_ITEM(entry, part)) &&
+             PyTuple_GET_SIZE(PyTuple_GET_ITEM(entry, part)) ==
+                 PyTuple_GET_SIZE(PyTuple_GET_ITEM(entry, 0));
+    if (!ok) {
         Py_DECREF(entry);
-        PyErr_SetString(PyExc_TypeError, "chunk_tokens: (texts, trailing) tuples expected");
+        PyErr_SetString(PyExc_TypeError, "chunk_tokens: (texts, trailing, orths) tuples expected");
         return NULL;
     }
     return entry;
 }
 
-static int extend_tokens(PyObject *words, PyObject *spaces, PyObject *entry) {
-    PyObject *texts = PyTuple_GET_ITEM(entry, 0), *trailing = PyTuple_GET_ITEM(entry, 1);
+/* The lists a text's tokens are appended to. */
+typedef struct {
+    PyObject *words, *spaces, *orths;
+} token_lists;
+
+static int extend_tokens(token_lists *out, PyObject *entry) {
+    PyObject *texts = PyTuple_GET_ITEM(entry, 0), *trailing = PyTuple_GET_ITEM(entry, 1),
+             *orths = PyTuple_GET_ITEM(entry, 2);
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(texts); i++)
-        if (PyList_Append(words, PyTuple_GET_ITEM(texts, i)) < 0 ||
-            PyList_Append(spaces, PyTuple_GET_ITEM(trailing, i)) < 0)
+        if (PyList_Append(out->words, PyTuple_GET_ITEM(texts, i)) < 0 ||
+            PyList_Append(out->spaces, PyTuple_GET_ITEM(trailing, i)) < 0 ||
+            PyList_Append(out->orths, PyTuple_GET_ITEM(orths, i)) < 0)
             return -1;
     return 0;
 }
 
 /* The tokens of text[a:b] (a run of blanks), appended: 0, or -1 with an exception set. */
 static int extend_with_piece(PyObject *text, Py_ssize_t a, Py_ssize_t b, PyObject *cache,
-                             PyObject *tokens_of, PyObject *words, PyObject *spaces) {
+                             PyObject *tokens_of, token_lists *out) {
     PyObject *piece = PyUnicode_Substring(text, a, b);
     PyObject *entry = piece ? tokens_of_piece(cache, tokens_of, piece) : NULL;
     Py_XDECREF(piece);
-    int failed = entry == NULL || extend_tokens(words, spaces, entry) < 0;
+    int failed = entry == NULL || extend_tokens(out, entry) < 0;
     Py_XDECREF(entry);
     return failed ? -1 : 0;
 }
@@ -1043,7 +1053,7 @@ static int set_last_space(PyObject *spaces) {
 }
 
 PyDoc_STRVAR(chunk_tokens_doc,
-             "chunk_tokens(text, cache, specials, tokens_of) -> (words, spaces)\n\n"
+             "chunk_tokens(text, cache, specials, tokens_of) -> (words, spaces, orths)\n\n"
              "SkillMatcher._chunk_tokens: the tokens spaCy gives `text`, chunk by chunk (a run\n"
              "of non-blank characters and the blanks after it), each chunk's from `cache` or\n"
              "tokens_of(chunk); chunks whose tokens meet special-case pieces across one space\n"
@@ -1061,17 +1071,18 @@ static PyObject *chunk_tokens(PyObject *self, PyObject *args) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    PyObject *words = PyList_New(0), *spaces = PyList_New(0);
+    token_lists out = {PyList_New(0), PyList_New(0), PyList_New(0)};
+    PyObject *words = out.words, *spaces = out.spaces;
     PyObject *region = NULL; /* the chunks before a single space, if any */
     Py_ssize_t region_tokens = 0;
     PyObject *result = NULL;
-    if (words == NULL || spaces == NULL)
+    if (words == NULL || spaces == NULL || out.orths == NULL)
         goto done;
     Py_ssize_t i = 0;
     while (i < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)))
         i++;
     /* whitespace before the first chunk: tokens of its own */
-    if (i > 0 && extend_with_piece(text, 0, i, cache, tokens_of, words, spaces) < 0)
+    if (i > 0 && extend_with_piece(text, 0, i, cache, tokens_of, &out) < 0)
         goto done;
     while (i < n) {
         Py_ssize_t j = i, k;
@@ -1113,7 +1124,8 @@ static PyObject *chunk_tokens(PyObject *self, PyObject *args) {
                     goto done;
                 entry = NULL;
                 if (PyList_SetSlice(words, keep, count, NULL) == 0 &&
-                    PyList_SetSlice(spaces, keep, count, NULL) == 0)
+                    PyList_SetSlice(spaces, keep, count, NULL) == 0 &&
+                    PyList_SetSlice(out.orths, keep, count, NULL) == 0)
                     entry = tokens_of_piece(cache, tokens_of, both); /* as tokens_of: cache first */
                 if (entry == NULL) {
                     Py_DECREF(chunk);
@@ -1123,7 +1135,7 @@ static PyObject *chunk_tokens(PyObject *self, PyObject *args) {
         }
         Py_XSETREF(region, chunk); /* the reference to chunk moves to region */
         region_tokens = PyTuple_GET_SIZE(PyTuple_GET_ITEM(entry, 0));
-        int failed = extend_tokens(words, spaces, entry);
+        int failed = extend_tokens(&out, entry);
         Py_DECREF(entry);
         if (failed)
             goto done;
@@ -1138,16 +1150,17 @@ static PyObject *chunk_tokens(PyObject *self, PyObject *args) {
                 b = j + 1;
             }
             Py_CLEAR(region);
-            if (extend_with_piece(text, b, k, cache, tokens_of, words, spaces) < 0)
+            if (extend_with_piece(text, b, k, cache, tokens_of, &out) < 0)
                 goto done;
         }
         i = k;
     }
-    result = PyTuple_Pack(2, words, spaces);
+    result = PyTuple_Pack(3, words, spaces, out.orths);
 done:
     Py_XDECREF(region);
     Py_XDECREF(words);
     Py_XDECREF(spaces);
+    Py_XDECREF(out.orths);
     return result;
 }
 

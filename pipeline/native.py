@@ -22,7 +22,7 @@ import os
 from pathlib import Path
 
 VERSION = 9  # NATIVE_VERSION in _native.c
-OBJECTS_VERSION = 1  # OBJECTS_VERSION in _objects.c
+OBJECTS_VERSION = 2  # OBJECTS_VERSION in _objects.c
 FILE = "_native.so"
 KIND_TABLE = 0x3100  # code points the loops classify themselves (whitespace ends at U+3000)
 

@@ -127,7 +127,11 @@ def test_new_chunks_tokenized_together_as_alone(tiny_lexicon):
         assert len(together) == len(chunks)
         for chunk in chunks:
             doc = matcher.nlp.tokenizer(chunk)
-            alone = tuple(t.text for t in doc), tuple(bool(t.whitespace_) for t in doc)
+            alone = (
+                tuple(t.text for t in doc),
+                tuple(bool(t.whitespace_) for t in doc),
+                tuple(t.orth for t in doc),
+            )
             assert together[chunk] == alone, repr(chunk)
 
 

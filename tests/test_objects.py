@@ -219,8 +219,10 @@ def test_chunk_tokens_python_twin_equals_spacy(tiny_matcher, monkeypatch):
 
 
 def test_chunk_tokens_refuse_a_cache_of_other_things(made, tiny_matcher):
-    with pytest.raises(TypeError):
-        made.chunk_tokens("a b", {"a": ("a",)}, tiny_matcher._specials, tiny_matcher._tokens)
+    specials, tokens_of = tiny_matcher._specials, tiny_matcher._tokens
+    for entry in [("a",), (("a",), (False,)), (("a",), (False,), ()), (("a",), (False,), 5)]:
+        with pytest.raises(TypeError):
+            made.chunk_tokens("a b", {"a": entry}, specials, tokens_of)
     with pytest.raises(TypeError):
         made.chunk_tokens("a b", {}, ["a"], tiny_matcher._tokens)
     with pytest.raises(ZeroDivisionError):  # an error of tokens_of comes through

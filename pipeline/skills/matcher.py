@@ -32,8 +32,9 @@ _EXTRA_INFIXES = (
 )
 
 
-# A chunk's tokens as spaCy gives them: their texts, and whether each has a trailing space.
-_Tokens = tuple[tuple[str, ...], tuple[bool, ...]]
+# A chunk's tokens as spaCy gives them: their texts, whether each has a trailing space, and
+# their orth ids (the hashes of their texts in the vocab's string store).
+_Tokens = tuple[tuple[str, ...], tuple[bool, ...], tuple[int, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +204,12 @@ class SkillMatcher:
                 matcher.add(sid, list(self.nlp.tokenizer.pipe(texts)))
         self._rules = lexicon.rules
         self._vocab_size = len(nlp.vocab)
+        # The cached chunks' tokens make Docs by their orth ids, which a vocab can only look up
+        # when it holds their strings: a vocab built afresh is given those of the cache.
+        add = nlp.vocab.strings.add
+        for texts, _, _ in self._chunks.values():
+            for piece in texts:
+                add(piece)
 
     def find(self, text: str) -> list[Match]:
         """All skill mentions in ``text``, longest match first where they overlap."""
@@ -217,17 +224,19 @@ class SkillMatcher:
 
     def _make_doc(self, text: str):
         """The Doc `nlp.make_doc(text)` gives, from cached tokens of each whitespace-delimited
-        chunk (`_chunk_tokens`, or its compiled twin in pipeline/_objects.c)."""
+        chunk (`_chunk_tokens`, or its compiled twin in pipeline/_objects.c). The Doc is made
+        from the tokens' orth ids: spaCy then finds each token's lexeme by its id, instead of
+        hashing its text again (a fifth of the time)."""
         from spacy.tokens import Doc
 
         evict_oldest(self._chunks, CHUNK_CACHE_LIMIT)
         tokens_of = _NewChunks(self, text)  # on the first chunk not cached: all of them at once
         made = native.objects()
         if made is not None:
-            words, spaces = made.chunk_tokens(text, self._chunks, self._specials, tokens_of)
+            _, spaces, orths = made.chunk_tokens(text, self._chunks, self._specials, tokens_of)
         else:
-            words, spaces = self._chunk_tokens(text, tokens_of)
-        return Doc(self.nlp.vocab, words=words, spaces=spaces)
+            _, spaces, orths = self._chunk_tokens(text, tokens_of)
+        return Doc(self.nlp.vocab, words=orths, spaces=spaces)
 
     def _tokenize_together(self, chunks: list[str]) -> None:
         """Cache the tokens of whitespace-free `chunks`, tokenized in one call of the tokenizer
@@ -240,23 +249,25 @@ class SkillMatcher:
         doc = self.nlp.tokenizer(_TOGETHER.join(chunks))
         k = 0
         texts: list[str] = []
+        orths: list[int] = []
         for token in doc:
             piece = token.text
             if piece == _TOGETHER and not token.whitespace_:  # between two chunks
                 if "".join(texts) == chunks[k]:
-                    self._chunks[chunks[k]] = tuple(texts), (False,) * len(texts)
+                    self._chunks[chunks[k]] = tuple(texts), (False,) * len(texts), tuple(orths)
                 k += 1
-                texts = []
+                texts, orths = [], []
                 if k == len(chunks):
                     return
             else:
                 texts.append(piece)
+                orths.append(token.orth)
         if k == len(chunks) - 1 and "".join(texts) == chunks[k]:
-            self._chunks[chunks[k]] = tuple(texts), (False,) * len(texts)
+            self._chunks[chunks[k]] = tuple(texts), (False,) * len(texts), tuple(orths)
 
-    def _chunk_tokens(self, text: str, tokens_of=None) -> tuple[list[str], list[bool]]:
-        """The texts of the tokens `nlp.make_doc(text)` gives and whether each has a trailing
-        space, from cached tokens of each whitespace-delimited chunk: spaCy tokenizes chunks
+    def _chunk_tokens(self, text: str, tokens_of=None) -> tuple[list[str], list[bool], list[int]]:
+        """The texts of the tokens `nlp.make_doc(text)` gives, whether each has a trailing
+        space and their orth ids, from cached tokens of each whitespace-delimited chunk: spaCy tokenizes chunks
         one by one, and a resume's chunks mostly recur (spaCy's own cache skips chunks touched
         by special cases, a third of them). One exception: spaCy looks for multi-token special
         cases ("(:", ":-)") over the whole text, so one found across a space can keep another
@@ -267,22 +278,25 @@ class SkillMatcher:
         cached, tokens_of = self._chunks.get, tokens_of or self._tokens
         words: list[str] = []
         spaces: list[bool] = []
+        orths: list[int] = []
         region: str | None = None  # the chunks before a single space, if any
         region_tokens = 0
         body = text.lstrip()
         if len(body) < len(text):  # whitespace before the first chunk: tokens of its own
-            lead_texts, lead_trailing = tokens_of(text[: len(text) - len(body)])
+            lead_texts, lead_trailing, lead_orths = tokens_of(text[: len(text) - len(body)])
             words.extend(lead_texts)
             spaces.extend(lead_trailing)
+            orths.extend(lead_orths)
         for chunk, blank in _CHUNKS.findall(body):
-            texts, trailing = cached(chunk) or tokens_of(chunk)
+            texts, trailing, ids = cached(chunk) or tokens_of(chunk)
             if region is not None and words[-1] in specials and texts[0] in specials:
-                del words[-region_tokens:], spaces[-region_tokens:]
+                del words[-region_tokens:], spaces[-region_tokens:], orths[-region_tokens:]
                 chunk = f"{region} {chunk}"
-                texts, trailing = tokens_of(chunk)
+                texts, trailing, ids = tokens_of(chunk)
             region, region_tokens = chunk, len(texts)
             words.extend(texts)
             spaces.extend(trailing)
+            orths.extend(ids)
             if blank == " ":  # the chunk's trailing space; the next chunk may join the region
                 spaces[-1] = True
             elif blank:
@@ -290,17 +304,22 @@ class SkillMatcher:
                     spaces[-1] = True
                     blank = blank[1:]
                 region = None
-                texts, trailing = tokens_of(blank)
+                texts, trailing, ids = tokens_of(blank)
                 words.extend(texts)
                 spaces.extend(trailing)
-        return words, spaces
+                orths.extend(ids)
+        return words, spaces, orths
 
     def _tokens(self, chunk: str) -> _Tokens:
-        """spaCy's tokens of a piece of text on its own, and whether each has a trailing space."""
+        """spaCy's tokens of a piece of text on its own: texts, trailing spaces, orth ids."""
         tokens = self._chunks.get(chunk)
         if tokens is None:
             doc = self.nlp.tokenizer(chunk)
-            tokens = tuple(t.text for t in doc), tuple(bool(t.whitespace_) for t in doc)
+            tokens = (
+                tuple(t.text for t in doc),
+                tuple(bool(t.whitespace_) for t in doc),
+                tuple(t.orth for t in doc),
+            )
             self._chunks[chunk] = tokens
         return tokens
 
