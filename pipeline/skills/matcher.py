@@ -267,12 +267,12 @@ class SkillMatcher:
 
     def _chunk_tokens(self, text: str, tokens_of=None) -> tuple[list[str], list[bool], list[int]]:
         """The texts of the tokens `nlp.make_doc(text)` gives, whether each has a trailing
-        space and their orth ids, from cached tokens of each whitespace-delimited chunk: spaCy tokenizes chunks
-        one by one, and a resume's chunks mostly recur (spaCy's own cache skips chunks touched
-        by special cases, a third of them). One exception: spaCy looks for multi-token special
-        cases ("(:", ":-)") over the whole text, so one found across a space can keep another
-        from applying. Chunks whose tokens meet such pieces across a single space are
-        tokenized together, as one piece of text."""
+        space and their orth ids, from cached tokens of each whitespace-delimited chunk: spaCy
+        tokenizes chunks one by one, and a resume's chunks mostly recur (spaCy's own cache
+        skips chunks touched by special cases, a third of them). One exception: spaCy looks
+        for multi-token special cases ("(:", ":-)") over the whole text, so one found across
+        a space can keep another from applying. Chunks whose tokens meet such pieces across a
+        single space are tokenized together, as one piece of text."""
         specials = self._specials
         assert specials is not None
         cached, tokens_of = self._chunks.get, tokens_of or self._tokens
