@@ -207,8 +207,8 @@ class SkillMatcher:
         # The cached chunks' tokens make Docs by their orth ids, which a vocab can only look up
         # when it holds their strings: a vocab built afresh is given those of the cache.
         add = nlp.vocab.strings.add
-        for texts, _, _ in self._chunks.values():
-            for piece in texts:
+        for pieces, _, _ in self._chunks.values():
+            for piece in pieces:
                 add(piece)
 
     def find(self, text: str) -> list[Match]:
