@@ -1,8 +1,8 @@
 /* Python objects made in C: a page's Word records from the PDF reader's columns
  * (pipeline/read/pdf_pdfium.py); the layout's rows, chunks, gutter, wide-row regions and lines
  * (pipeline/read/layout.py); the skill matcher's tokens from its cache of chunks
- * (pipeline/skills/matcher.py); whether a text holds one of a few whole words
- * (pipeline/text/redact.py).
+ * (pipeline/skills/matcher.py), with their orth ids; where a text's words that are one of a
+ * few whole words start (pipeline/text/redact.py).
  *
  * Unlike _native.c (plain C loops loaded with ctypes), this is an extension module: its
  * work is making and arranging Python objects, which only the C API can do without the
@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OBJECTS_VERSION 2
+#define OBJECTS_VERSION 3
 
 enum { W_TEXT, W_X0, W_TOP, W_X1, W_BOTTOM, W_SIZE, W_PAGE, W_BOLD, W_ROTATED, W_FIELDS };
 
@@ -936,23 +936,39 @@ fail:
 
 /* ---- whole words ------------------------------------------------------------------------ */
 
-PyDoc_STRVAR(holds_word_doc,
-             "holds_word(text, words, longest) -> bool\n\n"
-             "Whether a run of word characters (the regex \\w) of text.lower() is one of `words`\n"
-             "(a set of lower-case strings none longer than `longest`): not\n"
-             "set(re.findall(r'\\w+', text.lower())).isdisjoint(words), for texts without the\n"
-             "characters whose lower case is longer than they are (U+0130).");
+PyDoc_STRVAR(word_starts_doc,
+             "word_starts(text, words, longest) -> [(start, value), ...]\n\n"
+             "Each run of word characters (the regex \\w) of `text` whose lower case is a key of\n"
+             "`words` (a dict of lower-case strings of 1 to `longest` characters): where it\n"
+             "starts and its value, in the order of the text. For texts without the characters\n"
+             "whose lower case is longer than they are (U+0130).");
 
-static PyObject *holds_word(PyObject *self, PyObject *args) {
+static PyObject *word_starts(PyObject *self, PyObject *args) {
     PyObject *text, *words;
     Py_ssize_t longest;
     (void)self;
-    if (!PyArg_ParseTuple(args, "UOn", &text, &words, &longest))
+    if (!PyArg_ParseTuple(args, "UO!n", &text, &PyDict_Type, &words, &longest))
         return NULL;
-    if (!PyAnySet_Check(words) || longest < 1 || longest > 64) {
-        PyErr_SetString(PyExc_TypeError, "holds_word: a set of words of 1-64 characters expected");
+    if (longest < 1 || longest > 64) {
+        PyErr_SetString(PyExc_ValueError, "word_starts: words of 1-64 characters expected");
         return NULL;
     }
+    /* A quick refusal before a string is made: the keys' first characters (modulo 64) by
+     * length. A run that passes is looked up in the dict. */
+    uint64_t first[65] = {0};
+    PyObject *key, *value;
+    Py_ssize_t at = 0;
+    while (PyDict_Next(words, &at, &key, &value)) {
+        if (!PyUnicode_Check(key) || PyUnicode_GET_LENGTH(key) < 1 ||
+            PyUnicode_GET_LENGTH(key) > longest) {
+            PyErr_SetString(PyExc_ValueError, "word_starts: words of 1-64 characters expected");
+            return NULL;
+        }
+        first[PyUnicode_GET_LENGTH(key)] |= 1ull << (PyUnicode_READ_CHAR(key, 0) & 63);
+    }
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -972,20 +988,29 @@ static PyObject *holds_word(PyObject *self, PyObject *args) {
                 lowered[j - i] = Py_UNICODE_TOLOWER(ch);
             j++;
         }
-        if (j - i <= longest) {
+        if (j - i <= longest && (first[j - i] >> (lowered[0] & 63) & 1)) {
             PyObject *word = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, lowered, j - i);
             if (word == NULL)
-                return NULL;
-            int found = PySet_Contains(words, word);
+                goto failed;
+            PyObject *found = PyDict_GetItemWithError(words, word);
             Py_DECREF(word);
-            if (found < 0)
-                return NULL;
-            if (found)
-                Py_RETURN_TRUE;
+            if (found == NULL && PyErr_Occurred())
+                goto failed;
+            if (found != NULL) {
+                PyObject *pair = Py_BuildValue("(nO)", i, found);
+                if (pair == NULL || PyList_Append(out, pair) < 0) {
+                    Py_XDECREF(pair);
+                    goto failed;
+                }
+                Py_DECREF(pair);
+            }
         }
         i = j;
     }
-    Py_RETURN_FALSE;
+    return out;
+failed:
+    Py_DECREF(out);
+    return NULL;
 }
 
 /* ---- the matcher's tokens ---------------------------------------------------------------- */
@@ -1170,7 +1195,7 @@ static PyMethodDef methods[] = {
     {"chunks", chunks, METH_VARARGS, chunks_doc},
     {"spaced_rows", spaced_rows, METH_VARARGS, spaced_rows_doc},
     {"chunk_tokens", chunk_tokens, METH_VARARGS, chunk_tokens_doc},
-    {"holds_word", holds_word, METH_VARARGS, holds_word_doc},
+    {"word_starts", word_starts, METH_VARARGS, word_starts_doc},
     {"find_gutter", find_gutter, METH_VARARGS, find_gutter_doc},
     {"make_lines", make_lines, METH_VARARGS, make_lines_doc},
     {"split_at_wide_rows", split_at_wide_rows, METH_VARARGS, split_at_wide_rows_doc},

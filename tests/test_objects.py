@@ -414,13 +414,37 @@ def test_split_at_wide_rows_equals_python(made):
     assert made.split_at_wide_rows([], layout.WIDE_ROW) is NotImplemented
 
 
-def test_holds_word_refuses_what_it_cannot_check(made):
-    assert made.holds_word("Her team", frozenset({"her"}), 3) is True
-    assert made.holds_word("Other team", frozenset({"her"}), 3) is False
+def test_word_starts_equal_python(made):
+    """Where the runs of word characters whose lower case is a key start, as re finds them
+    (the characters folding to a Latin letter under re.I are not given to it)."""
+    import random
+    import re
+
+    keys = {"her": 1, "he": 2, "women": 3, "x": 4, "é": 5, "ǆ": 6, "1": 7}
+    pieces = ["her", "He", "HER", "women", "Women's", "x", "X", "é", "É", "ǅ", "Ǆ", "١", "1",
+              "_", " ", "'", "-", "\n", "herx", "xher", "中", "𝒳", "ß", "Σ", "\u212a"]  # fmt: skip
+    rng = random.Random(11)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        want = [
+            (m.start(), keys[m.group().lower()])
+            for m in re.finditer(r"\w+", text)
+            if m.group().lower() in keys
+        ]
+        assert made.word_starts(text, keys, 5) == want, repr(text)
+
+
+def test_word_starts_refuses_what_it_cannot_check(made):
+    assert made.word_starts("Her team, her", {"her": "p"}, 3) == [(0, "p"), (10, "p")]
+    assert made.word_starts("Other team", {"her": "p"}, 3) == []
     with pytest.raises(TypeError):
-        made.holds_word("her", ["her"], 3)
-    with pytest.raises(TypeError):
-        made.holds_word("her", {"her"}, 0)
+        made.word_starts("her", {"her"}, 3)
+    with pytest.raises(ValueError):
+        made.word_starts("her", {"her": 1}, 0)
+    with pytest.raises(ValueError):
+        made.word_starts("her", {"hers": 1}, 3)
+    with pytest.raises(ValueError):
+        made.word_starts("her", {5: 1}, 3)
 
 
 def test_spaced_rows_are_the_rows_the_join_can_change(made):

@@ -118,25 +118,61 @@ def neutralise(text: str) -> str:
     """`text` with pronouns, gendered titles and gendered words made neutral ("she" ->
     "they", "women's" -> "group"). What the competency classifier reads, in training and at
     run time, so its probabilities cannot move with a candidate's gender cues."""
+    if _ODD_CASE.search(text):  # characters that fold to a Latin letter: run the patterns
+        text = PRONOUNS.sub(_neutral_pronoun, text)
+        return GENDERED.sub("group", _drop_titles(text) if _has_title(text) else text)
     # The patterns only match whole words, so a text whose words include none of theirs is
     # left as it is without running them (most units: the patterns are slow to scan).
-    pronouns = gendered = True  # characters that fold to a Latin letter: run the patterns
-    if not _ODD_CASE.search(text):
-        made = native.objects()
-        if made is not None:  # the same question, compiled: no list and set of the words
-            pronouns = made.holds_word(text, _PRONOUN_SET, _LONGEST)
-            gendered = made.holds_word(text, _GENDERED_SET, _LONGEST)
-        else:
-            words = set(_WORD.findall(text.lower()))
-            pronouns = not words.isdisjoint(_PRONOUN_SET)
-            gendered = not words.isdisjoint(_GENDERED_SET)
+    made = native.objects()
+    if made is None:
+        words = set(_WORD.findall(text.lower()))
+        if not words.isdisjoint(_PRONOUN_SET):
+            text = PRONOUNS.sub(_neutral_pronoun, text)
+        if _has_title(text):
+            text = _drop_titles(text)
+        if not words.isdisjoint(_GENDERED_SET):
+            text = GENDERED.sub("group", text)
+        return text
+    # Compiled: where the words of the patterns start. Each match of a pattern starts where
+    # one of its words does (after a character that is not a word character), and is the
+    # match found there; so the patterns are tried only at those places.
+    found = made.word_starts(text, _WORD_KINDS, _LONGEST)
+    if not found:
+        return text if not _has_title(text) else _drop_titles(text)
+    before = text
+    pronouns = [at for at, kind in found if kind is _PRONOUN]
     if pronouns:
-        text = PRONOUNS.sub(_neutral_pronoun, text)
-    if any(title in text for title in _TITLE_WORDS):
+        text = _sub_at(PRONOUNS, _neutral_pronoun, text, pronouns)
+    if _has_title(text):
         text = _drop_titles(text)
-    if gendered:
-        text = GENDERED.sub("group", text)
-    return text
+    if text is not before:  # the words have moved: where do they start now?
+        found = made.word_starts(text, _WORD_KINDS, _LONGEST)
+    gendered = [at for at, kind in found if kind is _GENDERED]
+    return _sub_at(GENDERED, _group, text, gendered) if gendered else text
+
+
+def _has_title(text: str) -> bool:
+    return any(title in text for title in _TITLE_WORDS)
+
+
+def _group(m: re.Match[str]) -> str:
+    return "group"
+
+
+def _sub_at(pattern: re.Pattern[str], replace, text: str, starts: list[int]) -> str:
+    """`pattern.sub(replace, text)` for a pattern whose matches all start at one of `starts`
+    (ascending): the pattern is tried at each of them, and a match ends before the next."""
+    pieces: list[str] = []
+    done = 0
+    for at in starts:
+        if at < done:
+            continue
+        m = pattern.match(text, at)
+        if m:
+            pieces.append(text[done:at])
+            pieces.append(replace(m))
+            done = m.end()
+    return "".join(pieces) + text[done:] if pieces else text
 
 
 def _drop_titles(text: str) -> str:
@@ -171,6 +207,8 @@ _GENDERED_SET = frozenset(
     for word in (*_POSSESSIVE_WORDS, *_GENDERED_WORDS)
     for form in ((word[:-2], word[:-1]) if word.endswith("s?") else (word,))
 )
+_PRONOUN, _GENDERED = "pronoun", "gendered"
+_WORD_KINDS = {**dict.fromkeys(_GENDERED_SET, _GENDERED), **dict.fromkeys(_PRONOUN_SET, _PRONOUN)}
 
 
 _LONGEST = max(map(len, _PRONOUN_SET | _GENDERED_SET))
