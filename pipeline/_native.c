@@ -514,7 +514,10 @@ int64_t tfidf_product(int64_t rows, const int64_t *starts, const int64_t *column
             }
             double a = values[i] / norm;
             const double *x = weights + distinct[i] * width;
-            for (int64_t c = 0; c < width; c++) y[c] += a * x[c];
+            if (width == 10) /* the competencies of the model: a loop the compiler unrolls */
+                for (int64_t c = 0; c < 10; c++) y[c] += a * x[c];
+            else
+                for (int64_t c = 0; c < width; c++) y[c] += a * x[c];
         }
     }
     free(sorted);

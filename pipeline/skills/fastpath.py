@@ -260,7 +260,7 @@ class FastLinear:
 
     def __init__(self, parts: list[_Part], weights: Any, bias: Any) -> None:
         self.parts = parts
-        self.weights = np.asarray(weights, dtype=np.float64)  # (features, competencies)
+        self.weights = np.ascontiguousarray(weights, dtype=np.float64)  # (features, competencies)
         self.bias = np.asarray(bias, dtype=np.float64)
         self.documents = 0  # predict_proba calls so far (one per document in a profile)
 
