@@ -2,7 +2,8 @@
  * (pipeline/read/pdf_pdfium.py); the layout's rows, chunks, gutter, wide-row regions and lines
  * (pipeline/read/layout.py); the skill matcher's tokens from its cache of chunks
  * (pipeline/skills/matcher.py), with their orth ids; where a text's words that are one of a
- * few whole words start (pipeline/text/redact.py).
+ * few whole words start (pipeline/text/redact.py); whether a line holds the digits of a phone
+ * number (pipeline/understand/contacts.py).
  *
  * Unlike _native.c (plain C loops loaded with ctypes), this is an extension module: its
  * work is making and arranging Python objects, which only the C API can do without the
@@ -20,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OBJECTS_VERSION 3
+#define OBJECTS_VERSION 4
 
 enum { W_TEXT, W_X0, W_TOP, W_X1, W_BOTTOM, W_SIZE, W_PAGE, W_BOLD, W_ROTATED, W_FIELDS };
 
@@ -1013,6 +1014,39 @@ failed:
     return NULL;
 }
 
+PyDoc_STRVAR(digits_close_doc,
+             "digits_close(text, count, gap) -> bool\n\n"
+             "Whether `count` digits (the regex \\d) stand in `text` one after another with at\n"
+             "most `gap` other characters between each two: re.search(r'(?:\\d\\D{0,gap}){count}',\n"
+             "text) is not None.");
+
+static PyObject *digits_close(PyObject *self, PyObject *args) {
+    PyObject *text;
+    Py_ssize_t count, gap;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "Unn", &text, &count, &gap))
+        return NULL;
+    if (count < 1 || gap < 0) {
+        PyErr_SetString(PyExc_ValueError, "digits_close: count >= 1 and gap >= 0 expected");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), run = 0, since = 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i))) {
+            since++;
+            continue;
+        }
+        if (run > 0 && since > gap)
+            run = 0; /* too far from the digit before: a run starts here */
+        since = 0;
+        if (++run == count)
+            Py_RETURN_TRUE;
+    }
+    Py_RETURN_FALSE;
+}
+
 /* ---- the matcher's tokens ---------------------------------------------------------------- */
 
 /* A chunk's tokens: cache[piece] when there, else tokens_of(piece) (which fills the cache).
@@ -1196,6 +1230,7 @@ static PyMethodDef methods[] = {
     {"spaced_rows", spaced_rows, METH_VARARGS, spaced_rows_doc},
     {"chunk_tokens", chunk_tokens, METH_VARARGS, chunk_tokens_doc},
     {"word_starts", word_starts, METH_VARARGS, word_starts_doc},
+    {"digits_close", digits_close, METH_VARARGS, digits_close_doc},
     {"find_gutter", find_gutter, METH_VARARGS, find_gutter_doc},
     {"make_lines", make_lines, METH_VARARGS, make_lines_doc},
     {"split_at_wide_rows", split_at_wide_rows, METH_VARARGS, split_at_wide_rows_doc},

@@ -11,7 +11,8 @@ expects (a stale build) is not used.
 
 `objects()` loads the other compiled file, the extension module built from `_objects.c`
 (Python objects made in C: a PDF page's Word records, the layout's rows, chunks, gutter and
-lines, the matcher's tokens, where redact.neutralise's words start), on the same terms.
+lines, the matcher's tokens, where redact.neutralise's words start, whether a
+line holds a phone number's digits), on the same terms.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import os
 from pathlib import Path
 
 VERSION = 9  # NATIVE_VERSION in _native.c
-OBJECTS_VERSION = 3  # OBJECTS_VERSION in _objects.c
+OBJECTS_VERSION = 4  # OBJECTS_VERSION in _objects.c
 FILE = "_native.so"
 KIND_TABLE = 0x3100  # code points the loops classify themselves (whitespace ends at U+3000)
 

@@ -457,3 +457,21 @@ def test_spaced_rows_are_the_rows_the_join_can_change(made):
                 assert layout._join_spaced_letters(row) is row
     odd = [[Word(None, 0.0, 0.0, 1.0, 1.0, 10.0, 0)], [Word("a", 0.0, 0.0, 1.0, 1.0, 10.0, 0)]]
     assert made.spaced_rows(odd) == [0]  # a text that is not a string: Python decides
+
+
+def test_digits_close_equals_the_pattern(made):
+    """`count` digits with at most `gap` other characters between each two, as re finds them
+    (digits of other scripts count, as \\d counts them)."""
+    import random
+    import re
+
+    pieces = ["1", "9", "0", "٣", "１", "²", "½", " ", "-", "(", ")", "+", ".", "/", "a", "\n",
+              "  ", "   ", "    ", "x1", "𝟙"]  # fmt: skip
+    rng = random.Random(12)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        count, gap = rng.choice([(9, 3), (9, 3), (3, 0), (1, 0), (4, 2)])
+        want = re.search(rf"(?:\d\D{{0,{gap}}}){{{count}}}", text) is not None
+        assert made.digits_close(text, count, gap) is want, (text, count, gap)
+    with pytest.raises(ValueError):
+        made.digits_close("123", 0, 3)

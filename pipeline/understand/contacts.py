@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .. import native
 from ..records import Contacts
 from ..text.patterns import (
     ALL_YEARS,
@@ -218,7 +219,7 @@ _CONTACT_HEADINGS = frozenset(
     }
 )
 _NON_LETTERS = re.compile(r"[^a-z ]")
-_NINE_DIGITS = re.compile(r"(?:\d\D{0,3}){9}")
+_NINE_DIGITS = re.compile(r"(?:\d\D{0,3}){9}")  # compiled: _objects.digits_close(text, 9, 3)
 _LINK_TRAIL = ".,;:!?)]}>'\"’”"
 _BARE_DOMAIN = re.compile(
     r"(?<![@\w./-])(?:[a-z0-9][a-z0-9-]*\.)+(?:com|io|dev|me|net|org|ai|co|app|site|xyz|page"
@@ -233,6 +234,7 @@ def extract_contacts(lines: Sequence[str], sections: Sequence[str]) -> Contacts:
     emails: dict[str, str] = {}
     phones: dict[str, None] = {}
     links: dict[str, None] = {}
+    made = native.objects()
     for i, line in enumerate(lines):
         if not line or line.isspace():
             continue
@@ -251,7 +253,7 @@ def extract_contacts(lines: Sequence[str], sections: Sequence[str]) -> Contacts:
             if i in contactish:
                 for m in _BARE_DOMAIN.finditer(rest):
                     links.setdefault(_clean_link(m.group()), None)
-        if _NINE_DIGITS.search(rest):
+        if made.digits_close(rest, 9, 3) if made is not None else _NINE_DIGITS.search(rest):
             for m in PHONE.finditer(rest):
                 for phone in _phones_in(m, rest, labelled=i in contactish):
                     phones.setdefault(phone, None)
