@@ -257,3 +257,57 @@ def test_one_document_is_classified_without_importing_scipy():
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.split() == ["(1,", "10)", "False"]
+
+
+def _units_by_block(lines: list[str], starts: list[int]) -> tuple[list[int], list[int]]:
+    """segment._units as it was: each block's sentence ends searched in the block alone."""
+    from pipeline.text.patterns import BULLET
+    from pipeline.understand.segment import _SENTENCE_END, heading_section
+
+    blocks: list[tuple[int, int]] = []
+    for i, line in enumerate(lines):
+        a, b = starts[i], starts[i] + len(line)
+        if blocks and i > 0:
+            prev = lines[i - 1].rstrip()
+            if (
+                not BULLET.match(line)
+                and heading_section(line) is None
+                and heading_section(prev) is None
+                and prev[-1:] not in ".!?:;"
+                and line[:1].islower()
+            ):
+                blocks[-1] = (blocks[-1][0], b)
+                continue
+        blocks.append((a, b))
+    unit_starts, unit_ends = [], []
+    text = "\n".join(lines)
+    for a, b in blocks:
+        cursor = a
+        for m in _SENTENCE_END.finditer(text, a, b):
+            unit_starts.append(cursor)
+            unit_ends.append(m.start())
+            cursor = m.end()
+        unit_starts.append(cursor)
+        unit_ends.append(b)
+    return unit_starts, unit_ends
+
+
+def test_units_from_one_search_equal_the_search_by_block():
+    """Sentence ends found once in the whole text cut each block as a search in the block
+    alone does: blanks at a line's end and start, wrapped lines, bullets, headings."""
+    from pipeline.understand.segment import _units
+
+    pieces = ["Built it.", " ", "  ", "\t", "Next", "(x)", "done!", "ok?", "and more",
+              "- ", "• ", "1. ", "skills", "Skills", "EXPERIENCE", ";", ":", "a", "A", "\xa0",
+              "é"]  # fmt: skip
+    rng = random.Random(13)
+    for _ in range(3000):
+        lines = [
+            "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+            for _ in range(rng.randint(0, 8))
+        ]
+        starts, pos = [], 0
+        for line in lines:
+            starts.append(pos)
+            pos += len(line) + 1
+        assert _units(lines, starts) == _units_by_block(lines, starts), lines

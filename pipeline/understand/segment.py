@@ -242,6 +242,8 @@ def inline_section(line: str) -> str | None:
     """A line that starts with a skills heading as its label ("Technical Skills: Python, SQL",
     "KEY SKILLS • Excel") belongs to the skills section, whatever section it sits in; the
     lines after it stay where they were."""
+    if ":" not in line and "•" not in line and "-" not in line and "–" not in line:
+        return None  # no separator: a quick answer for most lines
     m = _INLINE_LABEL.match(line)
     if m is None:
         return None
@@ -285,28 +287,35 @@ def _units(lines: list[str], starts: list[int]) -> tuple[list[int], list[int]]:
     blocks: list[tuple[int, int]] = []
     for i, line in enumerate(lines):
         a, b = starts[i], starts[i] + len(line)
-        if blocks and i > 0:
+        if blocks and i > 0 and line[:1].islower():  # only such a line continues a unit
             prev = lines[i - 1].rstrip()
             continues = (
-                not BULLET.match(line)
+                prev[-1:] not in ".!?:;"
+                and not BULLET.match(line)
                 and heading_section(line) is None
                 and heading_section(prev) is None
-                and prev[-1:] not in ".!?:;"
-                and line[:1].islower()
             )
             if continues:
                 blocks[-1] = (blocks[-1][0], b)
                 continue
         blocks.append((a, b))
+    # Sentence ends found in the whole text once: a block's are those inside it. (One that
+    # runs from a block into the next is not found in either block alone: its blanks reach
+    # the block's end, where nothing follows them.)
+    text = "\n".join(lines)
+    cuts = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text)]
     unit_starts: list[int] = []
     unit_ends: list[int] = []
-    text = "\n".join(lines)
+    k = 0
     for a, b in blocks:
         cursor = a
-        for m in _SENTENCE_END.finditer(text, a, b):
+        while k < len(cuts) and cuts[k][0] < a:
+            k += 1
+        while k < len(cuts) and cuts[k][1] <= b:
             unit_starts.append(cursor)
-            unit_ends.append(m.start())
-            cursor = m.end()
+            unit_ends.append(cuts[k][0])
+            cursor = cuts[k][1]
+            k += 1
         unit_starts.append(cursor)
         unit_ends.append(b)
     return unit_starts, unit_ends
