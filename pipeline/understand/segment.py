@@ -332,10 +332,10 @@ def mask_contacts(text: str) -> str:
     """Replace e-mails, links and phone numbers with spaces (same length), so they never match."""
     text = _blank_links(text)
     # PHONE.sub(_blank_phone, text), searched only inside the runs of characters a phone
-    # number is made of (digits, blanks, "().+-"), at least as long as the shortest number:
-    # a match lies inside one such run, and is found there as in the whole text (the
-    # search's look-behind sees the text before the run; its end takes in the character
-    # after it, for the look-ahead).
+    # number is made of (digits, blanks, "().+-"), from a digit or "+" (where a number
+    # starts) and at least as long as the shortest number: a match lies inside one such run,
+    # and is found there as in the whole text (the search's look-behind sees the text before
+    # the run; its end takes in the character after it, for the look-ahead).
     pieces: list[str] = []
     done = 0
     for run in _PHONE_RUN.finditer(text):
@@ -345,8 +345,9 @@ def mask_contacts(text: str) -> str:
     return "".join(pieces) + text[done:] if pieces else text
 
 
-# Where PHONE can match: it matches only these characters, at least nine of them.
-_PHONE_RUN = re.compile(r"[\d\s().+-]{9,}")
+# Where PHONE can match: it matches only these characters, at least nine of them, and starts
+# with a digit or "+".
+_PHONE_RUN = re.compile(r"[+\d][\d\s().+-]{8,}")
 # A whitespace-delimited word holding "@" or a link mark (tried only where a word starts).
 _LINK_WORD = re.compile(rf"(?<!\S)(?=\S*?(?:@|{'|'.join(map(re.escape, URL_MARKS))}))\S+", re.I)
 
