@@ -159,14 +159,14 @@ def test_scores_grade_depth_instead_of_saturating(shipped):
     assert score_profile(used, job, lexicon) == high
 
 
-def test_cue_offsets_skip_only_windows_without_a_cue():
-    """`hedge` with `cue_starts(text)` gives what it gives without them, for every window of
+def test_cue_prefixes_skip_only_windows_without_a_cue():
+    """`hedge` with `cue_text(text)` gives what it gives without it, for every window of
     random texts made of cue words, their look-alikes, letters that only match under
     IGNORECASE ("ſ", the Kelvin sign, dotless i) and a dotted capital I (which lowercases to
-    two characters: no offsets, every window searched); most windows are skipped."""
+    two characters: no folded text, every window searched); most windows are skipped."""
     import random
 
-    from pipeline.skills.context import _SCOPE, cue_starts, hedge
+    from pipeline.skills.context import _CUE_PREFIXES, _SCOPE, cue_text, hedge
 
     pieces = [
         "would like to", "wants to", "eager to", "no experience", "not familiar", "don't know",
@@ -183,17 +183,17 @@ def test_cue_offsets_skip_only_windows_without_a_cue():
         if round_ % 50 == 0:
             words.insert(rng.randint(0, len(words)), "İstanbul")
         text = "".join(w + rng.choice((" ", ", ", "", "\n")) for w in words)
-        starts = cue_starts(text)
-        assert (starts is None) == ("İ" in text)
+        low = cue_text(text)
+        assert (low is None) == ("İ" in text)
         for _ in range(10):
             start = rng.randint(0, len(text))
             unit_start = rng.randint(max(0, start - 2 * _SCOPE), start)
-            fast = hedge(text, unit_start, start, starts)
+            fast = hedge(text, unit_start, start, low)
             assert fast == hedge(text, unit_start, start), (text, unit_start, start)
             asked += 1
-            if starts is not None:
-                window = max(unit_start, start - _SCOPE)
-                skipped += not any(window <= at <= start - 2 for at in starts)
+            if low is not None:
+                window = low[max(unit_start, start - _SCOPE) : start]
+                skipped += not any(prefix in window for prefix in _CUE_PREFIXES)
     assert asked == 15000 and skipped > 1000
 
 

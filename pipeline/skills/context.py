@@ -9,7 +9,6 @@ mentions count, marked weak; names and audiences are not skill mentions at all.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 
 # Cues whose scope runs from the cue to the end of its clause.
 _ASPIRATIONAL = re.compile(
@@ -94,38 +93,30 @@ def _prefixes(alternatives: str) -> tuple[str, ...]:
     return tuple(sorted(h for h in heads if not any(h != o and h.startswith(o) for o in heads)))
 
 
-# Every cue word begins with one of these: where none begins inside a mention's window, the
-# window holds no cue, and most windows are turned away without a regex search.
+# Every cue word begins with one of these: where none stands whole inside a mention's window,
+# the window holds no cue, and most windows are turned away by this search in the lower-case
+# text instead of the cue words' search.
 _CUE_PREFIXES = _prefixes(_CUE_WORDS)
-_SHORTEST_PREFIX = min(len(prefix) for prefix in _CUE_PREFIXES)
+_CUE_PREFIX = re.compile("|".join(_CUE_PREFIXES))  # searched in lower-case text
 
 
-def cue_starts(text: str) -> list[int] | None:
-    """Sorted offsets in `text` where a cue word's prefix begins (any case), for `hedge` to
-    skip windows without one; None when lowercasing changes the text's length (offsets would
-    not line up; `hedge` then searches every window). Dotless i and long s are folded too:
-    re.IGNORECASE matches them to i and s, str.lower() keeps them."""
+def cue_text(text: str) -> str | None:
+    """`text` lower-cased for `hedge` to skip windows without a cue word's prefix; None when
+    lowercasing changes the text's length (offsets would not line up; `hedge` then searches
+    every window). Dotless i and long s are folded too: re.IGNORECASE matches them to i and
+    s, str.lower() keeps them."""
     low = text.lower().replace("ı", "i").replace("ſ", "s")  # translate() is slower
-    if len(low) != len(text):
-        return None
-    found = []
-    for prefix in _CUE_PREFIXES:
-        at = low.find(prefix)
-        while at >= 0:
-            found.append(at)
-            at = low.find(prefix, at + 1)
-    found.sort()
-    return found
+    return low if len(low) == len(text) else None
 
 
-def hedge(text: str, unit_start: int, start: int, starts: list[int] | None = None) -> str | None:
+def hedge(text: str, unit_start: int, start: int, low: str | None = None) -> str | None:
     """ "aspirational", "negated" or "weak" when a cue before the mention (in its sentence or
-    bullet, in the same clause) says so, else None. `starts`: `cue_starts(text)`, when the
-    caller asks about many mentions of one text."""
+    bullet, in the same clause) says so, else None. `low`: `cue_text(text)`, when the caller
+    asks about many mentions of one text."""
     window_start = max(unit_start, start - _SCOPE)
-    if starts is not None:
-        k = bisect_left(starts, window_start)
-        if k == len(starts) or starts[k] + _SHORTEST_PREFIX > start:
+    if low is not None:
+        # A cue word in the window holds one of the prefixes, whole and in lower case.
+        if _CUE_PREFIX.search(low, window_start, start) is None:
             return None
     before = text[window_start:start]
     if _CUE_WORD.search(before) is None:

@@ -80,7 +80,7 @@ def read_evidence(document: Document, matcher: SkillMatcher, as_of: date | None 
     organisations = _organisation_spans(jobs, layout)
     mentions: dict[str, list[SkillMention]] = {}
     hedged: list[SkillMention] = []
-    cues = context.cue_starts(text)
+    cues = context.cue_text(text)
     units_seen: dict[int, str] = {}
     for m in matcher.find(text):
         if context.in_a_name(text, m.start, m.end, organisations) or context.audience(
