@@ -114,10 +114,9 @@ def hedge(text: str, unit_start: int, start: int, low: str | None = None) -> str
     bullet, in the same clause) says so, else None. `low`: `cue_text(text)`, when the caller
     asks about many mentions of one text."""
     window_start = max(unit_start, start - _SCOPE)
-    if low is not None:
-        # A cue word in the window holds one of the prefixes, whole and in lower case.
-        if _CUE_PREFIX.search(low, window_start, start) is None:
-            return None
+    # A cue word in the window holds one of the prefixes, whole and in lower case.
+    if low is not None and _CUE_PREFIX.search(low, window_start, start) is None:
+        return None
     before = text[window_start:start]
     if _CUE_WORD.search(before) is None:
         return None
