@@ -415,32 +415,53 @@ def startup_figures(repeats: int) -> None:
 
 
 def main() -> None:
+    def at_least(minimum: int):
+        def count(text: str) -> int:
+            value = int(text)
+            if value < minimum:
+                raise argparse.ArgumentTypeError(f"{value} is below {minimum}")
+            return value
+
+        count.__name__ = f"whole number >= {minimum}"  # what argparse's error calls it
+        return count
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", type=int, default=200, help="PDFs for the end-to-end rate")
     parser.add_argument(
-        "--plumber-files", type=int, default=30, help="PDFs for the pdfplumber ratio (0 to skip)"
+        "--files", type=at_least(1), default=200, help="PDFs for the end-to-end rate (>= 1)"
     )
     parser.add_argument(
-        "--docx-files", type=int, default=100, help="generated DOCX (0 skips all DOCX runs)"
+        "--plumber-files",
+        type=at_least(0),
+        default=30,
+        help="PDFs for the pdfplumber ratio (0 to skip)",
     )
-    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument(
-        "--startup-runs", type=int, default=5, help="fresh processes timed per command (0 to skip)"
+        "--docx-files", type=at_least(0), default=100, help="generated DOCX (0 skips all DOCX runs)"
+    )
+    parser.add_argument("--repeats", type=at_least(1), default=3)
+    parser.add_argument(
+        "--startup-runs",
+        type=at_least(0),
+        default=5,
+        help="fresh processes timed per command (0 to skip)",
     )
     parser.add_argument(
         "--workers-files",
-        type=int,
+        type=at_least(0),
         default=200,
         help="PDFs for the isolated-worker comparison (0 to skip)",
     )
     parser.add_argument(
         "--rss-resumes",
-        type=int,
+        type=at_least(0),
         default=10_000,
         help="resumes for the RSS-growth run of one worker (0 to skip)",
     )
     parser.add_argument(
-        "--ocr-pages", type=int, default=4, help="generated scanned pages to OCR (0 to skip)"
+        "--ocr-pages",
+        type=at_least(0),
+        default=4,
+        help="generated scanned pages to OCR (0 to skip)",
     )
     parser.add_argument(
         "--compare-model",
