@@ -311,3 +311,23 @@ def test_units_from_one_search_equal_the_search_by_block():
             starts.append(pos)
             pos += len(line) + 1
         assert _units(lines, starts) == _units_by_block(lines, starts), lines
+
+
+def test_inline_section_turns_away_only_lines_without_a_separator():
+    """inline_section answers None at once for a line without ":", "•", "-" or "–": the same
+    answer as the label pattern over random lines, each separator included."""
+    from pipeline.understand.segment import _INLINE_LABEL, heading_section, inline_section
+
+    def by_pattern(line: str) -> str | None:
+        m = _INLINE_LABEL.match(line)
+        return "skills" if m and heading_section(m.group(1)) == "skills" else None
+
+    pieces = ["Technical Skills", "Skills", "KEY SKILLS", "Tools", "Python", " ", "  ", ":",
+              "•", "-", "–", "—", " - ", " – ", "/", "&", "x", "1", "\t"]  # fmt: skip
+    rng = random.Random(14)
+    found = 0
+    for _ in range(20000):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        assert inline_section(line) == by_pattern(line), repr(line)
+        found += by_pattern(line) is not None
+    assert found > 500
