@@ -116,7 +116,7 @@ def test_matcher_tokens_equal_spacy_tokens(tiny_matcher):
 def test_new_chunks_tokenized_together_as_alone(tiny_lexicon):
     """A text's chunks not yet cached are tokenized in one call, a line break between each
     two: each gets the tokens it gets alone, special cases of several tokens included."""
-    from pipeline.skills.matcher import _TOGETHER, SkillMatcher
+    from pipeline.skills.matcher import _TOGETHER, SkillMatcher, doc_tokens
 
     matcher = SkillMatcher(tiny_lexicon)
     assert _TOGETHER not in matcher._specials_of_many
@@ -136,12 +136,7 @@ def test_new_chunks_tokenized_together_as_alone(tiny_lexicon):
         together = dict(matcher._chunks)
         assert len(together) == len(chunks)
         for chunk in chunks:
-            doc = matcher.nlp.tokenizer(chunk)
-            alone = (
-                tuple(t.text for t in doc),
-                tuple(bool(t.whitespace_) for t in doc),
-                tuple(t.orth for t in doc),
-            )
+            alone = doc_tokens(matcher.nlp.tokenizer(chunk))
             assert together[chunk] == alone, repr(chunk)
 
 

@@ -154,6 +154,15 @@ _START = itemgetter(1)
 _TOGETHER = "\n"  # between the chunks tokenized in one call (a token of its own)
 
 
+def doc_tokens(doc) -> _Tokens:
+    """A spaCy Doc's tokens as the chunk cache keeps them: texts, trailing spaces, orth ids."""
+    return (
+        tuple(t.text for t in doc),
+        tuple(bool(t.whitespace_) for t in doc),
+        tuple(t.orth for t in doc),
+    )
+
+
 class _NewChunks:
     """`SkillMatcher._tokens` for one text, which the first time it is asked for a chunk not
     in the cache first tokenizes every chunk of the text not in the cache in one call."""
@@ -314,13 +323,7 @@ class SkillMatcher:
         """spaCy's tokens of a piece of text on its own: texts, trailing spaces, orth ids."""
         tokens = self._chunks.get(chunk)
         if tokens is None:
-            doc = self.nlp.tokenizer(chunk)
-            tokens = (
-                tuple(t.text for t in doc),
-                tuple(bool(t.whitespace_) for t in doc),
-                tuple(t.orth for t in doc),
-            )
-            self._chunks[chunk] = tokens
+            tokens = self._chunks[chunk] = doc_tokens(self.nlp.tokenizer(chunk))
         return tokens
 
     def find_in_doc(self, doc) -> list[tuple[str, int, int]]:
