@@ -41,24 +41,23 @@ def compile_loops(root: Path) -> Path | None:
             f"note: no C compiler found; {SOURCE} not built (slower PDF reading)", file=sys.stderr
         )
         return None
-    command = [
-        *compiler,
-        "-O2",
-        "-ffp-contract=off",
-        "-shared",
-        "-fPIC",
-        "-o",
-        str(library),
-        str(source),
-        "-lm",
-    ]
+    command = [*compiler, *_FLAGS, "-o", str(library), str(source), "-lm"]
+    return library if _ran(command, SOURCE) else None
+
+
+# -ffp-contract=off: no fused multiply-adds, so floating point rounds as numpy and Python do.
+_FLAGS = ("-O2", "-ffp-contract=off", "-shared", "-fPIC")
+
+
+def _ran(command: list[str], source: str) -> bool:
+    """Run a compiler command; False, with its message on stderr, when it fails."""
     try:
         subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
     except (OSError, subprocess.SubprocessError) as exc:
         detail = getattr(exc, "stderr", "") or str(exc)
-        print(f"note: compiling {SOURCE} failed; built without it:\n{detail}", file=sys.stderr)
-        return None
-    return library
+        print(f"note: compiling {source} failed; built without it:\n{detail}", file=sys.stderr)
+        return False
+    return True
 
 
 def compile_objects(root: Path) -> Path | None:
@@ -75,18 +74,11 @@ def compile_objects(root: Path) -> Path | None:
             file=sys.stderr,
         )
         return None
-    command = [*compiler, "-O2", "-ffp-contract=off", "-shared", "-fPIC", f"-I{include}"]
+    command = [*compiler, *_FLAGS, f"-I{include}"]
     if sys.platform == "darwin":  # the interpreter's symbols are found when it loads the module
         command += ["-undefined", "dynamic_lookup"]
     command += ["-o", str(module), str(source)]
-    try:
-        subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
-    except (OSError, subprocess.SubprocessError) as exc:
-        detail = getattr(exc, "stderr", "") or str(exc)
-        message = f"note: compiling {OBJECTS_SOURCE} failed; built without it:\n{detail}"
-        print(message, file=sys.stderr)
-        return None
-    return module
+    return module if _ran(command, OBJECTS_SOURCE) else None
 
 
 class CustomBuildHook(BuildHookInterface):
